@@ -1,0 +1,60 @@
+// src/core/change.hpp
+//
+// What sources hand to the engine: transaction-grouped changes to graph elements. A table row is
+// a node labelled with its table name and identified as `table:pk`. Relationship elements (from a
+// graph source or a replay script) carry start and end ids.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/value.hpp"
+
+namespace livedash::core {
+
+struct Element {
+  std::string id;
+  std::vector<std::string> labels;
+  Map properties;
+  //! Set only for relationship elements.
+  std::string start_id;
+  std::string end_id;
+
+  bool isRelation() const { return !start_id.empty(); }
+  bool hasLabel(std::string_view label) const {
+    for (const auto& l : labels) {
+      if (l == label) return true;
+    }
+    return false;
+  }
+};
+
+enum class ChangeOp : uint8_t { Insert, Update, Delete };
+
+struct Change {
+  ChangeOp op = ChangeOp::Insert;
+  //! For Insert and Update, the new version. Update is an upsert that merges properties into the
+  //! element the engine already has. For Delete, only `id` is required.
+  Element element;
+};
+
+//! One source transaction. The engine turns it into at most one diff per query.
+struct ChangeBatch {
+  std::string source_id;
+  //! Commit time of the transaction (for bootstrap: the snapshot time), ms since the epoch.
+  int64_t commit_time_ms = 0;
+  //! Whether this batch is the bootstrap snapshot rather than a live transaction.
+  bool bootstrap = false;
+  std::vector<Change> changes;
+};
+
+//! Receives change batches from a source. Called from the source's own thread; the implementation
+//! hands the batch to the engine thread.
+class ChangeSink {
+ public:
+  virtual ~ChangeSink() = default;
+  virtual void onBatch(ChangeBatch&& batch) = 0;
+};
+
+}  // namespace livedash::core

@@ -1,0 +1,31 @@
+// src/core/frame.hpp
+//
+// An encoded message, made once and shared by every subscriber that receives it. Reactions make
+// frames; the server delivers them. Neither knows the other: they meet through FrameSink.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace livedash::core {
+
+struct Frame {
+  //! The stream this frame belongs to (for SSE: the reaction's stream path).
+  std::string channel;
+  //! Position in the channel, strictly increasing by one; 0 for frames outside the sequence
+  //! (heartbeats, control messages).
+  uint64_t sequence = 0;
+  //! The bytes as they go on the wire (for SSE: the whole event, ending in a blank line).
+  std::string bytes;
+};
+using FrameConstSharedPtr = std::shared_ptr<const Frame>;
+
+//! Accepts frames for delivery. publish() may be called from any thread and must not block.
+class FrameSink {
+ public:
+  virtual ~FrameSink() = default;
+  virtual void publish(FrameConstSharedPtr frame) = 0;
+};
+
+}  // namespace livedash::core

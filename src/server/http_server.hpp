@@ -1,0 +1,75 @@
+// src/server/http_server.hpp
+//
+// The HTTP/1.1 server: REST routes, Server-Sent Event streams and in-memory static assets on one
+// listening socket, served by a few IO threads. Implementation details (Boost.Beast) stay in the
+// .cpp files behind a pimpl.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/frame.hpp"
+#include "server/http_types.hpp"
+
+namespace livedash::server {
+
+struct HttpServerOptions {
+  std::string host = "0.0.0.0";
+  uint16_t port = 8080;  //!< 0 picks a free port; port() tells which
+  int io_threads = 2;
+  //! Origins allowed by CORS. "*" allows any origin.
+  std::vector<std::string> cors_origins = {"*"};
+  size_t max_body_bytes = 4 * 1024 * 1024;
+  size_t max_header_bytes = 16 * 1024;
+  int idle_timeout_seconds = 60;
+};
+
+struct SseStreamOptions {
+  std::string path = "/events";
+  int heartbeat_interval_ms = 30000;
+  int retry_ms = 2000;  //!< the `retry:` hint sent at the start of each stream
+  //! Frames kept for `Last-Event-ID` replay.
+  size_t replay_frames = 4096;
+  //! A subscriber that falls this many frames behind is sent `must-refetch` and closed.
+  size_t max_queued_frames = 1024;
+};
+
+//! One SSE stream at one path. Frames published to it reach every connected client in order.
+//! Frame bytes must be a complete SSE event (`id: N\ndata: …\n\n`) with sequence N = previous + 1.
+class SseStream : public core::FrameSink {
+ public:
+  //! Thread-safe and non-blocking.
+  void publish(core::FrameConstSharedPtr frame) override = 0;
+  virtual size_t clientCount() const = 0;
+};
+using SseStreamSharedPtr = std::shared_ptr<SseStream>;
+
+class HttpServer {
+ public:
+  explicit HttpServer(HttpServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  //! Registers a handler. `pattern` is a path whose `{name}` segments match one segment each,
+  //! such as `/api/v1/queries/{id}/results`. Register everything before start().
+  void addRoute(std::string method, std::string pattern, RouteHandler handler);
+  //! Serves fixed bytes at `path` (GET and HEAD). `bytes` must outlive the server.
+  void addAsset(std::string path, std::string content_type, std::string_view bytes);
+  SseStreamSharedPtr addSseStream(SseStreamOptions options);
+
+  //! Binds and starts the IO threads. Throws core::Error when the address cannot be bound.
+  void start();
+  //! Closes the listener and every connection, and joins the IO threads. Idempotent.
+  void stop();
+  uint16_t port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace livedash::server
