@@ -21,7 +21,7 @@ namespace livedash::core {
   X(QueryRuntime, "query_runtime", 400)                  \
   X(ConfigInvalid, "config_invalid", 400)                \
   X(SqlError, "sql_error", 400)                          \
-  X(ConstraintViolation, "constraint_violation", 409)    \
+  X(ConstraintViolation, "constraint_violation", 400)    \
   X(Unauthorized, "unauthorized", 401)                   \
   X(Forbidden, "forbidden", 403)                         \
   X(NotFound, "not_found", 404)                          \
