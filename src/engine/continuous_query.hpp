@@ -1,0 +1,63 @@
+// src/engine/continuous_query.hpp
+//
+// One continuous query: its plan, its chain of incremental stages and its result set. It is
+// told about element transitions and, at the end of each transaction, yields at most one diff.
+// Not thread-safe: owned and driven by the engine thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/element_store.hpp"
+#include "engine/ops/result_stage.hpp"
+#include "engine/ops/stage.hpp"
+#include "engine/plan/query_plan.hpp"
+#include "engine/query_diff.hpp"
+#include "query/ast.hpp"
+
+namespace livedash::engine {
+
+struct QueryDefinition {
+  std::string id;
+  std::string text;
+  core::Map parameters;
+};
+
+class ContinuousQuery {
+ public:
+  //! Parses and plans; throws core::Error with a span into `definition.text` on a bad query.
+  explicit ContinuousQuery(QueryDefinition definition);
+  ~ContinuousQuery();
+
+  const std::string& id() const { return definition_.id; }
+  const std::string& text() const { return definition_.text; }
+  const QueryPlan& plan() const { return plan_; }
+  //! Whether a change to an element with these labels can affect the result.
+  bool readsAnyLabel(const std::vector<std::string>& labels) const;
+
+  //! Loads every matching element from the store, without emitting a diff.
+  void bootstrap(const ElementStore& store, int64_t now_ms);
+  void onTransition(const ElementTransition& t, int64_t now_ms);
+  //! Ends the transaction: returns its diff, stamped with `commit_time_ms`, or nothing if the
+  //! result did not change.
+  std::optional<QueryDiff> endTransaction(int64_t now_ms, int64_t commit_time_ms);
+
+  QuerySnapshot snapshot() const;
+  uint64_t sequence() const { return sequence_; }
+
+ private:
+  void pushElement(const ElementVersion* version, const std::string& id, int64_t now_ms);
+  bool matches(const ElementVersion& version, EvalContext& ctx) const;
+
+  QueryDefinition definition_;
+  QueryPlan plan_;
+  std::vector<std::unique_ptr<Stage>> stages_;
+  ResultStage* result_ = nullptr;
+  bool touched_ = false;
+  uint64_t sequence_ = 0;
+};
+using ContinuousQueryPtr = std::unique_ptr<ContinuousQuery>;
+
+}  // namespace livedash::engine

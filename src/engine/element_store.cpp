@@ -1,0 +1,65 @@
+// src/engine/element_store.cpp
+#include "engine/element_store.hpp"
+
+namespace livedash::engine {
+
+ElementTransition ElementStore::apply(const core::Change& change, int64_t commit_time_ms) {
+  ElementTransition t;
+  auto it = elements_.find(change.element.id);
+  if (it != elements_.end()) {
+    t.before = it->second;
+  }
+  if (change.op == core::ChangeOp::Delete) {
+    if (t.before) {
+      unindex(t.before->element);
+      elements_.erase(it);
+    }
+    return t;
+  }
+  auto version = std::make_shared<ElementVersion>();
+  version->element = change.element;
+  version->changed_at_ms = commit_time_ms;
+  if (change.op == core::ChangeOp::Update && t.before) {
+    // Upsert with property merge: keep properties the change did not mention.
+    for (const auto& [key, value] : t.before->element.properties) {
+      version->element.properties.try_emplace(key, value);
+    }
+    if (version->element.labels.empty()) {
+      version->element.labels = t.before->element.labels;
+    }
+  }
+  if (t.before) {
+    unindex(t.before->element);
+  }
+  index(version->element);
+  t.after = version;
+  elements_[change.element.id] = version;
+  return t;
+}
+
+ElementVersionConstSharedPtr ElementStore::find(const std::string& id) const {
+  auto it = elements_.find(id);
+  return it == elements_.end() ? nullptr : it->second;
+}
+
+const std::unordered_set<std::string>* ElementStore::idsWithLabel(const std::string& label) const {
+  auto it = by_label_.find(label);
+  return it == by_label_.end() ? nullptr : &it->second;
+}
+
+void ElementStore::index(const core::Element& e) {
+  for (const std::string& label : e.labels) {
+    by_label_[label].insert(e.id);
+  }
+}
+
+void ElementStore::unindex(const core::Element& e) {
+  for (const std::string& label : e.labels) {
+    auto it = by_label_.find(label);
+    if (it != by_label_.end()) {
+      it->second.erase(e.id);
+    }
+  }
+}
+
+}  // namespace livedash::engine

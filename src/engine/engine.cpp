@@ -1,0 +1,58 @@
+// src/engine/engine.cpp
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace livedash::engine {
+
+void Engine::addQuery(QueryDefinition definition) {
+  if (queries_.count(definition.id)) {
+    throw core::Error(core::ErrorCode::Conflict,
+                      fmt::format("a query with id `{}` already exists", definition.id));
+  }
+  auto query = std::make_unique<ContinuousQuery>(std::move(definition));
+  query->bootstrap(store_, clock_.nowMs());
+  std::string id = query->id();
+  queries_.emplace(std::move(id), std::move(query));
+}
+
+bool Engine::removeQuery(const std::string& id) { return queries_.erase(id) > 0; }
+
+const ContinuousQuery* Engine::findQuery(const std::string& id) const {
+  auto it = queries_.find(id);
+  return it == queries_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> Engine::queryIds() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, q] : queries_) ids.push_back(id);
+  return ids;
+}
+
+void Engine::apply(const core::ChangeBatch& batch) {
+  int64_t now = clock_.nowMs();
+  std::vector<ContinuousQuery*> touched;
+  std::vector<std::string> labels;
+  for (const core::Change& change : batch.changes) {
+    ElementTransition t = store_.apply(change, batch.commit_time_ms);
+    if (!t.before && !t.after) continue;
+    labels.clear();
+    if (t.before) labels = t.before->element.labels;
+    if (t.after) labels.insert(labels.end(), t.after->element.labels.begin(),
+                               t.after->element.labels.end());
+    for (auto& [id, query] : queries_) {
+      if (!query->readsAnyLabel(labels)) continue;
+      query->onTransition(t, now);
+      if (std::find(touched.begin(), touched.end(), query.get()) == touched.end()) {
+        touched.push_back(query.get());
+      }
+    }
+  }
+  for (ContinuousQuery* query : touched) {
+    std::optional<QueryDiff> diff = query->endTransaction(now, batch.commit_time_ms);
+    if (diff && sink_) sink_->onDiff(*diff);
+  }
+}
+
+}  // namespace livedash::engine

@@ -1,0 +1,53 @@
+// src/engine/engine.hpp
+//
+// The engine: the element store and the continuous queries over it. It applies change batches
+// and hands each resulting diff to the DiffSink. Single-threaded by design (see EngineThread);
+// deterministic given its inputs and its clock.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/change.hpp"
+#include "core/clock.hpp"
+#include "engine/continuous_query.hpp"
+#include "engine/element_store.hpp"
+#include "engine/query_diff.hpp"
+
+namespace livedash::engine {
+
+//! Receives every non-empty diff, on the engine thread, in sequence order per query.
+class DiffSink {
+ public:
+  virtual ~DiffSink() = default;
+  virtual void onDiff(const QueryDiff& diff) = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(const core::Clock& clock) : clock_(clock) {}
+
+  void setDiffSink(DiffSink* sink) { sink_ = sink; }
+  //! Creates a query and loads it from the current elements. Throws core::Error (with a span
+  //! into the query text) when the query is invalid, or Conflict when the id is taken.
+  void addQuery(QueryDefinition definition);
+  //! Returns whether the query existed.
+  bool removeQuery(const std::string& id);
+  const ContinuousQuery* findQuery(const std::string& id) const;
+  std::vector<std::string> queryIds() const;
+
+  void apply(const core::ChangeBatch& batch);
+
+  const ElementStore& elements() const { return store_; }
+  const core::Clock& clock() const { return clock_; }
+
+ private:
+  const core::Clock& clock_;
+  DiffSink* sink_ = nullptr;
+  ElementStore store_;
+  std::map<std::string, ContinuousQueryPtr> queries_;
+};
+
+}  // namespace livedash::engine

@@ -1,0 +1,294 @@
+// src/engine/functions/builtin_functions.cpp
+//
+// One row per scalar function. Implementations return NULL for NULL or mistyped input, as Cypher
+// does for data it cannot use, so a bad row never stops the query.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "engine/eval/eval_context.hpp"
+#include "engine/functions/function_registry.hpp"
+#include "engine/functions/temporal_parse.hpp"
+#include "core/json.hpp"
+
+namespace livedash::engine {
+
+using core::Value;
+using Args = std::vector<Value>;
+
+namespace {
+
+Value mapString(const Args& a, int (*f)(int)) {
+  if (!a[0].isString()) return Value();
+  std::string s = a[0].asString();
+  for (char& c : s) c = static_cast<char>(f(static_cast<unsigned char>(c)));
+  return Value(std::move(s));
+}
+
+Value trimWith(const Args& a, bool left, bool right) {
+  if (!a[0].isString()) return Value();
+  const std::string& s = a[0].asString();
+  size_t b = 0;
+  size_t e = s.size();
+  while (left && b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (right && e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return Value(s.substr(b, e - b));
+}
+
+Value toStringValue(const Value& v) {
+  switch (v.kind()) {
+    case core::ValueKind::Null: return Value();
+    case core::ValueKind::String: return v;
+    case core::ValueKind::Bool: return Value(v.asBool() ? "true" : "false");
+    case core::ValueKind::Integer: return Value(fmt::format("{}", v.asInteger()));
+    case core::ValueKind::Float: return Value(fmt::format("{}", v.asFloat()));
+    case core::ValueKind::DateTime: return Value(core::formatDateTime(v.asDateTime()));
+    case core::ValueKind::Duration: return Value(core::formatDuration(v.asDuration()));
+    default: return Value();
+  }
+}
+
+Value toIntegerValue(const Value& v) {
+  if (v.isInteger()) return v;
+  if (v.isFloat()) {
+    double d = v.asFloat();
+    if (!std::isfinite(d) || std::fabs(d) > 9.2e18) return Value();
+    return Value(static_cast<int64_t>(d));
+  }
+  if (v.isBool()) return Value(int64_t{v.asBool() ? 1 : 0});
+  if (v.isString()) {
+    try {
+      size_t used = 0;
+      double d = std::stod(v.asString(), &used);
+      if (used != v.asString().size()) return Value();
+      return toIntegerValue(Value(d));
+    } catch (const std::exception&) {
+      return Value();
+    }
+  }
+  return Value();
+}
+
+Value toFloatValue(const Value& v) {
+  if (v.isNumber()) return Value(v.asNumber());
+  if (v.isString()) {
+    try {
+      size_t used = 0;
+      double d = std::stod(v.asString(), &used);
+      return used == v.asString().size() ? Value(d) : Value();
+    } catch (const std::exception&) {
+      return Value();
+    }
+  }
+  return Value();
+}
+
+Value toBooleanValue(const Value& v) {
+  if (v.isBool()) return v;
+  if (v.isString()) {
+    std::string s = v.asString();
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (s == "true") return Value(true);
+    if (s == "false") return Value(false);
+  }
+  if (v.isInteger()) return Value(v.asInteger() != 0);
+  return Value();
+}
+
+Value sizeOf(const Args& a, const EvalContext&) {
+  if (a[0].isString()) return Value(static_cast<int64_t>(a[0].asString().size()));
+  if (a[0].isList()) return Value(static_cast<int64_t>(a[0].asList().size()));
+  if (a[0].isMap()) return Value(static_cast<int64_t>(a[0].asMap().size()));
+  return Value();
+}
+
+Value roundValue(const Args& a, const EvalContext&) {
+  if (!a[0].isNumber()) return Value();
+  if (a.size() < 2) return Value(std::round(a[0].asNumber()));
+  if (!a[1].isInteger()) return Value();
+  double scale = std::pow(10.0, static_cast<double>(a[1].asInteger()));
+  return Value(std::round(a[0].asNumber() * scale) / scale);
+}
+
+Value substringOf(const Args& a, const EvalContext&) {
+  if (!a[0].isString() || !a[1].isInteger()) return Value();
+  const std::string& s = a[0].asString();
+  int64_t start = std::clamp<int64_t>(a[1].asInteger(), 0, static_cast<int64_t>(s.size()));
+  int64_t len = static_cast<int64_t>(s.size()) - start;
+  if (a.size() > 2) {
+    if (!a[2].isInteger()) return Value();
+    len = std::clamp<int64_t>(a[2].asInteger(), 0, len);
+  }
+  return Value(s.substr(static_cast<size_t>(start), static_cast<size_t>(len)));
+}
+
+Value replaceIn(const Args& a, const EvalContext&) {
+  if (!a[0].isString() || !a[1].isString() || !a[2].isString()) return Value();
+  std::string s = a[0].asString();
+  const std::string& from = a[1].asString();
+  const std::string& to = a[2].asString();
+  if (from.empty()) return Value(s);
+  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
+    s.replace(pos, from.size(), to);
+  }
+  return Value(std::move(s));
+}
+
+Value splitString(const Args& a, const EvalContext&) {
+  if (!a[0].isString() || !a[1].isString()) return Value();
+  const std::string& s = a[0].asString();
+  const std::string& sep = a[1].asString();
+  core::List parts;
+  if (sep.empty()) {
+    for (char c : s) parts.emplace_back(std::string(1, c));
+    return Value(std::move(parts));
+  }
+  size_t begin = 0;
+  for (size_t pos = s.find(sep); pos != std::string::npos; pos = s.find(sep, begin)) {
+    parts.emplace_back(s.substr(begin, pos - begin));
+    begin = pos + sep.size();
+  }
+  parts.emplace_back(s.substr(begin));
+  return Value(std::move(parts));
+}
+
+Value leftOrRight(const Args& a, bool left) {
+  if (!a[0].isString() || !a[1].isInteger() || a[1].asInteger() < 0) return Value();
+  const std::string& s = a[0].asString();
+  size_t n = std::min<size_t>(static_cast<size_t>(a[1].asInteger()), s.size());
+  return Value(left ? s.substr(0, n) : s.substr(s.size() - n));
+}
+
+Value rangeOf(const Args& a, const EvalContext&) {
+  for (const Value& v : a) {
+    if (!v.isInteger()) return Value();
+  }
+  int64_t from = a[0].asInteger();
+  int64_t to = a[1].asInteger();
+  int64_t step = a.size() > 2 ? a[2].asInteger() : 1;
+  if (step == 0) return Value();
+  core::List out;
+  for (int64_t i = from; step > 0 ? i <= to : i >= to; i += step) {
+    if (out.size() >= 1'000'000) return Value();
+    out.emplace_back(i);
+  }
+  return Value(std::move(out));
+}
+
+Value numeric(const Args& a, double (*f)(double)) {
+  return a[0].isNumber() ? Value(f(a[0].asNumber())) : Value();
+}
+
+Value listPart(const Args& a, int which) {
+  if (!a[0].isList()) return Value();
+  const core::List& l = a[0].asList();
+  if (which == 2) return l.empty() ? Value(core::List{}) : Value(core::List(l.begin() + 1, l.end()));
+  if (l.empty()) return Value();
+  return which == 0 ? l.front() : l.back();
+}
+
+}  // namespace
+
+const std::vector<ScalarFunction>& builtinScalarFunctions() {
+  static const std::vector<ScalarFunction> kFunctions = {
+      {"toUpper", 1, 1, "upper-case a string",
+       [](const Args& a, const EvalContext&) { return mapString(a, ::toupper); }},
+      {"toLower", 1, 1, "lower-case a string",
+       [](const Args& a, const EvalContext&) { return mapString(a, ::tolower); }},
+      {"trim", 1, 1, "strip white space at both ends",
+       [](const Args& a, const EvalContext&) { return trimWith(a, true, true); }},
+      {"ltrim", 1, 1, "strip leading white space",
+       [](const Args& a, const EvalContext&) { return trimWith(a, true, false); }},
+      {"rtrim", 1, 1, "strip trailing white space",
+       [](const Args& a, const EvalContext&) { return trimWith(a, false, true); }},
+      {"reverse", 1, 1, "reverse a string or a list",
+       [](const Args& a, const EvalContext&) {
+         if (a[0].isString()) return Value(std::string(a[0].asString().rbegin(), a[0].asString().rend()));
+         if (a[0].isList()) return Value(core::List(a[0].asList().rbegin(), a[0].asList().rend()));
+         return Value();
+       }},
+      {"left", 2, 2, "the first n characters",
+       [](const Args& a, const EvalContext&) { return leftOrRight(a, true); }},
+      {"right", 2, 2, "the last n characters",
+       [](const Args& a, const EvalContext&) { return leftOrRight(a, false); }},
+      {"replace", 3, 3, "replace every occurrence of a substring", replaceIn},
+      {"split", 2, 2, "split a string on a separator", splitString},
+      {"substring", 2, 3, "substring(s, start[, length]), 0-based", substringOf},
+      {"toString", 1, 1, "convert to a string",
+       [](const Args& a, const EvalContext&) { return toStringValue(a[0]); }},
+      {"toStringOrNull", 1, 1, "convert to a string, or null",
+       [](const Args& a, const EvalContext&) { return toStringValue(a[0]); }},
+      {"toInteger", 1, 1, "convert to an integer (truncating floats)",
+       [](const Args& a, const EvalContext&) { return toIntegerValue(a[0]); }},
+      {"toIntegerOrNull", 1, 1, "convert to an integer, or null",
+       [](const Args& a, const EvalContext&) { return toIntegerValue(a[0]); }},
+      {"toFloat", 1, 1, "convert to a float",
+       [](const Args& a, const EvalContext&) { return toFloatValue(a[0]); }},
+      {"toFloatOrNull", 1, 1, "convert to a float, or null",
+       [](const Args& a, const EvalContext&) { return toFloatValue(a[0]); }},
+      {"toBoolean", 1, 1, "convert to a boolean",
+       [](const Args& a, const EvalContext&) { return toBooleanValue(a[0]); }},
+      {"toBooleanOrNull", 1, 1, "convert to a boolean, or null",
+       [](const Args& a, const EvalContext&) { return toBooleanValue(a[0]); }},
+      {"size", 1, 1, "length of a string, list or map", sizeOf},
+      {"char_length", 1, 1, "length of a string", sizeOf},
+      {"character_length", 1, 1, "length of a string", sizeOf},
+      {"coalesce", 1, -1, "the first non-null argument",
+       [](const Args& a, const EvalContext&) {
+         for (const Value& v : a) {
+           if (!v.isNull()) return v;
+         }
+         return Value();
+       }},
+      {"nullIf", 2, 2, "null when both arguments are equal, else the first",
+       [](const Args& a, const EvalContext&) { return a[0] == a[1] ? Value() : a[0]; }},
+      {"isEmpty", 1, 1, "whether a string, list or map is empty",
+       [](const Args& a, const EvalContext& c) {
+         Value n = sizeOf(a, c);
+         return n.isNull() ? n : Value(n.asInteger() == 0);
+       }},
+      {"head", 1, 1, "first element of a list",
+       [](const Args& a, const EvalContext&) { return listPart(a, 0); }},
+      {"last", 1, 1, "last element of a list",
+       [](const Args& a, const EvalContext&) { return listPart(a, 1); }},
+      {"tail", 1, 1, "the list without its first element",
+       [](const Args& a, const EvalContext&) { return listPart(a, 2); }},
+      {"range", 2, 3, "range(from, to[, step]), inclusive", rangeOf},
+      {"abs", 1, 1, "absolute value",
+       [](const Args& a, const EvalContext&) {
+         if (a[0].isInteger()) return a[0].asInteger() < 0 ? Value(-a[0].asInteger()) : a[0];
+         return numeric(a, std::fabs);
+       }},
+      {"ceil", 1, 1, "round up", [](const Args& a, const EvalContext&) { return numeric(a, std::ceil); }},
+      {"floor", 1, 1, "round down",
+       [](const Args& a, const EvalContext&) { return numeric(a, std::floor); }},
+      {"round", 1, 2, "round to the nearest (or to n decimals)", roundValue},
+      {"sign", 1, 1, "-1, 0 or 1",
+       [](const Args& a, const EvalContext&) {
+         if (!a[0].isNumber()) return Value();
+         double d = a[0].asNumber();
+         return Value(int64_t{d > 0 ? 1 : (d < 0 ? -1 : 0)});
+       }},
+      {"sqrt", 1, 1, "square root", [](const Args& a, const EvalContext&) { return numeric(a, std::sqrt); }},
+      {"elementId", 1, 1, "the element's id, such as `orders:42`", nullptr,
+       [](const ElementVersion& e) { return Value(e.element.id); }},
+      {"drasi.changeDateTime", 1, 1, "commit time of the element's last change", nullptr,
+       [](const ElementVersion& e) { return Value(core::DateTime{e.changed_at_ms}); }},
+      {"duration", 1, 1, "a duration from a map ({hours: 2}) or ISO 8601 text (PT2H)",
+       [](const Args& a, const EvalContext&) { return parseDurationValue(a[0]); }},
+      {"datetime", 0, 1, "an instant from RFC 3339 text or epoch ms; now without arguments",
+       [](const Args& a, const EvalContext& c) {
+         return a.empty() ? Value(core::DateTime{c.now_ms}) : parseDateTimeValue(a[0]);
+       },
+       nullptr, false},
+      {"datetime.realtime", 0, 0, "the engine clock's current instant",
+       [](const Args&, const EvalContext& c) { return Value(core::DateTime{c.now_ms}); }, nullptr,
+       false},
+      {"timestamp", 0, 0, "the engine clock's now, in ms since the epoch",
+       [](const Args&, const EvalContext& c) { return Value(c.now_ms); }, nullptr, false},
+  };
+  return kFunctions;
+}
+
+}  // namespace livedash::engine

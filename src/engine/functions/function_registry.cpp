@@ -1,0 +1,49 @@
+// src/engine/functions/function_registry.cpp
+#include "engine/functions/function_registry.hpp"
+
+#include <strings.h>
+
+namespace livedash::engine {
+namespace {
+
+bool sameName(std::string_view a, const char* b) {
+  return a.size() == std::char_traits<char>::length(b) &&
+         strncasecmp(a.data(), b, a.size()) == 0;
+}
+
+}  // namespace
+
+const ScalarFunction* findScalarFunction(std::string_view name) {
+  for (const ScalarFunction& f : builtinScalarFunctions()) {
+    if (sameName(name, f.name)) return &f;
+  }
+  return nullptr;
+}
+
+const AggregateFunction* findAggregateFunction(std::string_view name) {
+  for (const AggregateFunction& f : builtinAggregateFunctions()) {
+    if (sameName(name, f.name)) return &f;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> allFunctionNames() {
+  std::vector<std::string> names;
+  for (const ScalarFunction& f : builtinScalarFunctions()) names.emplace_back(f.name);
+  for (const AggregateFunction& f : builtinAggregateFunctions()) names.emplace_back(f.name);
+  return names;
+}
+
+const std::vector<AggregateFunction>& builtinAggregateFunctions() {
+  static const std::vector<AggregateFunction> kAggregates = {
+      {"count", AggregateKind::Count, "number of non-null values (an integer)"},
+      {"sum", AggregateKind::Sum, "sum of the values, as a float"},
+      {"avg", AggregateKind::Avg, "arithmetic mean of the values"},
+      {"min", AggregateKind::Min, "smallest value; stays correct under deletes"},
+      {"max", AggregateKind::Max, "largest value; stays correct under deletes"},
+      {"collect", AggregateKind::Collect, "list of the non-null values"},
+  };
+  return kAggregates;
+}
+
+}  // namespace livedash::engine

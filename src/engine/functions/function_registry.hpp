@@ -1,0 +1,51 @@
+// src/engine/functions/function_registry.hpp
+//
+// Every Cypher function livedash knows, as one table of data. The binder, `livedash functions`
+// and "did you mean" all read it. Add a function by adding a row in builtin_functions.cpp (scalar)
+// or aggregate_functions.cpp (aggregate).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/value.hpp"
+#include "engine/element_store.hpp"
+
+namespace livedash::engine {
+
+struct EvalContext;
+
+enum class FunctionKind { Scalar, Aggregate };
+
+using ScalarImpl = core::Value (*)(const std::vector<core::Value>& args, const EvalContext& ctx);
+//! For functions about an element itself rather than its properties (elementId, changeDateTime).
+using ElementImpl = core::Value (*)(const ElementVersion& element);
+
+struct ScalarFunction {
+  const char* name;  //!< as written in queries; matched case-insensitively
+  int min_args;
+  int max_args;  //!< -1 for any number
+  const char* description;
+  ScalarImpl impl = nullptr;
+  ElementImpl element_impl = nullptr;
+  //! Reads the clock or randomness, so results cannot be recomputed from the row alone.
+  bool deterministic = true;
+};
+
+enum class AggregateKind { Count, Sum, Avg, Min, Max, Collect };
+
+struct AggregateFunction {
+  const char* name;
+  AggregateKind kind;
+  const char* description;
+};
+
+const ScalarFunction* findScalarFunction(std::string_view name);
+const AggregateFunction* findAggregateFunction(std::string_view name);
+//! All function names, for "did you mean".
+std::vector<std::string> allFunctionNames();
+const std::vector<ScalarFunction>& builtinScalarFunctions();
+const std::vector<AggregateFunction>& builtinAggregateFunctions();
+
+}  // namespace livedash::engine

@@ -1,0 +1,29 @@
+// src/engine/ops/project_stage.cpp
+#include "engine/ops/project_stage.hpp"
+
+#include "engine/eval/evaluator.hpp"
+
+namespace livedash::engine {
+
+void ProjectStage::push(const RowKey& key, EvalContext* ctx) {
+  if (!ctx) {
+    next_->push(key, nullptr);
+    return;
+  }
+  Row row;
+  row.reserve(plan_.items.size());
+  for (const BoundExpr& item : plan_.items) {
+    row.push_back(evaluate(item, *ctx));
+  }
+  EvalContext out;
+  out.columns = &row;
+  out.parameters = ctx->parameters;
+  out.now_ms = ctx->now_ms;
+  if (plan_.having && !isTrue(evaluate(*plan_.having, out))) {
+    next_->push(key, nullptr);
+    return;
+  }
+  next_->push(key, &out);
+}
+
+}  // namespace livedash::engine

@@ -1,0 +1,20 @@
+// src/engine/ops/project_stage.hpp
+#pragma once
+
+#include "engine/ops/stage.hpp"
+#include "engine/plan/query_plan.hpp"
+
+namespace livedash::engine {
+
+//! A non-aggregating WITH or RETURN: computes the output row from the input row, then applies
+//! `WITH … WHERE`. Stateless: downstream stages remember what they were given.
+class ProjectStage final : public Stage {
+ public:
+  explicit ProjectStage(const ProjectionPlan& plan) : plan_(plan) {}
+  void push(const RowKey& key, EvalContext* ctx) override;
+
+ private:
+  const ProjectionPlan& plan_;
+};
+
+}  // namespace livedash::engine

@@ -1,0 +1,133 @@
+// src/engine/ops/result_stage.cpp
+#include "engine/ops/result_stage.hpp"
+
+#include <unordered_map>
+
+#include "engine/eval/evaluator.hpp"
+
+namespace livedash::engine {
+
+namespace {
+
+// Cypher sorts NULL after every value in ascending order (and so first in descending order).
+std::strong_ordering compareForSort(const core::Value& a, const core::Value& b) {
+  if (a.isNull() != b.isNull()) {
+    return a.isNull() ? std::strong_ordering::greater : std::strong_ordering::less;
+  }
+  return a <=> b;
+}
+
+}  // namespace
+
+bool ResultStage::SortOrder::operator()(const SortEntry& a, const SortEntry& b) const {
+  for (size_t i = 0; i < a.sort_values.size(); ++i) {
+    auto c = compareForSort(a.sort_values[i], b.sort_values[i]);
+    if (c != 0) {
+      bool reversed = descending && i < descending->size() && (*descending)[i];
+      return reversed ? c > 0 : c < 0;
+    }
+  }
+  // Ties keep a stable, deterministic order by row identity.
+  return a.key < b.key;
+}
+
+Row ResultStage::visiblePart(const Row& row) const {
+  if (row.size() <= visible_columns_) return row;
+  return Row(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(visible_columns_));
+}
+
+Row ResultStage::sortValues(const Row& row) const {
+  EvalContext ctx;
+  ctx.columns = &row;
+  Row values;
+  values.reserve(top_n_->keys.size());
+  for (const BoundExpr& key : top_n_->keys) values.push_back(evaluate(key, ctx));
+  return values;
+}
+
+void ResultStage::push(const RowKey& key, EvalContext* ctx) {
+  auto existing = rows_.find(key);
+  if (top_n_) {
+    if (order_.key_comp().descending == nullptr) {
+      order_ = std::set<SortEntry, SortOrder>(SortOrder{&top_n_->descending});
+    }
+    if (existing != rows_.end()) order_.erase(SortEntry{sortValues(existing->second), key});
+    if (ctx) order_.insert(SortEntry{sortValues(*ctx->columns), key});
+    window_dirty_ = true;
+  } else if (!batch_start_.count(key)) {
+    batch_start_.emplace(key, existing == rows_.end() ? std::nullopt
+                                                      : std::optional<Row>(existing->second));
+  }
+  if (!ctx) {
+    if (existing != rows_.end()) rows_.erase(existing);
+    return;
+  }
+  if (existing != rows_.end()) {
+    existing->second = *ctx->columns;
+  } else {
+    rows_.emplace(key, *ctx->columns);
+  }
+}
+
+void ResultStage::takeDiff(QueryDiff& diff) {
+  if (top_n_) {
+    takeWindowDiff(diff);
+    return;
+  }
+  for (auto& [key, start] : batch_start_) {
+    auto now = rows_.find(key);
+    if (!start && now != rows_.end()) {
+      diff.added.push_back(visiblePart(now->second));
+    } else if (start && now == rows_.end()) {
+      diff.deleted.push_back(visiblePart(*start));
+    } else if (start && now != rows_.end()) {
+      Row before = visiblePart(*start);
+      Row after = visiblePart(now->second);
+      if (before != after) diff.updated.emplace_back(std::move(before), std::move(after));
+    }
+  }
+  batch_start_.clear();
+}
+
+void ResultStage::takeWindowDiff(QueryDiff& diff) {
+  if (!window_dirty_) return;
+  window_dirty_ = false;
+  std::vector<std::pair<RowKey, Row>> window;
+  int64_t skip = top_n_->skip;
+  for (const SortEntry& entry : order_) {
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
+    if (top_n_->limit && static_cast<int64_t>(window.size()) >= *top_n_->limit) break;
+    window.emplace_back(entry.key, visiblePart(rows_.at(entry.key)));
+  }
+  std::unordered_map<RowKey, const Row*, core::ValuesHash> previous;
+  for (const auto& [key, row] : visible_window_) previous.emplace(key, &row);
+  for (const auto& [key, row] : window) {
+    auto it = previous.find(key);
+    if (it == previous.end()) {
+      diff.added.push_back(row);
+      continue;
+    }
+    if (*it->second != row) diff.updated.emplace_back(*it->second, row);
+    previous.erase(it);
+  }
+  for (const auto& [key, row] : visible_window_) {
+    if (previous.count(key)) diff.deleted.push_back(row);
+  }
+  visible_window_ = std::move(window);
+}
+
+std::vector<Row> ResultStage::visibleRows() const {
+  std::vector<Row> out;
+  if (top_n_) {
+    for (const auto& [key, row] : visible_window_) out.push_back(row);
+    return out;
+  }
+  out.reserve(rows_.size());
+  for (const auto& [key, row] : rows_) out.push_back(visiblePart(row));
+  return out;
+}
+
+}  // namespace livedash::engine

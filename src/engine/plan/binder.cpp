@@ -1,0 +1,222 @@
+// src/engine/plan/binder.cpp
+#include "engine/plan/binder.hpp"
+
+#include <fmt/format.h>
+
+#include "core/diagnostic.hpp"
+
+namespace livedash::engine {
+
+using query::Expr;
+using query::ExprKind;
+
+namespace {
+
+[[noreturn]] void semanticError(const Expr& e, std::string message, std::string hint = {}) {
+  throw core::Error(core::ErrorCode::QuerySemantic, std::move(message), e.span, std::move(hint));
+}
+
+[[noreturn]] void unsupportedError(const Expr& e, std::string message) {
+  throw core::Error(core::ErrorCode::QueryUnsupported, std::move(message), e.span);
+}
+
+}  // namespace
+
+std::vector<std::string> Scope::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, slot] : slots) out.push_back(name);
+  return out;
+}
+
+bool Binder::containsAggregate(const Expr& e) {
+  if (e.kind == ExprKind::CountStar) return true;
+  if (e.kind == ExprKind::FunctionCall && findAggregateFunction(e.name)) return true;
+  for (const auto& child : e.children) {
+    if (child && containsAggregate(*child)) return true;
+  }
+  return false;
+}
+
+BoundExpr Binder::bind(const Expr& e, const Scope& scope) {
+  return bindExpr(e, scope, nullptr, false);
+}
+
+BoundExpr Binder::bindAggregating(const Expr& e, const Scope& scope,
+                                  std::vector<AggregateSpec>& specs) {
+  return bindExpr(e, scope, &specs, false);
+}
+
+BoundExpr Binder::bindExpr(const Expr& e, const Scope& scope, std::vector<AggregateSpec>* specs,
+                           bool inside_aggregate) {
+  BoundExpr b;
+  b.span = e.span;
+  auto bindChildren = [&](BoundExpr& target) {
+    for (const auto& child : e.children) {
+      target.children.push_back(bindExpr(*child, scope, specs, inside_aggregate));
+      target.deterministic = target.deterministic && target.children.back().deterministic;
+    }
+  };
+  switch (e.kind) {
+    case ExprKind::Literal:
+      b.kind = BoundKind::Literal;
+      b.literal = e.literal;
+      return b;
+    case ExprKind::Variable: return bindVariable(e, scope);
+    case ExprKind::Parameter: return bindParameter(e);
+    case ExprKind::Property: {
+      BoundExpr target = bindExpr(*e.children[0], scope, specs, inside_aggregate);
+      if (target.kind == BoundKind::Element) {
+        target.kind = BoundKind::ElementProperty;
+        target.key = e.name;
+        target.span = e.span;
+        return target;
+      }
+      b.kind = BoundKind::Property;
+      b.key = e.name;
+      b.deterministic = target.deterministic;
+      b.children.push_back(std::move(target));
+      return b;
+    }
+    case ExprKind::Index: b.kind = BoundKind::Index; break;
+    case ExprKind::Slice: b.kind = BoundKind::Slice; break;
+    case ExprKind::FunctionCall:
+    case ExprKind::CountStar: return bindCall(e, scope, specs, inside_aggregate);
+    case ExprKind::Unary:
+    case ExprKind::Binary:
+      b.kind = e.kind == ExprKind::Unary ? BoundKind::Unary : BoundKind::Binary;
+      b.op = e.op;
+      break;
+    case ExprKind::List: b.kind = BoundKind::List; break;
+    case ExprKind::Map:
+      b.kind = BoundKind::Map;
+      b.keys = e.keys;
+      break;
+    case ExprKind::Case:
+      b.kind = BoundKind::Case;
+      b.has_subject = e.has_subject;
+      b.has_else = e.has_else;
+      break;
+    case ExprKind::ListComprehension: {
+      b.kind = BoundKind::Comprehension;
+      b.has_subject = e.has_subject;
+      b.has_else = e.has_else;
+      b.children.push_back(bindExpr(*e.children[0], scope, specs, inside_aggregate));
+      b.slot = static_cast<int>(locals_.size());
+      locals_.emplace_back(e.name, b.slot);
+      for (size_t i = 1; i < e.children.size(); ++i) {
+        b.children.push_back(bindExpr(*e.children[i], scope, specs, inside_aggregate));
+      }
+      locals_.pop_back();
+      return b;
+    }
+  }
+  bindChildren(b);
+  return b;
+}
+
+BoundExpr Binder::bindVariable(const Expr& e, const Scope& scope) {
+  BoundExpr b;
+  b.span = e.span;
+  for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
+    if (it->first == e.name) {
+      b.kind = BoundKind::Local;
+      b.slot = it->second;
+      return b;
+    }
+  }
+  auto found = scope.slots.find(e.name);
+  if (found == scope.slots.end()) {
+    std::string suggestion = core::closestMatch(e.name, scope.names());
+    semanticError(e, fmt::format("unknown variable `{}`", e.name),
+                  suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
+  }
+  b.kind = scope.kind == Scope::Kind::Elements ? BoundKind::Element : BoundKind::Column;
+  b.slot = found->second;
+  return b;
+}
+
+BoundExpr Binder::bindParameter(const Expr& e) {
+  auto it = parameters_.find(e.name);
+  if (it == parameters_.end()) {
+    semanticError(e, fmt::format("parameter `${}` has no value", e.name),
+                  "give it one under `params:` in the query's config");
+  }
+  BoundExpr b;
+  b.kind = BoundKind::Literal;
+  b.literal = it->second;
+  b.span = e.span;
+  parameter_values_.push_back(it->second);
+  return b;
+}
+
+BoundExpr Binder::bindCall(const Expr& e, const Scope& scope, std::vector<AggregateSpec>* specs,
+                           bool inside_aggregate) {
+  if (e.kind == ExprKind::CountStar || findAggregateFunction(e.name)) {
+    return bindAggregate(e, scope, specs, inside_aggregate);
+  }
+  const ScalarFunction* fn = findScalarFunction(e.name);
+  if (!fn) {
+    std::string suggestion = core::closestMatch(e.name, allFunctionNames());
+    if (e.name.rfind("drasi.", 0) == 0) {
+      unsupportedError(e, fmt::format("function `{}` is not supported yet", e.name));
+    }
+    semanticError(e, fmt::format("unknown function `{}`", e.name),
+                  suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
+  }
+  int n = static_cast<int>(e.children.size());
+  if (n < fn->min_args || (fn->max_args >= 0 && n > fn->max_args)) {
+    std::string expected = fn->min_args == fn->max_args
+                               ? fmt::format("{}", fn->min_args)
+                               : (fn->max_args < 0 ? fmt::format("at least {}", fn->min_args)
+                                                   : fmt::format("{} to {}", fn->min_args,
+                                                                 fn->max_args));
+    semanticError(e, fmt::format("`{}` takes {} argument{}, got {}", fn->name, expected,
+                                 expected == "1" ? "" : "s", n));
+  }
+  if (e.distinct) semanticError(e, fmt::format("DISTINCT only applies to aggregates, not `{}`", e.name));
+  BoundExpr b;
+  b.kind = BoundKind::Call;
+  b.fn = fn;
+  b.span = e.span;
+  b.deterministic = fn->deterministic;
+  for (const auto& child : e.children) {
+    b.children.push_back(bindExpr(*child, scope, specs, inside_aggregate));
+    b.deterministic = b.deterministic && b.children.back().deterministic;
+  }
+  if (fn->element_impl && b.children[0].kind != BoundKind::Element) {
+    semanticError(*e.children[0], fmt::format("`{}` needs a node or relationship variable from "
+                                              "MATCH",
+                                              fn->name));
+  }
+  return b;
+}
+
+BoundExpr Binder::bindAggregate(const Expr& e, const Scope& scope,
+                                std::vector<AggregateSpec>* specs, bool inside_aggregate) {
+  if (inside_aggregate) semanticError(e, "aggregate inside aggregate");
+  if (!specs) {
+    semanticError(e, fmt::format("aggregate `{}` is not allowed here",
+                                 e.kind == ExprKind::CountStar ? "count(*)" : e.name),
+                  "aggregates belong in WITH or RETURN items");
+  }
+  AggregateSpec spec;
+  if (e.kind == ExprKind::CountStar) {
+    spec.kind = AggregateKind::Count;
+  } else {
+    const AggregateFunction* fn = findAggregateFunction(e.name);
+    if (e.children.size() != 1) {
+      semanticError(e, fmt::format("`{}` takes 1 argument, got {}", fn->name, e.children.size()));
+    }
+    spec.kind = fn->kind;
+    spec.distinct = e.distinct;
+    spec.argument = bindExpr(*e.children[0], scope, nullptr, true);
+  }
+  BoundExpr b;
+  b.kind = BoundKind::AggregateResult;
+  b.slot = static_cast<int>(specs->size());
+  b.span = e.span;
+  specs->push_back(std::move(spec));
+  return b;
+}
+
+}  // namespace livedash::engine

@@ -1,0 +1,55 @@
+// src/engine/plan/binder.hpp
+//
+// Resolves the names in an expression against a scope: MATCH variables (elements) in the first
+// stage, the previous projection's columns later. Aggregate calls are lifted out into
+// AggregateSpecs when the caller allows them.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/eval/bound_expr.hpp"
+#include "engine/plan/query_plan.hpp"
+#include "query/ast.hpp"
+
+namespace livedash::engine {
+
+struct Scope {
+  enum class Kind { Elements, Columns };
+  Kind kind = Kind::Elements;
+  std::unordered_map<std::string, int> slots;
+  std::vector<std::string> names() const;
+};
+
+class Binder {
+ public:
+  Binder(const core::Map& parameters, std::vector<core::Value>& parameter_values)
+      : parameters_(parameters), parameter_values_(parameter_values) {}
+
+  //! Binds with no aggregates allowed.
+  BoundExpr bind(const query::Expr& e, const Scope& scope);
+  //! Binds an aggregating item: aggregate calls become AggregateResult slots appended to `specs`;
+  //! their arguments are bound in `scope`.
+  BoundExpr bindAggregating(const query::Expr& e, const Scope& scope,
+                            std::vector<AggregateSpec>& specs);
+
+  static bool containsAggregate(const query::Expr& e);
+
+ private:
+  BoundExpr bindExpr(const query::Expr& e, const Scope& scope, std::vector<AggregateSpec>* specs,
+                     bool inside_aggregate);
+  BoundExpr bindVariable(const query::Expr& e, const Scope& scope);
+  BoundExpr bindCall(const query::Expr& e, const Scope& scope, std::vector<AggregateSpec>* specs,
+                     bool inside_aggregate);
+  BoundExpr bindAggregate(const query::Expr& e, const Scope& scope,
+                          std::vector<AggregateSpec>* specs, bool inside_aggregate);
+  BoundExpr bindParameter(const query::Expr& e);
+
+  const core::Map& parameters_;
+  std::vector<core::Value>& parameter_values_;
+  //! Names visible inside list comprehensions, innermost last.
+  std::vector<std::pair<std::string, int>> locals_;
+};
+
+}  // namespace livedash::engine

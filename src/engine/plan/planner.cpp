@@ -1,0 +1,231 @@
+// src/engine/plan/planner.cpp
+#include "engine/plan/planner.hpp"
+
+#include <fmt/format.h>
+#include <set>
+
+#include "engine/plan/binder.hpp"
+
+namespace livedash::engine {
+
+using query::Expr;
+
+namespace {
+
+[[noreturn]] void unsupported(core::SourceSpan span, std::string message) {
+  throw core::Error(core::ErrorCode::QueryUnsupported, std::move(message), span);
+}
+
+[[noreturn]] void semantic(core::SourceSpan span, std::string message, std::string hint = {}) {
+  throw core::Error(core::ErrorCode::QuerySemantic, std::move(message), span, std::move(hint));
+}
+
+BoundExpr conjunction(std::optional<BoundExpr> lhs, BoundExpr rhs) {
+  if (!lhs) return rhs;
+  BoundExpr b;
+  b.kind = BoundKind::Binary;
+  b.op = query::Operator::And;
+  b.deterministic = lhs->deterministic && rhs.deterministic;
+  b.children.push_back(std::move(*lhs));
+  b.children.push_back(std::move(rhs));
+  return b;
+}
+
+// Whether an expression reads the row outside of any aggregate (it must not, in an aggregate item).
+const BoundExpr* findRowReference(const BoundExpr& e) {
+  if (e.kind == BoundKind::Element || e.kind == BoundKind::ElementProperty ||
+      e.kind == BoundKind::Column) {
+    return &e;
+  }
+  for (const BoundExpr& child : e.children) {
+    if (const BoundExpr* found = findRowReference(child)) return found;
+  }
+  return nullptr;
+}
+
+class Planner {
+ public:
+  Planner(const query::Query& q, const core::Map& parameters)
+      : query_(q), binder_(parameters, plan_.parameters) {}
+
+  QueryPlan run() {
+    size_t i = 0;
+    planMatches(i);
+    for (; i < query_.clauses.size(); ++i) {
+      if (std::holds_alternative<query::MatchClause>(query_.clauses[i])) {
+        unsupported(std::get<query::MatchClause>(query_.clauses[i]).span,
+                    "MATCH after WITH is not supported yet");
+      }
+      planProjection(std::get<query::ProjectionClause>(query_.clauses[i]));
+    }
+    plan_.columns = std::make_shared<const std::vector<std::string>>(
+        plan_.projections.back().columns);
+    return std::move(plan_);
+  }
+
+ private:
+  void planMatches(size_t& i) {
+    for (; i < query_.clauses.size(); ++i) {
+      const auto* m = std::get_if<query::MatchClause>(&query_.clauses[i]);
+      if (!m) break;
+      planMatch(*m);
+    }
+    if (plan_.match.nodes.empty()) {
+      semantic(core::SourceSpan{0, 1}, "a continuous query needs a MATCH clause");
+    }
+  }
+
+  void planMatch(const query::MatchClause& m) {
+    if (m.optional) unsupported(m.span, "OPTIONAL MATCH is not supported yet");
+    for (const query::PathPattern& path : m.patterns) {
+      if (!path.relationships.empty()) {
+        unsupported(path.relationships[0].span, "relationship patterns are not supported yet");
+      }
+      if (!plan_.match.nodes.empty()) {
+        unsupported(path.span, "matching more than one node pattern is not supported yet");
+      }
+      const query::NodePattern& node = path.nodes[0];
+      if (node.labels.empty()) {
+        unsupported(node.span, "a node pattern needs a label, such as (o:orders)");
+      }
+      MatchNode n;
+      n.variable = node.variable.empty() ? "_anonymous" : node.variable;
+      n.labels = node.labels;
+      n.slot = static_cast<int>(plan_.match.nodes.size());
+      scope_.kind = Scope::Kind::Elements;
+      scope_.slots[n.variable] = n.slot;
+      for (const std::string& label : node.labels) plan_.labels.push_back(label);
+      plan_.match.nodes.push_back(n);
+      for (const query::PropertyEntry& p : node.properties) {
+        addPredicate(equalsProperty(n.slot, p));
+      }
+      if (node.where) addPredicate(binder_.bind(*node.where, scope_));
+    }
+    if (m.where) {
+      if (Binder::containsAggregate(*m.where)) {
+        semantic(m.where->span, "aggregates are not allowed in MATCH … WHERE",
+                 "filter on an aggregate with WITH … WHERE");
+      }
+      addPredicate(binder_.bind(*m.where, scope_));
+    }
+  }
+
+  BoundExpr equalsProperty(int slot, const query::PropertyEntry& p) {
+    BoundExpr lhs;
+    lhs.kind = BoundKind::ElementProperty;
+    lhs.slot = slot;
+    lhs.key = p.key;
+    BoundExpr b;
+    b.kind = BoundKind::Binary;
+    b.op = query::Operator::Eq;
+    b.span = p.value->span;
+    b.children.push_back(std::move(lhs));
+    b.children.push_back(binder_.bind(*p.value, scope_));
+    return b;
+  }
+
+  void addPredicate(BoundExpr e) {
+    plan_.match.predicate = conjunction(std::move(plan_.match.predicate), std::move(e));
+  }
+
+  void planProjection(const query::ProjectionClause& c) {
+    if (c.star) unsupported(c.span, "`*` projections are not supported yet; name the columns");
+    ProjectionPlan p;
+    std::set<std::string> seen;
+    bool aggregating = c.distinct;
+    for (const query::ProjectionItem& item : c.items) {
+      if (!seen.insert(item.alias).second) {
+        semantic(item.span, fmt::format("column `{}` appears twice", item.alias),
+                 "give one of them another name with AS");
+      }
+      p.columns.push_back(item.alias);
+      aggregating = aggregating || Binder::containsAggregate(*item.expr);
+    }
+    p.aggregating = aggregating;
+    for (const query::ProjectionItem& item : c.items) {
+      bindItem(p, item);
+    }
+    Scope output;
+    output.kind = Scope::Kind::Columns;
+    for (size_t k = 0; k < p.columns.size(); ++k) output.slots[p.columns[k]] = static_cast<int>(k);
+    if (c.where) {
+      p.having = binder_.bind(*c.where, output);
+    }
+    if (!c.order_by.empty() || c.skip || c.limit) {
+      if (!c.is_return) unsupported(c.span, "ORDER BY, SKIP and LIMIT are supported on RETURN only");
+      planTopN(c, p, output);
+    }
+    plan_.projections.push_back(std::move(p));
+    scope_ = output;
+  }
+
+  void bindItem(ProjectionPlan& p, const query::ProjectionItem& item) {
+    bool is_aggregate = Binder::containsAggregate(*item.expr);
+    if (!p.aggregating || !is_aggregate) {
+      p.items.push_back(binder_.bind(*item.expr, scope_));
+      if (p.aggregating) p.is_group_column.push_back(true);
+      return;
+    }
+    BoundExpr bound = binder_.bindAggregating(*item.expr, scope_, p.aggregates);
+    if (const BoundExpr* ref = findRowReference(bound)) {
+      semantic(ref->span, "this must be inside an aggregate or be a grouping column of its own");
+    }
+    p.is_group_column.push_back(false);
+    p.aggregate_items.push_back(std::move(bound));
+  }
+
+  int64_t constantCount(const Expr& e, const char* what) {
+    if (e.kind != query::ExprKind::Literal || !e.literal.isInteger() || e.literal.asInteger() < 0) {
+      semantic(e.span, fmt::format("{} needs a non-negative integer literal", what));
+    }
+    return e.literal.asInteger();
+  }
+
+  void planTopN(const query::ProjectionClause& c, ProjectionPlan& p, const Scope& output) {
+    TopNPlan t;
+    for (const query::SortItem& s : c.order_by) {
+      t.keys.push_back(bindSortKey(c, p, output, *s.expr));
+      t.descending.push_back(s.descending);
+    }
+    if (c.skip) t.skip = constantCount(*c.skip, "SKIP");
+    if (c.limit) t.limit = constantCount(*c.limit, "LIMIT");
+    plan_.top_n = std::move(t);
+  }
+
+  // ORDER BY may name an output column, repeat an item's expression, or (without aggregation)
+  // use any input expression, which then rides along as a hidden column.
+  BoundExpr bindSortKey(const query::ProjectionClause& c, ProjectionPlan& p, const Scope& output,
+                        const Expr& e) {
+    std::string text = e.text(query_.text);
+    for (size_t k = 0; k < c.items.size(); ++k) {
+      if (c.items[k].expr->text(query_.text) == text) return columnRef(static_cast<int>(k));
+    }
+    if (e.kind == query::ExprKind::Variable && output.slots.count(e.name)) {
+      return columnRef(output.slots.at(e.name));
+    }
+    if (p.aggregating) return binder_.bind(e, output);
+    p.items.push_back(binder_.bind(e, scope_));
+    ++p.hidden_columns;
+    return columnRef(static_cast<int>(p.items.size() - 1));
+  }
+
+  static BoundExpr columnRef(int slot) {
+    BoundExpr b;
+    b.kind = BoundKind::Column;
+    b.slot = slot;
+    return b;
+  }
+
+  const query::Query& query_;
+  QueryPlan plan_;
+  Binder binder_;
+  Scope scope_;
+};
+
+}  // namespace
+
+QueryPlan planQuery(const query::Query& query, const core::Map& parameters) {
+  return Planner(query, parameters).run();
+}
+
+}  // namespace livedash::engine

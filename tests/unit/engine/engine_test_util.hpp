@@ -1,0 +1,59 @@
+// tests/unit/engine/engine_test_util.hpp
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/json.hpp"
+#include "engine/engine.hpp"
+
+namespace livedash::engine::testing {
+
+inline core::Change orderChange(core::ChangeOp op, int id, const std::string& status, double total,
+                                const std::string& created_at = "2026-11-22T10:00:00Z") {
+  core::Change c;
+  c.op = op;
+  c.element.id = "orders:" + std::to_string(id);
+  c.element.labels = {"orders"};
+  if (op != core::ChangeOp::Delete) {
+    c.element.properties = {{"id", core::Value(id)},
+                            {"status", core::Value(status)},
+                            {"total", core::Value(total)},
+                            {"customer_name", core::Value("c" + std::to_string(id % 5))},
+                            {"created_at", core::Value(created_at)}};
+  }
+  return c;
+}
+
+inline core::ChangeBatch batchOf(std::vector<core::Change> changes, int64_t time_ms = 1000) {
+  core::ChangeBatch b;
+  b.source_id = "db";
+  b.commit_time_ms = time_ms;
+  b.changes = std::move(changes);
+  return b;
+}
+
+struct RecordingSink : DiffSink {
+  std::vector<std::string> json;
+  std::vector<QueryDiff> diffs;
+  void onDiff(const QueryDiff& d) override {
+    json.push_back(diffJson(d));
+    diffs.push_back(d);
+  }
+};
+
+//! Snapshot rows as sorted JSON lines, for order-insensitive comparison.
+inline std::vector<std::string> sortedRows(const QuerySnapshot& s) {
+  std::vector<std::string> out;
+  for (const auto& row : s.rows) {
+    std::string line;
+    appendRowJson(line, *s.columns, row);
+    out.push_back(line);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace livedash::engine::testing
