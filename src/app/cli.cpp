@@ -1,8 +1,161 @@
 // src/app/cli.cpp
 #include "app/cli.hpp"
 
-namespace livedash::app {
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <spdlog/spdlog.h>
 
-int runCli(int, char**) { return 0; }
+#include "app/application.hpp"
+#include "app/demo_traffic.hpp"
+#include "app/embedded_files.hpp"
+#include "app/query_check.hpp"
+#include "config/config_error.hpp"
+#include "config/config_loader.hpp"
+
+namespace livedash::app {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRuntime = 1;
+constexpr int kExitUsage = 2;
+
+// Blocks SIGINT and SIGTERM in every thread, so that only waitForShutdownSignal() sees them.
+void blockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void waitForShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal = 0;
+  sigwait(&set, &signal);
+  spdlog::info("{} received, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+void printDiagnostics(const std::vector<core::Diagnostic>& ds, const char* severity) {
+  for (const core::Diagnostic& d : ds) {
+    std::cerr << severity << ": " << core::formatDiagnostic(d);
+  }
+}
+
+int check(const std::string& path) {
+  try {
+    config::ServerConfig cfg = config::loadConfigFile(path);
+    std::vector<core::Diagnostic> errors = checkQueries(cfg);
+    printDiagnostics(cfg.warnings, "warning");
+    printDiagnostics(checkRunnable(cfg), "warning");
+    if (!errors.empty()) {
+      printDiagnostics(errors, "error");
+      std::cerr << errors.size() << " error" << (errors.size() == 1 ? "" : "s") << " in " << path
+                << "\n";
+      return kExitUsage;
+    }
+    std::cout << path << ": ok (" << cfg.sources.size() << " sources, " << cfg.queries.size()
+              << " queries, " << cfg.reactions.size() << " reactions)\n";
+    return kExitOk;
+  } catch (const config::ConfigError& e) {
+    printDiagnostics(e.diagnostics(), "error");
+    std::cerr << e.diagnostics().size() << " error" << (e.diagnostics().size() == 1 ? "" : "s")
+              << " in " << path << "\n";
+    return kExitUsage;
+  }
+}
+
+int runApplication(config::ServerConfig cfg, ApplicationOptions options, double demo_rate) {
+  blockShutdownSignals();
+  core::SystemClock clock;
+  try {
+    Application app(std::move(cfg), options, clock);
+    app.start();
+    std::unique_ptr<DemoTraffic> traffic;
+    if (demo_rate > 0) {
+      if (sources::EmbeddedSource* store = app.embeddedSource("shop")) {
+        traffic = std::make_unique<DemoTraffic>(*store, demo_rate, std::random_device{}());
+        traffic->start();
+      }
+    }
+    std::cout << "livedash is serving http://localhost:" << app.port() << std::endl;
+    waitForShutdownSignal();
+    if (traffic) traffic->stop();
+    app.stop();
+    return kExitOk;
+  } catch (const config::ConfigError& e) {
+    printDiagnostics(e.diagnostics(), "error");
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitRuntime;
+  }
+}
+
+// The demo's config and schema live in the binary; they are written to a temporary folder so
+// that they load exactly as a user's files would.
+std::string writeDemoFiles() {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("livedash-demo-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  for (const char* name : {"livedash.yaml", "schema.sql"}) {
+    std::string_view bytes = embeddedFile(std::string("examples/order-dashboard/") + name);
+    std::ofstream(dir / name, std::ios::binary).write(bytes.data(), bytes.size());
+  }
+  return (dir / "livedash.yaml").string();
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv) {
+  CLI::App cli{"livedash: live dashboards from database changes, kept up to date incrementally"};
+  cli.set_version_flag("--version", std::string("livedash 0.1.0"));
+  cli.require_subcommand(1);
+
+  auto* demo = cli.add_subcommand("demo", "run the order dashboard on the embedded store, with "
+                                          "simulated traffic, at http://localhost:8080");
+  uint16_t demo_port = 8080;
+  double rate = 3;
+  demo->add_option("-p,--port", demo_port, "port to serve on (0 picks a free one)");
+  demo->add_option("-r,--rate", rate, "simulated changes per second (0 for none)")
+      ->check(CLI::Range(0.0, 10000.0));
+
+  auto* run = cli.add_subcommand("run", "run a config file");
+  std::string run_config;
+  std::optional<uint16_t> run_port;
+  run->add_option("-c,--config", run_config, "YAML config file")->required();
+  run->add_option("-p,--port", run_port, "override the config's port");
+
+  auto* chk = cli.add_subcommand("check", "validate a config file and its queries");
+  std::string check_config;
+  chk->add_option("-c,--config", check_config, "YAML config file")->required();
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = cli.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (*chk) return check(check_config);
+  ApplicationOptions options;
+  if (*run) {
+    options.port_override = run_port;
+    try {
+      return runApplication(config::loadConfigFile(run_config), options, 0);
+    } catch (const config::ConfigError& e) {
+      printDiagnostics(e.diagnostics(), "error");
+      return kExitUsage;
+    }
+  }
+  options.port_override = demo_port;
+  std::string demo_config = writeDemoFiles();
+  return runApplication(config::loadConfigFile(demo_config), options, rate);
+}
 
 }  // namespace livedash::app

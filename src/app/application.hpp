@@ -1,0 +1,62 @@
+// src/app/application.hpp
+//
+// One running livedash: the engine thread, the sources, the reactions and the HTTP servers, wired
+// from a ServerConfig. start() brings everything up in dependency order (listeners first, so a
+// taken port fails before anything else happens); stop() takes it down in reverse.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/engine_thread.hpp"
+#include "config/server_config.hpp"
+#include "core/clock.hpp"
+#include "reactions/reaction.hpp"
+#include "server/http_server.hpp"
+#include "sources/embedded/embedded_source.hpp"
+
+namespace livedash::app {
+
+struct ApplicationOptions {
+  //! Overrides the config's port when set (0 picks a free port).
+  std::optional<uint16_t> port_override;
+  int io_threads = 2;
+  //! Serve the dashboard page at `/`.
+  bool serve_dashboard = true;
+};
+
+class Application {
+ public:
+  Application(config::ServerConfig config, ApplicationOptions options, const core::Clock& clock);
+  ~Application();
+
+  //! Throws core::Error when a listener cannot bind, a query is invalid or a source fails.
+  void start();
+  void stop();
+
+  uint16_t port() const { return main_server_->port(); }
+  //! Port of an SSE reaction that has its own listener, or the main port.
+  uint16_t ssePort(const std::string& reaction_id) const;
+  sources::EmbeddedSource* embeddedSource(const std::string& id) const;
+  EngineThread& engine() { return engine_; }
+  const config::ServerConfig& config() const { return config_; }
+
+ private:
+  void createReactions();
+  void createSources();
+
+  config::ServerConfig config_;
+  ApplicationOptions options_;
+  const core::Clock& clock_;
+  EngineThread engine_;
+  std::unique_ptr<server::HttpServer> main_server_;
+  std::map<std::string, std::unique_ptr<server::HttpServer>> reaction_servers_;
+  std::vector<server::SseStreamSharedPtr> sse_streams_;
+  std::vector<reactions::ReactionPtr> reactions_;
+  std::map<std::string, std::unique_ptr<sources::EmbeddedSource>> embedded_sources_;
+  bool started_ = false;
+};
+
+}  // namespace livedash::app

@@ -1,0 +1,73 @@
+// src/app/engine_thread.cpp
+#include "app/engine_thread.hpp"
+
+#include <algorithm>
+#include <spdlog/spdlog.h>
+
+namespace livedash::app {
+
+EngineThread::EngineThread(const core::Clock& clock) : engine_(clock) {
+  engine_.setDiffSink(this);
+}
+
+EngineThread::~EngineThread() { stop(); }
+
+void EngineThread::start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+}
+
+void EngineThread::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void EngineThread::post(std::function<void(engine::Engine&)> task) {
+  {
+    std::lock_guard lock(mutex_);
+    tasks_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+}
+
+void EngineThread::onBatch(core::ChangeBatch&& batch) {
+  auto shared = std::make_shared<core::ChangeBatch>(std::move(batch));
+  post([this, shared](engine::Engine& e) {
+    e.apply(*shared);
+    applied_.fetch_add(1);
+  });
+}
+
+void EngineThread::onDiff(const engine::QueryDiff& diff) {
+  std::string json;
+  for (reactions::Reaction* r : reactions_) {
+    const auto& qs = r->queries();
+    if (std::find(qs.begin(), qs.end(), diff.query_id) == qs.end()) continue;
+    if (json.empty()) json = engine::diffJson(diff);
+    r->onDiff(diff, json);
+  }
+}
+
+void EngineThread::run() {
+  while (true) {
+    std::function<void(engine::Engine&)> task;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      if (tasks_.empty()) return;
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+    }
+    try {
+      task(engine_);
+    } catch (const std::exception& e) {
+      // Tasks from call() carry their exception back in the future; anything else is a bug.
+      spdlog::error("engine task failed: {}", e.what());
+    }
+  }
+}
+
+}  // namespace livedash::app

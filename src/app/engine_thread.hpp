@@ -1,0 +1,62 @@
+// src/app/engine_thread.hpp
+//
+// Runs the engine on its own thread. Sources hand it batches (as a ChangeSink, never blocking);
+// HTTP handlers ask it questions with call(), which waits for the answer. Every diff is encoded
+// to JSON once, on this thread, and handed to the reactions that subscribe to its query.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/change.hpp"
+#include "engine/engine.hpp"
+#include "reactions/reaction.hpp"
+
+namespace livedash::app {
+
+class EngineThread final : public core::ChangeSink, private engine::DiffSink {
+ public:
+  explicit EngineThread(const core::Clock& clock);
+  ~EngineThread() override;
+
+  //! Reactions must be added before start().
+  void addReaction(reactions::Reaction* reaction) { reactions_.push_back(reaction); }
+  void start();
+  void stop();
+
+  void onBatch(core::ChangeBatch&& batch) override;
+  void post(std::function<void(engine::Engine&)> task);
+
+  //! Runs `fn` on the engine thread and returns its result (or rethrows its exception).
+  template <class Fn>
+  auto call(Fn&& fn) -> decltype(fn(std::declval<engine::Engine&>())) {
+    using Result = decltype(fn(std::declval<engine::Engine&>()));
+    auto task = std::make_shared<std::packaged_task<Result(engine::Engine&)>>(std::forward<Fn>(fn));
+    std::future<Result> result = task->get_future();
+    post([task](engine::Engine& e) { (*task)(e); });
+    return result.get();
+  }
+
+  //! Batches applied so far (for tests and metrics).
+  uint64_t appliedBatches() const { return applied_.load(); }
+
+ private:
+  void onDiff(const engine::QueryDiff& diff) override;
+  void run();
+
+  engine::Engine engine_;
+  std::vector<reactions::Reaction*> reactions_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void(engine::Engine&)>> tasks_;
+  bool stopping_ = false;
+  std::thread thread_;
+  std::atomic<uint64_t> applied_{0};
+};
+
+}  // namespace livedash::app

@@ -1,0 +1,31 @@
+// src/reactions/sse/sse_reaction.hpp
+#pragma once
+
+#include <atomic>
+
+#include "core/frame.hpp"
+#include "reactions/reaction.hpp"
+
+namespace livedash::reactions {
+
+//! Turns diffs into SSE events, `id: <reaction sequence>` then `data: <diff JSON>`, with no
+//! `event:` field so that EventSource.onmessage fires. One multiplexed stream carries all of the
+//! reaction's queries. The frame is built once and shared by every connected client.
+class SseReaction final : public Reaction {
+ public:
+  SseReaction(std::string id, std::vector<std::string> queries, std::string channel,
+              core::FrameSink& sink);
+  const std::string& id() const override { return id_; }
+  const std::vector<std::string>& queries() const override { return queries_; }
+  void onDiff(const engine::QueryDiff& diff, const std::string& diff_json) override;
+  uint64_t sequence() const { return sequence_.load(); }
+
+ private:
+  std::string id_;
+  std::vector<std::string> queries_;
+  std::string channel_;
+  core::FrameSink& sink_;
+  std::atomic<uint64_t> sequence_{0};
+};
+
+}  // namespace livedash::reactions
