@@ -37,6 +37,9 @@ struct Change {
   //! For Insert and Update, the new version. Update is an upsert that merges properties into the
   //! element the engine already has. For Delete, only `id` is required.
   Element element;
+  //! For Update and Delete, the properties before the change when the source knows them (table
+  //! sources do); empty otherwise.
+  Map before;
 };
 
 //! One source transaction. The engine turns it into at most one diff per query.
