@@ -1,0 +1,26 @@
+// src/config/section_readers.hpp
+//
+// Internal to the loader: one reader per config section, each in its own *_fields.cpp, where the
+// section's key tables are written.
+#pragma once
+
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+#include "config/server_config.hpp"
+#include "config/yaml_reader.hpp"
+
+namespace livedash::config {
+
+void readValue(Reader& r, const YAML::Node& node, const std::string& path, SourceConfig& out);
+void readValue(Reader& r, const YAML::Node& node, const std::string& path, QueryConfig& out);
+void readValue(Reader& r, const YAML::Node& node, const std::string& path, ReactionConfig& out);
+void readValue(Reader& r, const YAML::Node& node, const std::string& path, DashboardConfig& out);
+
+void readServerConfig(Reader& r, const YAML::Node& root, ServerConfig& out);
+
+//! Duplicate ids, and names that refer to no source or query. Run after the whole file is read.
+void checkCrossReferences(Reader& r);
+
+}  // namespace livedash::config

@@ -1,0 +1,34 @@
+// src/config/server_config.hpp
+//
+// The whole config file as plain data. Every key is accepted in the seed's snake_case and in
+// current drasi-server's camelCase; see config_loader.hpp for how a file becomes one of these.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/config_enums.hpp"
+#include "config/dashboard_config.hpp"
+#include "config/query_config.hpp"
+#include "config/reaction_config.hpp"
+#include "config/source_config.hpp"
+#include "core/diagnostic.hpp"
+
+namespace livedash::config {
+
+struct ServerConfig {
+  std::string file;  //!< the name the config was loaded under
+  std::string id;
+  std::string host = "0.0.0.0";
+  uint16_t port = 8080;  //!< 0 picks a free port
+  LogLevel log_level = LogLevel::Info;
+  std::vector<SourceConfig> sources;
+  std::vector<QueryConfig> queries;
+  std::vector<ReactionConfig> reactions;
+  std::vector<DashboardConfig> dashboards;
+  //! Keys that were accepted but have no effect (drasi-server settings livedash does not use).
+  std::vector<core::Diagnostic> warnings;
+};
+
+}  // namespace livedash::config
