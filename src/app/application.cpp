@@ -120,6 +120,9 @@ void Application::start() {
     });
   }
   for (auto& [id, source] : embedded_sources_) source->start(engine_);
+  // The bootstrap batches are queued ahead of this call: once it returns, the initial results
+  // are in place, so start() means "ready to answer".
+  engine_.call([](engine::Engine&) { return 0; });
   started_ = true;
 }
 
