@@ -35,6 +35,9 @@ struct SseStreamOptions {
   size_t replay_frames = 4096;
   //! A subscriber that falls this many frames behind is sent `must-refetch` and closed.
   size_t max_queued_frames = 1024;
+  //! How long a lagging subscriber's stalled write may take to drain before its `must-refetch`;
+  //! after that the connection is closed without it (the client's reconnect then resumes).
+  int overflow_grace_ms = 1000;
 };
 
 //! One SSE stream at one path. Frames published to it reach every connected client in order.

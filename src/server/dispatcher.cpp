@@ -1,0 +1,138 @@
+// src/server/dispatcher.cpp
+#include "server/dispatcher.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <utility>
+
+#include "server/request_target.hpp"
+
+namespace livedash::server {
+
+namespace {
+
+std::string joinMethods(std::vector<std::string> methods) {
+  methods.emplace_back("OPTIONS");
+  std::string out;
+  for (const std::string& method : methods) {
+    if (!out.empty()) {
+      out += ", ";
+    }
+    out += method;
+  }
+  return out;
+}
+
+HttpResponse methodNotAllowed(const HttpRequest& req, std::vector<std::string> allowed) {
+  HttpResponse response = HttpResponse::error(
+      core::ErrorCode::MethodNotAllowed, "method " + req.method + " not allowed for " + req.path);
+  response.headers.emplace_back("Allow", joinMethods(std::move(allowed)));
+  return response;
+}
+
+HttpResponse callHandler(const RouteHandler& handler, const HttpRequest& req) {
+  try {
+    return handler(req);
+  } catch (const core::Error& e) {
+    return HttpResponse::error(e.code(), e.what());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "livedash: handler for %s %s failed: %s\n", req.method.c_str(),
+                 req.path.c_str(), e.what());
+  } catch (...) {
+    std::fprintf(stderr, "livedash: handler for %s %s failed with a non-standard exception\n",
+                 req.method.c_str(), req.path.c_str());
+  }
+  return HttpResponse::error(core::ErrorCode::Internal, "internal server error");
+}
+
+//! Methods something accepts at `path`, without OPTIONS; empty for an unknown path.
+std::vector<std::string> allowedAt(const ServerContext& ctx, std::string_view path) {
+  if (ctx.streams.find(path) != ctx.streams.end()) {
+    return {"GET"};
+  }
+  if (ctx.assets.find(path) != ctx.assets.end()) {
+    return {"GET", "HEAD"};
+  }
+  return ctx.router.match("OPTIONS", path).allowed;
+}
+
+void answerOptions(const ServerContext& ctx, const HttpRequest& req, bool cors_ok, Dispatch& d) {
+  d.response.status = 204;
+  d.response.content_type.clear();
+  std::vector<std::string> allowed = allowedAt(ctx, req.path);
+  if (!allowed.empty()) {
+    d.response.headers.emplace_back("Allow", joinMethods(std::move(allowed)));
+  }
+  if (cors_ok && !req.header("access-control-request-method").empty()) {
+    CorsPolicy::addPreflightHeaders(d.response.headers);
+  }
+}
+
+void route(const ServerContext& ctx, HttpRequest& req, bool cors_ok, Dispatch& d) {
+  if (req.method == "OPTIONS") {
+    answerOptions(ctx, req, cors_ok, d);
+    return;
+  }
+  if (auto stream = ctx.streams.find(req.path); stream != ctx.streams.end()) {
+    if (req.method != "GET") {
+      d.response = methodNotAllowed(req, {"GET"});
+      return;
+    }
+    d.sse = stream->second.get();
+    if (std::string_view id = req.header("last-event-id"); !id.empty()) {
+      d.last_event_id = std::string(id);
+    } else if (auto q = req.query.find("lastEventId"); q != req.query.end()) {
+      d.last_event_id = q->second;
+    }
+    return;
+  }
+  if (auto asset = ctx.assets.find(req.path); asset != ctx.assets.end()) {
+    if (req.method != "GET" && req.method != "HEAD") {
+      d.response = methodNotAllowed(req, {"GET", "HEAD"});
+      return;
+    }
+    d.response.content_type = asset->second.content_type;
+    d.response.body = std::string(asset->second.bytes);
+    d.omit_body = req.method == "HEAD";
+    return;
+  }
+  Router::Match match = ctx.router.match(req.method, req.path);
+  if (match.handler) {
+    req.path_params = std::move(match.params);
+    d.response = callHandler(*match.handler, req);
+    d.omit_body = req.method == "HEAD";
+  } else if (match.allowed.empty()) {
+    d.response = HttpResponse::error(core::ErrorCode::NotFound,
+                                     "no route for " + req.method + " " + req.path);
+  } else {
+    d.response = methodNotAllowed(req, std::move(match.allowed));
+  }
+}
+
+}  // namespace
+
+Dispatch dispatch(const ServerContext& ctx, HttpRequest& req) {
+  Dispatch d;
+  const std::string_view origin = req.header("origin");
+  const bool cors_ok = ctx.cors.allows(origin);
+  if (!parseRequestTarget(req.target, req.path, req.query)) {
+    d.response = HttpResponse::error(core::ErrorCode::BadRequest, "malformed request target");
+  } else {
+    route(ctx, req, cors_ok, d);
+  }
+  if (cors_ok) {
+    CorsPolicy::addOriginHeaders(origin, d.response.headers);
+  }
+  return d;
+}
+
+HttpResponse errorResponse(const ServerContext& ctx, std::string_view origin, core::ErrorCode code,
+                           std::string_view message) {
+  HttpResponse response = HttpResponse::error(code, message);
+  if (ctx.cors.allows(origin)) {
+    CorsPolicy::addOriginHeaders(origin, response.headers);
+  }
+  return response;
+}
+
+}  // namespace livedash::server

@@ -1,0 +1,142 @@
+// src/server/sse_stream.cpp
+#include <charconv>
+#include <string_view>
+
+#include <boost/asio/post.hpp>
+
+#include "server/sse_session.hpp"
+#include "server/sse_stream_impl.hpp"
+
+namespace livedash::server {
+
+namespace {
+
+core::FrameConstSharedPtr makeFrame(const std::string& channel, std::string bytes) {
+  auto frame = std::make_shared<core::Frame>();
+  frame->channel = channel;
+  frame->bytes = std::move(bytes);
+  return frame;
+}
+
+core::FrameConstSharedPtr mustRefetch(const std::string& channel, std::string_view reason) {
+  std::string bytes = R"(data: {"type":"must-refetch","reason":")";
+  bytes.append(reason);
+  bytes.append("\"}\n\n");
+  return makeFrame(channel, std::move(bytes));
+}
+
+bool parseSequence(std::string_view text, uint64_t& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end;
+}
+
+}  // namespace
+
+SseStreamImpl::SseStreamImpl(SseStreamOptions options)
+    : options_(std::move(options)), ring_(options_.replay_frames) {
+  const std::string& channel = options_.path;
+  hub_config_.channel = channel;
+  hub_config_.heartbeat_interval_ms = options_.heartbeat_interval_ms;
+  hub_config_.max_queued_frames = options_.max_queued_frames;
+  hub_config_.overflow_grace_ms = options_.overflow_grace_ms;
+  hub_config_.lagging_frame = mustRefetch(channel, "subscriber fell too far behind");
+  hub_config_.client_count = &clients_;
+  too_old_frame_ = mustRefetch(channel, "last-event-id is older than the replay log");
+  ahead_frame_ = mustRefetch(channel, "last-event-id is ahead of this stream");
+  bad_id_frame_ = mustRefetch(channel, "last-event-id is not a sequence number");
+}
+
+SseStreamImpl::~SseStreamImpl() = default;
+
+void SseStreamImpl::publish(core::FrameConstSharedPtr frame) {
+  if (!frame) {
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  if (frame->sequence != 0) {
+    ring_.push(frame);
+  }
+  if (!attached_) {
+    return;
+  }
+  for (const std::unique_ptr<SseHub>& hub : hubs_) {
+    net::post(hub->context(), [hub = hub.get(), frame] { hub->deliver(frame); });
+  }
+}
+
+size_t SseStreamImpl::clientCount() const {
+  return clients_.load(std::memory_order_relaxed);
+}
+
+void SseStreamImpl::attach(const std::vector<net::io_context*>& contexts) {
+  std::lock_guard lock(mutex_);
+  hubs_.clear();
+  for (net::io_context* ioc : contexts) {
+    hubs_.push_back(std::make_unique<SseHub>(*ioc, hub_config_));
+    hubs_.back()->startHeartbeat();
+  }
+  attached_ = true;
+}
+
+void SseStreamImpl::detach() {
+  std::lock_guard lock(mutex_);
+  attached_ = false;
+  for (const std::unique_ptr<SseHub>& hub : hubs_) {
+    hub->stopHeartbeat();
+  }
+}
+
+void SseStreamImpl::releaseHubs() {
+  std::lock_guard lock(mutex_);
+  hubs_.clear();
+}
+
+core::FrameConstSharedPtr SseStreamImpl::responseHead(const HeaderList& headers) const {
+  std::string head =
+      "HTTP/1.1 200 OK\r\n"
+      "Content-Type: text/event-stream\r\n"
+      "Cache-Control: no-cache\r\n"
+      "X-Accel-Buffering: no\r\n"
+      "Connection: keep-alive\r\n";
+  for (const auto& [name, value] : headers) {
+    head.append(name).append(": ").append(value).append("\r\n");
+  }
+  head.append("\r\nretry: ").append(std::to_string(options_.retry_ms)).append("\n\n");
+  return makeFrame(options_.path, std::move(head));
+}
+
+void SseStreamImpl::connect(size_t thread, tcp::socket socket, const HeaderList& headers,
+                            const std::optional<std::string>& last_event_id) {
+  if (thread >= hubs_.size()) {
+    return;  // not attached: the server is stopping; dropping the socket closes it
+  }
+  std::vector<core::FrameConstSharedPtr> preamble;
+  preamble.push_back(responseHead(headers));
+  uint64_t last_sequence = 0;
+  {
+    std::lock_guard lock(mutex_);
+    last_sequence = ring_.lastSequence();
+    uint64_t client_id = 0;
+    if (!last_event_id) {
+      // A new client: live from now on.
+    } else if (!parseSequence(*last_event_id, client_id)) {
+      preamble.push_back(bad_id_frame_);
+    } else {
+      switch (ring_.collectAfter(client_id, preamble)) {
+        case SseReplayRing::Resume::Replay:
+          break;
+        case SseReplayRing::Resume::TooOld:
+          preamble.push_back(too_old_frame_);
+          break;
+        case SseReplayRing::Resume::Ahead:
+          preamble.push_back(ahead_frame_);
+          break;
+      }
+    }
+  }
+  auto session = std::make_shared<SseSession>(std::move(socket), *hubs_[thread]);
+  session->start(std::move(preamble), last_sequence);
+}
+
+}  // namespace livedash::server
