@@ -6,6 +6,7 @@
 #include "app/api_routes.hpp"
 #include "app/embedded_files.hpp"
 #include "app/query_check.hpp"
+#include "app/query_definition.hpp"
 #include "config/config_error.hpp"
 #include "reactions/log/log_reaction.hpp"
 #include "reactions/sse/sse_reaction.hpp"
@@ -115,7 +116,7 @@ void Application::start() {
   engine_.start();
   for (const config::QueryConfig& q : config_.queries) {
     engine_.call([&](engine::Engine& e) {
-      e.addQuery({q.id, q.query, q.params});
+      e.addQuery(toDefinition(q));
       return 0;
     });
   }

@@ -11,7 +11,8 @@ namespace livedash::engine {
 
 ContinuousQuery::ContinuousQuery(QueryDefinition definition)
     : definition_(std::move(definition)),
-      plan_(planQuery(query::parseQuery(definition_.text), definition_.parameters)) {
+      plan_(planQuery(query::parseQuery(definition_.text), definition_.parameters,
+                      definition_.joins)) {
   for (const ProjectionPlan& p : plan_.projections) {
     if (p.aggregating) {
       stages_.push_back(std::make_unique<AggregateStage>(p));
@@ -57,9 +58,26 @@ void ContinuousQuery::pushElement(const ElementVersion* version, const std::stri
   touched_ = true;
 }
 
+bool ContinuousQuery::pushSolution(const RowKey& key,
+                                   const std::vector<const ElementVersion*>& binding,
+                                   int64_t now_ms) {
+  EvalContext ctx;
+  ctx.elements = &binding;
+  ctx.parameters = &plan_.parameters;
+  ctx.now_ms = now_ms;
+  if (plan_.match.predicate && !isTrue(evaluate(*plan_.match.predicate, ctx))) return false;
+  stages_.front()->push(key, &ctx);
+  touched_ = true;
+  return true;
+}
+
 void ContinuousQuery::bootstrap(const ElementStore& store, int64_t now_ms) {
-  const std::string& label = plan_.match.nodes[0].labels[0];
-  if (const auto* ids = store.idsWithLabel(label)) {
+  if (!singleNode()) {
+    matcher_ = std::make_unique<PatternMatcher>(plan_.match, store);
+    matcher_->bootstrap([&](const RowKey& key, const std::vector<const ElementVersion*>& b) {
+      return pushSolution(key, b, now_ms);
+    });
+  } else if (const auto* ids = store.idsWithLabel(plan_.match.nodes[0].labels[0])) {
     for (const std::string& id : *ids) {
       ElementVersionConstSharedPtr version = store.find(id);
       pushElement(version.get(), id, now_ms);
@@ -72,6 +90,18 @@ void ContinuousQuery::bootstrap(const ElementStore& store, int64_t now_ms) {
 }
 
 void ContinuousQuery::onTransition(const ElementTransition& t, int64_t now_ms) {
+  if (matcher_) {
+    matcher_->onTransition(
+        t,
+        [&](const RowKey& key, const std::vector<const ElementVersion*>& b) {
+          return pushSolution(key, b, now_ms);
+        },
+        [&](const RowKey& key) {
+          stages_.front()->push(key, nullptr);
+          touched_ = true;
+        });
+    return;
+  }
   const ElementVersion* after = t.after.get();
   const std::string& id = after ? after->element.id : t.before->element.id;
   pushElement(after, id, now_ms);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/element_store.hpp"
+#include "engine/ops/pattern_matcher.hpp"
 #include "engine/ops/result_stage.hpp"
 #include "engine/ops/stage.hpp"
 #include "engine/plan/query_plan.hpp"
@@ -23,6 +24,7 @@ struct QueryDefinition {
   std::string id;
   std::string text;
   core::Map parameters;
+  std::vector<JoinSpec> joins;
 };
 
 class ContinuousQuery {
@@ -37,7 +39,8 @@ class ContinuousQuery {
   //! Whether a change to an element with these labels can affect the result.
   bool readsAnyLabel(const std::vector<std::string>& labels) const;
 
-  //! Loads every matching element from the store, without emitting a diff.
+  //! Loads every matching element from the store, without emitting a diff. The store must be
+  //! the one later transitions come from, and outlive the query.
   void bootstrap(const ElementStore& store, int64_t now_ms);
   void onTransition(const ElementTransition& t, int64_t now_ms);
   //! Ends the transaction: returns its diff, stamped with `commit_time_ms`, or nothing if the
@@ -50,11 +53,16 @@ class ContinuousQuery {
  private:
   void pushElement(const ElementVersion* version, const std::string& id, int64_t now_ms);
   bool matches(const ElementVersion& version, EvalContext& ctx) const;
+  //! Pushes one solution of a multi-element pattern; returns whether it passed the predicate.
+  bool pushSolution(const RowKey& key, const std::vector<const ElementVersion*>& binding,
+                    int64_t now_ms);
+  bool singleNode() const { return plan_.match.nodes.size() == 1 && plan_.match.edges.empty(); }
 
   QueryDefinition definition_;
   QueryPlan plan_;
   std::vector<std::unique_ptr<Stage>> stages_;
   ResultStage* result_ = nullptr;
+  std::unique_ptr<PatternMatcher> matcher_;
   bool touched_ = false;
   uint64_t sequence_ = 0;
 };

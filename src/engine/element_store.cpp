@@ -47,9 +47,18 @@ const std::unordered_set<std::string>* ElementStore::idsWithLabel(const std::str
   return it == by_label_.end() ? nullptr : &it->second;
 }
 
+const std::unordered_set<std::string>* ElementStore::relationsOf(const std::string& node_id) const {
+  auto it = relations_by_node_.find(node_id);
+  return it == relations_by_node_.end() ? nullptr : &it->second;
+}
+
 void ElementStore::index(const core::Element& e) {
   for (const std::string& label : e.labels) {
     by_label_[label].insert(e.id);
+  }
+  if (e.isRelation()) {
+    relations_by_node_[e.start_id].insert(e.id);
+    relations_by_node_[e.end_id].insert(e.id);
   }
 }
 
@@ -58,6 +67,14 @@ void ElementStore::unindex(const core::Element& e) {
     auto it = by_label_.find(label);
     if (it != by_label_.end()) {
       it->second.erase(e.id);
+    }
+  }
+  if (e.isRelation()) {
+    for (const std::string* node : {&e.start_id, &e.end_id}) {
+      auto it = relations_by_node_.find(*node);
+      if (it == relations_by_node_.end()) continue;
+      it->second.erase(e.id);
+      if (it->second.empty()) relations_by_node_.erase(it);
     }
   }
 }

@@ -40,6 +40,8 @@ class ElementStore {
   ElementVersionConstSharedPtr find(const std::string& id) const;
   //! Ids of elements that carry `label`.
   const std::unordered_set<std::string>* idsWithLabel(const std::string& label) const;
+  //! Ids of relationship elements that start or end at `node_id`.
+  const std::unordered_set<std::string>* relationsOf(const std::string& node_id) const;
   size_t size() const { return elements_.size(); }
 
  private:
@@ -48,6 +50,7 @@ class ElementStore {
 
   std::unordered_map<std::string, ElementVersionConstSharedPtr> elements_;
   std::unordered_map<std::string, std::unordered_set<std::string>> by_label_;
+  std::unordered_map<std::string, std::unordered_set<std::string>> relations_by_node_;
 };
 
 }  // namespace livedash::engine

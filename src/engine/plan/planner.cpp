@@ -45,8 +45,10 @@ const BoundExpr* findRowReference(const BoundExpr& e) {
 
 class Planner {
  public:
-  Planner(const query::Query& q, const core::Map& parameters)
-      : query_(q), binder_(parameters, plan_.parameters) {}
+  Planner(const query::Query& q, const core::Map& parameters, const std::vector<JoinSpec>& joins)
+      : query_(q), binder_(parameters, plan_.parameters) {
+    plan_.joins = joins;
+  }
 
   QueryPlan run() {
     size_t i = 0;
@@ -73,41 +75,124 @@ class Planner {
     if (plan_.match.nodes.empty()) {
       semantic(core::SourceSpan{0, 1}, "a continuous query needs a MATCH clause");
     }
+    finishMatch();
   }
 
   void planMatch(const query::MatchClause& m) {
     if (m.optional) unsupported(m.span, "OPTIONAL MATCH is not supported yet");
     for (const query::PathPattern& path : m.patterns) {
-      if (!path.relationships.empty()) {
-        unsupported(path.relationships[0].span, "relationship patterns are not supported yet");
+      int previous = planNode(path.nodes[0]);
+      for (size_t i = 0; i < path.relationships.size(); ++i) {
+        int next = planNode(path.nodes[i + 1]);
+        planEdge(path.relationships[i], previous, next);
+        previous = next;
       }
-      if (!plan_.match.nodes.empty()) {
-        unsupported(path.span, "matching more than one node pattern is not supported yet");
-      }
-      const query::NodePattern& node = path.nodes[0];
-      if (node.labels.empty()) {
-        unsupported(node.span, "a node pattern needs a label, such as (o:orders)");
-      }
-      MatchNode n;
-      n.variable = node.variable.empty() ? "_anonymous" : node.variable;
-      n.labels = node.labels;
-      n.slot = static_cast<int>(plan_.match.nodes.size());
-      scope_.kind = Scope::Kind::Elements;
-      scope_.slots[n.variable] = n.slot;
-      for (const std::string& label : node.labels) plan_.labels.push_back(label);
-      plan_.match.nodes.push_back(n);
-      for (const query::PropertyEntry& p : node.properties) {
-        addPredicate(equalsProperty(n.slot, p));
-      }
-      if (node.where) addPredicate(binder_.bind(*node.where, scope_));
     }
     if (m.where) {
       if (Binder::containsAggregate(*m.where)) {
         semantic(m.where->span, "aggregates are not allowed in MATCH … WHERE",
                  "filter on an aggregate with WITH … WHERE");
       }
-      addPredicate(binder_.bind(*m.where, scope_));
+      pending_predicates_.push_back(m.where.get());
     }
+  }
+
+  // Returns the node's index; a variable named again refers to the same node.
+  int planNode(const query::NodePattern& node) {
+    MatchPlan& match = plan_.match;
+    if (!node.variable.empty()) {
+      for (size_t i = 0; i < match.nodes.size(); ++i) {
+        if (match.nodes[i].variable != node.variable) continue;
+        for (const std::string& label : node.labels) match.nodes[i].labels.push_back(label);
+        addInline(node, static_cast<int>(i));
+        return static_cast<int>(i);
+      }
+    }
+    MatchNode n;
+    n.variable = node.variable.empty() ? "  node" + std::to_string(match.nodes.size()) : node.variable;
+    n.labels = node.labels;
+    n.slot = static_cast<int>(match.nodes.size());
+    match.nodes.push_back(n);
+    node_spans_.push_back(node.span);
+    addInline(node, n.slot);
+    return n.slot;
+  }
+
+  void addInline(const query::NodePattern& node, int index) {
+    for (const query::PropertyEntry& p : node.properties) inline_properties_.emplace_back(index, &p);
+    if (node.where) pending_predicates_.push_back(node.where.get());
+  }
+
+  void planEdge(const query::RelationshipPattern& r, int from, int to) {
+    if (r.where || !r.properties.empty()) {
+      unsupported(r.span, "conditions inside a relationship pattern are not supported yet");
+    }
+    MatchEdge e;
+    e.variable = r.variable;
+    e.from = from;
+    e.to = to;
+    e.direction = r.direction;
+    e.types = r.types;
+    for (const JoinSpec& j : plan_.joins) {
+      if (r.types.size() == 1 && r.types[0] == j.id) e.join = &j;
+    }
+    plan_.match.edges.push_back(std::move(e));
+    edge_spans_.push_back(r.span);
+  }
+
+  // Once every MATCH is planned: slots, join keys, labels, then the predicates (which may name
+  // any variable of any pattern).
+  void finishMatch() {
+    MatchPlan& match = plan_.match;
+    for (const MatchNode& n : match.nodes) {
+      if (n.labels.empty()) {
+        unsupported(node_spans_[n.slot], "a node pattern needs a label, such as (o:orders)");
+      }
+      scope_.slots[n.variable] = n.slot;
+      for (const std::string& label : n.labels) plan_.labels.push_back(label);
+    }
+    int slot = static_cast<int>(match.nodes.size());
+    for (size_t i = 0; i < match.edges.size(); ++i) {
+      MatchEdge& e = match.edges[i];
+      e.slot = slot++;
+      if (!e.variable.empty()) {
+        if (scope_.slots.count(e.variable)) {
+          semantic(edge_spans_[i], fmt::format("variable `{}` is already bound", e.variable));
+        }
+        scope_.slots[e.variable] = e.slot;
+      }
+      if (e.join) {
+        resolveJoinKeys(e, edge_spans_[i]);
+      } else {
+        for (const std::string& t : e.types) plan_.labels.push_back(t);
+      }
+    }
+    match.slot_count = static_cast<size_t>(slot);
+    scope_.kind = Scope::Kind::Elements;
+    for (const auto& [index, property] : inline_properties_) addPredicate(equalsProperty(index, *property));
+    for (const Expr* where : pending_predicates_) addPredicate(binder_.bind(*where, scope_));
+  }
+
+  void resolveJoinKeys(MatchEdge& e, core::SourceSpan span) {
+    auto keyFor = [&](int node, const JoinSpec::Key* other) -> const JoinSpec::Key* {
+      for (const JoinSpec::Key& k : e.join->keys) {
+        if (&k == other) continue;
+        for (const std::string& label : plan_.match.nodes[node].labels) {
+          if (label == k.label) return &k;
+        }
+      }
+      return nullptr;
+    };
+    const JoinSpec::Key* from = keyFor(e.from, nullptr);
+    const JoinSpec::Key* to = from ? keyFor(e.to, from) : nullptr;
+    if (!from || !to) {
+      semantic(span, fmt::format("join `{}` does not connect `{}` and `{}`", e.join->id,
+                                 plan_.match.nodes[e.from].labels[0],
+                                 plan_.match.nodes[e.to].labels[0]),
+               "its keys name the labels it joins, under `joins:` in the query's config");
+    }
+    e.from_key = *from;
+    e.to_key = *to;
   }
 
   BoundExpr equalsProperty(int slot, const query::PropertyEntry& p) {
@@ -220,12 +305,17 @@ class Planner {
   QueryPlan plan_;
   Binder binder_;
   Scope scope_;
+  std::vector<core::SourceSpan> node_spans_;
+  std::vector<core::SourceSpan> edge_spans_;
+  std::vector<std::pair<int, const query::PropertyEntry*>> inline_properties_;
+  std::vector<const Expr*> pending_predicates_;
 };
 
 }  // namespace
 
-QueryPlan planQuery(const query::Query& query, const core::Map& parameters) {
-  return Planner(query, parameters).run();
+QueryPlan planQuery(const query::Query& query, const core::Map& parameters,
+                    const std::vector<JoinSpec>& joins) {
+  return Planner(query, parameters, joins).run();
 }
 
 }  // namespace livedash::engine

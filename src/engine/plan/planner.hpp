@@ -11,6 +11,7 @@ namespace livedash::engine {
 
 //! Binds names and builds the plan. Throws core::Error (QuerySemantic or QueryUnsupported) with
 //! the span of the offending expression and, for unknown names, a "did you mean" hint.
-QueryPlan planQuery(const query::Query& query, const core::Map& parameters);
+QueryPlan planQuery(const query::Query& query, const core::Map& parameters,
+                    const std::vector<JoinSpec>& joins = {});
 
 }  // namespace livedash::engine

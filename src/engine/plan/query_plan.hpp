@@ -15,14 +15,43 @@
 
 namespace livedash::engine {
 
+//! A relationship that the engine derives from equal property values, declared in the query's
+//! `joins` config: payments.order_id = orders.id gives (p:payments)-[:FOR_ORDER]-(o:orders).
+struct JoinSpec {
+  std::string id;
+  struct Key {
+    std::string label;
+    std::string property;
+  };
+  std::vector<Key> keys;
+};
+
 struct MatchNode {
   std::string variable;
   std::vector<std::string> labels;  //!< all required (a label alternation is not supported yet)
   int slot = 0;
 };
 
+//! An edge of the pattern between nodes[from] and nodes[to].
+struct MatchEdge {
+  std::string variable;
+  int slot = -1;  //!< element slot of the relationship variable (null for synthetic joins)
+  int from = 0;
+  int to = 0;
+  query::Direction direction = query::Direction::Either;
+  //! Relationship elements must carry one of these labels (empty: any).
+  std::vector<std::string> types;
+  //! Set when the edge is a synthetic join: the property of `from` and of `to` that must match.
+  const JoinSpec* join = nullptr;
+  JoinSpec::Key from_key;
+  JoinSpec::Key to_key;
+};
+
 struct MatchPlan {
   std::vector<MatchNode> nodes;
+  std::vector<MatchEdge> edges;
+  //! Element slots: one per node, then one per edge.
+  size_t slot_count = 0;
   //! Inline property maps, inline WHEREs and the MATCH WHERE, combined; evaluated per binding.
   std::optional<BoundExpr> predicate;
 };
@@ -67,6 +96,7 @@ struct QueryPlan {
   std::shared_ptr<const std::vector<std::string>> columns;
   std::vector<core::Value> parameters;
   std::vector<std::string> labels;  //!< every label the query reads, to route changes
+  std::vector<JoinSpec> joins;      //!< referenced by MatchEdge::join; never resized after planning
 };
 
 }  // namespace livedash::engine

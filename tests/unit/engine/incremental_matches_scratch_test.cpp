@@ -24,7 +24,32 @@ const char* const kQueries[] = {
     "MATCH (o:orders) WITH o.status AS s, count(*) AS n WHERE n > 3 RETURN s, n * 2 AS doubled",
     "MATCH (o:orders) RETURN DISTINCT o.status AS status",
     "MATCH (o:orders {status: 'shipped'}) RETURN o.id AS id ORDER BY o.total SKIP 2 LIMIT 3",
+    "MATCH (p:payments)-[:FOR_ORDER]->(o:orders) WHERE p.status IN ['pending', 'failed'] "
+    "RETURN o.id AS orderId, o.customer_name AS customerName, p.status AS paymentStatus, "
+    "p.amount AS amount",
+    "MATCH (o:orders)<-[:FOR_ORDER]-(p:payments) RETURN o.status AS status, count(p) AS n, "
+    "sum(p.amount) AS paid",
+    "MATCH (a:orders), (b:payments) WHERE a.id = b.order_id AND a.status = 'pending' "
+    "RETURN a.id AS orderId, b.id AS paymentId",
 };
+
+const std::vector<JoinSpec> kJoins = {{"FOR_ORDER", {{"payments", "order_id"}, {"orders", "id"}}}};
+
+core::Change randomPayment(std::mt19937& rng) {
+  const char* statuses[] = {"pending", "failed", "completed"};
+  core::Change c;
+  c.op = static_cast<core::ChangeOp>(rng() % 3);
+  int id = 1 + static_cast<int>(rng() % 30);
+  c.element.id = "payments:" + std::to_string(id);
+  c.element.labels = {"payments"};
+  if (c.op != core::ChangeOp::Delete) {
+    c.element.properties = {{"id", core::Value(id)},
+                            {"order_id", core::Value(1 + static_cast<int>(rng() % 40))},
+                            {"status", core::Value(statuses[rng() % 3])},
+                            {"amount", core::Value(static_cast<double>(rng() % 10000) / 100.0)}};
+  }
+  return c;
+}
 
 uint32_t testSeed() {
   if (const char* env = std::getenv("LIVEDASH_TEST_SEED")) return static_cast<uint32_t>(std::atoi(env));
@@ -41,7 +66,7 @@ TEST(IncrementalMatchesScratch, RandomChangeStreams) {
   testing::RecordingSink sink;
   engine.setDiffSink(&sink);
   for (size_t i = 0; i < std::size(kQueries); ++i) {
-    engine.addQuery({"q" + std::to_string(i), kQueries[i], {}});
+    engine.addQuery({"q" + std::to_string(i), kQueries[i], {}, kJoins});
   }
   for (int txn = 0; txn < 400; ++txn) {
     std::vector<core::Change> changes;
@@ -51,11 +76,15 @@ TEST(IncrementalMatchesScratch, RandomChangeStreams) {
       auto op = static_cast<core::ChangeOp>(rng() % 3);
       double total = static_cast<double>(rng() % 50000) / 100.0;
       std::string created = "2026-11-" + std::to_string(10 + rng() % 15);
+      if (rng() % 3 == 0) {
+        changes.push_back(randomPayment(rng));
+        continue;
+      }
       changes.push_back(testing::orderChange(op, id, statuses[rng() % 5], total, created));
     }
     engine.apply(testing::batchOf(std::move(changes), txn));
     for (size_t i = 0; i < std::size(kQueries); ++i) {
-      ContinuousQuery scratch({"scratch", kQueries[i], {}});
+      ContinuousQuery scratch({"scratch", kQueries[i], {}, kJoins});
       scratch.bootstrap(engine.elements(), clock.nowMs());
       const ContinuousQuery* live = engine.findQuery("q" + std::to_string(i));
       ASSERT_EQ(testing::sortedRows(live->snapshot()), testing::sortedRows(scratch.snapshot()))

@@ -1,0 +1,252 @@
+// src/engine/ops/pattern_matcher.cpp
+#include "engine/ops/pattern_matcher.hpp"
+
+namespace livedash::engine {
+
+namespace {
+
+bool hasAllLabels(const ElementVersion& v, const std::vector<std::string>& labels) {
+  if (v.element.isRelation()) return false;
+  for (const std::string& label : labels) {
+    if (!v.element.hasLabel(label)) return false;
+  }
+  return true;
+}
+
+bool hasAnyType(const ElementVersion& v, const std::vector<std::string>& types) {
+  if (!v.element.isRelation()) return false;
+  if (types.empty()) return true;
+  for (const std::string& t : types) {
+    if (v.element.hasLabel(t)) return true;
+  }
+  return false;
+}
+
+const core::Value* property(const ElementVersion& v, const std::string& name) {
+  auto it = v.element.properties.find(name);
+  return it == v.element.properties.end() || it->second.isNull() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+// One depth-first search for the solutions that contain a given starting binding.
+struct PatternMatcher::Search {
+  const PatternMatcher& m;
+  std::vector<const ElementVersion*> bound;
+  std::vector<bool> edge_done;
+  std::map<RowKey, std::vector<const ElementVersion*>>& out;
+
+  const MatchPlan& plan() const { return m.plan_; }
+
+  void run() {
+    for (size_t i = 0; i < plan().edges.size(); ++i) {
+      const MatchEdge& e = plan().edges[i];
+      if (edge_done[i] || (!bound[e.from] && !bound[e.to])) continue;
+      edge_done[i] = true;
+      if (e.join) {
+        expandJoin(e);
+      } else {
+        expandRelation(e);
+      }
+      edge_done[i] = false;
+      return;
+    }
+    for (const MatchNode& n : plan().nodes) {
+      if (bound[n.slot]) continue;
+      // A part of the pattern not connected to what is bound: every element of the label.
+      if (const auto* ids = m.store_.idsWithLabel(n.labels[0])) {
+        for (const std::string& id : *ids) bindNodeAndRun(n.slot, m.store_.find(id).get());
+      }
+      return;
+    }
+    RowKey key;
+    key.reserve(bound.size());
+    for (const ElementVersion* v : bound) key.emplace_back(v ? v->element.id : std::string());
+    out.emplace(std::move(key), bound);
+  }
+
+  void bindNodeAndRun(int node, const ElementVersion* v) {
+    if (!v || !hasAllLabels(*v, plan().nodes[node].labels)) return;
+    bound[node] = v;
+    run();
+    bound[node] = nullptr;
+  }
+
+  void expandJoin(const MatchEdge& e) {
+    const ElementVersion* from = bound[e.from];
+    const ElementVersion* to = bound[e.to];
+    if (from && to) {
+      const core::Value* a = property(*from, e.from_key.property);
+      const core::Value* b = property(*to, e.to_key.property);
+      if (a && b && *a == *b) run();
+      return;
+    }
+    bool from_known = from != nullptr;
+    const core::Value* value =
+        property(from_known ? *from : *to, from_known ? e.from_key.property : e.to_key.property);
+    const JoinIndex* index = m.joinIndex(from_known ? e.to_key : e.from_key);
+    if (!value || !index) return;
+    auto it = index->find(*value);
+    if (it == index->end()) return;
+    for (const std::string& id : it->second) {
+      bindNodeAndRun(from_known ? e.to : e.from, m.store_.find(id).get());
+    }
+  }
+
+  // Binds the relationship and whichever endpoint is still free, for each relationship element
+  // that fits the edge's types and direction.
+  void expandRelation(const MatchEdge& e) {
+    const ElementVersion* fixed = bound[e.slot];
+    const ElementVersion* anchor = bound[e.from] ? bound[e.from] : bound[e.to];
+    if (fixed) {
+      tryRelation(e, *fixed);
+      return;
+    }
+    const auto* ids = m.store_.relationsOf(anchor->element.id);
+    if (!ids) return;
+    std::vector<std::string> candidates(ids->begin(), ids->end());
+    for (const std::string& id : candidates) {
+      ElementVersionConstSharedPtr r = m.store_.find(id);
+      if (r && hasAnyType(*r, e.types)) tryRelation(e, *r);
+    }
+  }
+
+  void tryRelation(const MatchEdge& e, const ElementVersion& r) {
+    const std::string& start = r.element.start_id;
+    const std::string& end = r.element.end_id;
+    if (e.direction != query::Direction::Incoming) tryOrientation(e, r, start, end);
+    if (e.direction != query::Direction::Outgoing && start != end) tryOrientation(e, r, end, start);
+  }
+
+  void tryOrientation(const MatchEdge& e, const ElementVersion& r, const std::string& from_id,
+                      const std::string& to_id) {
+    const ElementVersion* saved_rel = bound[e.slot];
+    const ElementVersion* saved_from = bound[e.from];
+    const ElementVersion* saved_to = bound[e.to];
+    if ((saved_from && saved_from->element.id != from_id) ||
+        (saved_to && saved_to->element.id != to_id)) {
+      return;
+    }
+    const ElementVersion* from = saved_from ? saved_from : m.store_.find(from_id).get();
+    const ElementVersion* to = saved_to ? saved_to : m.store_.find(to_id).get();
+    if (!from || !to || !hasAllLabels(*from, plan().nodes[e.from].labels) ||
+        !hasAllLabels(*to, plan().nodes[e.to].labels)) {
+      return;
+    }
+    if (e.from == e.to && from != to) return;
+    bound[e.slot] = &r;
+    bound[e.from] = from;
+    bound[e.to] = to;
+    run();
+    bound[e.slot] = saved_rel;
+    bound[e.from] = saved_from;
+    bound[e.to] = saved_to;
+  }
+};
+
+const PatternMatcher::JoinIndex* PatternMatcher::joinIndex(const JoinSpec::Key& key) const {
+  auto it = join_indexes_.find({key.label, key.property});
+  return it == join_indexes_.end() ? nullptr : &it->second;
+}
+
+void PatternMatcher::indexJoinKeys(const core::Element& e, int sign) {
+  for (const MatchEdge& edge : plan_.edges) {
+    if (!edge.join) continue;
+    for (const JoinSpec::Key* key : {&edge.from_key, &edge.to_key}) {
+      if (!e.hasLabel(key->label)) continue;
+      auto value = e.properties.find(key->property);
+      if (value == e.properties.end() || value->second.isNull()) continue;
+      JoinIndex& index = join_indexes_[{key->label, key->property}];
+      if (sign > 0) {
+        index[value->second].insert(e.id);
+      } else if (auto it = index.find(value->second); it != index.end()) {
+        it->second.erase(e.id);
+        if (it->second.empty()) index.erase(it);
+      }
+    }
+  }
+}
+
+void PatternMatcher::updateJoinIndexes(const ElementTransition& t) {
+  if (t.before) indexJoinKeys(t.before->element, -1);
+  if (t.after) indexJoinKeys(t.after->element, +1);
+}
+
+void PatternMatcher::solveFrom(const ElementVersion& start, bool first_node_only,
+                               std::map<RowKey, std::vector<const ElementVersion*>>& out) const {
+  Search search{*this, std::vector<const ElementVersion*>(plan_.slot_count),
+                std::vector<bool>(plan_.edges.size()), out};
+  for (const MatchNode& n : plan_.nodes) {
+    if (first_node_only && n.slot != 0) break;
+    search.bindNodeAndRun(n.slot, &start);
+  }
+  if (first_node_only) return;
+  for (size_t i = 0; i < plan_.edges.size(); ++i) {
+    const MatchEdge& e = plan_.edges[i];
+    if (e.join || !hasAnyType(start, e.types)) continue;
+    search.edge_done[i] = true;
+    search.bound[e.slot] = &start;
+    search.tryRelation(e, start);
+    search.bound[e.slot] = nullptr;
+    search.edge_done[i] = false;
+  }
+}
+
+void PatternMatcher::record(const RowKey& key) {
+  for (const core::Value& id : key) {
+    if (!id.asString().empty()) solutions_by_element_[id.asString()].insert(key);
+  }
+  ++solution_count_;
+}
+
+void PatternMatcher::forget(const RowKey& key) {
+  for (const core::Value& id : key) {
+    auto it = solutions_by_element_.find(id.asString());
+    if (it == solutions_by_element_.end()) continue;
+    it->second.erase(key);
+    if (it->second.empty()) solutions_by_element_.erase(it);
+  }
+  --solution_count_;
+}
+
+void PatternMatcher::onTransition(const ElementTransition& t, const Emit& emit,
+                                  const Remove& remove) {
+  updateJoinIndexes(t);
+  const std::string& id = t.after ? t.after->element.id : t.before->element.id;
+  if (auto it = solutions_by_element_.find(id); it != solutions_by_element_.end()) {
+    std::vector<RowKey> old(it->second.begin(), it->second.end());
+    for (const RowKey& key : old) {
+      forget(key);
+      remove(key);
+    }
+  }
+  if (!t.after) return;
+  std::map<RowKey, std::vector<const ElementVersion*>> found;
+  solveFrom(*t.after, false, found);
+  for (const auto& [key, binding] : found) {
+    if (emit(key, binding)) record(key);
+  }
+}
+
+void PatternMatcher::bootstrap(const Emit& emit) {
+  for (const MatchEdge& edge : plan_.edges) {
+    if (!edge.join) continue;
+    for (const JoinSpec::Key* key : {&edge.from_key, &edge.to_key}) {
+      if (const auto* ids = store_.idsWithLabel(key->label)) {
+        for (const std::string& id : *ids) {
+          // Index sets make this idempotent when two edges share a key.
+          indexJoinKeys(store_.find(id)->element, +1);
+        }
+      }
+    }
+  }
+  std::map<RowKey, std::vector<const ElementVersion*>> found;
+  if (const auto* ids = store_.idsWithLabel(plan_.nodes[0].labels[0])) {
+    for (const std::string& id : *ids) solveFrom(*store_.find(id), true, found);
+  }
+  for (const auto& [key, binding] : found) {
+    if (emit(key, binding)) record(key);
+  }
+}
+
+}  // namespace livedash::engine

@@ -1,0 +1,61 @@
+// src/engine/ops/pattern_matcher.hpp
+//
+// Finds the solutions of a multi-element MATCH incrementally. A solution binds every node and
+// relationship of the pattern; its key is the ids of its elements. Invariants:
+//  - `solutions_by_element_` maps each element id to the keys of the current solutions that use
+//    it, so a change to one element re-derives exactly the solutions it can affect;
+//  - the join indexes hold, per join key (label, property), the elements by property value, as
+//    of the latest transition.
+// A change to element X removes every solution that used X and adds every solution that uses
+// X's new version; the stages downstream turn remove+add of the same key into an update.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/element_store.hpp"
+#include "engine/ops/stage.hpp"
+#include "engine/plan/query_plan.hpp"
+
+namespace livedash::engine {
+
+class PatternMatcher {
+ public:
+  //! Called once per solution, with the bound elements by slot; returns whether the solution
+  //! passed the query's predicate (only those are remembered, and later removed).
+  using Emit = std::function<bool(const RowKey& key, const std::vector<const ElementVersion*>&)>;
+  using Remove = std::function<void(const RowKey& key)>;
+
+  PatternMatcher(const MatchPlan& plan, const ElementStore& store) : plan_(plan), store_(store) {}
+
+  void onTransition(const ElementTransition& t, const Emit& emit, const Remove& remove);
+  //! Every solution over the store's current elements.
+  void bootstrap(const Emit& emit);
+  size_t solutionCount() const { return solution_count_; }
+
+ private:
+  struct Search;
+  using JoinIndex = std::unordered_map<core::Value, std::unordered_set<std::string>, core::ValueHash>;
+
+  void updateJoinIndexes(const ElementTransition& t);
+  void indexJoinKeys(const core::Element& e, int sign);
+  void solveFrom(const ElementVersion& start, bool first_node_only,
+                 std::map<RowKey, std::vector<const ElementVersion*>>& out) const;
+  void record(const RowKey& key);
+  void forget(const RowKey& key);
+  const JoinIndex* joinIndex(const JoinSpec::Key& key) const;
+
+  const MatchPlan& plan_;
+  const ElementStore& store_;
+  std::map<std::pair<std::string, std::string>, JoinIndex> join_indexes_;
+  std::unordered_map<std::string, std::unordered_set<RowKey, core::ValuesHash>> solutions_by_element_;
+  size_t solution_count_ = 0;
+
+  friend struct Search;
+};
+
+}  // namespace livedash::engine
