@@ -2,6 +2,8 @@
 #include "app/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <tuple>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -63,9 +65,17 @@ int check(const std::string& path) {
               << " queries, " << cfg.reactions.size() << " reactions)\n";
     return kExitOk;
   } catch (const config::ConfigError& e) {
-    printDiagnostics(e.diagnostics(), "error");
-    std::cerr << e.diagnostics().size() << " error" << (e.diagnostics().size() == 1 ? "" : "s")
-              << " in " << path << "\n";
+    // Report the query errors of whatever did load, too, in file order with the others.
+    std::vector<core::Diagnostic> all = e.diagnostics();
+    if (e.partial()) {
+      std::vector<core::Diagnostic> queries = checkQueries(*e.partial());
+      all.insert(all.end(), queries.begin(), queries.end());
+    }
+    std::stable_sort(all.begin(), all.end(), [](const core::Diagnostic& a, const core::Diagnostic& b) {
+      return std::tie(a.position.line, a.position.column) < std::tie(b.position.line, b.position.column);
+    });
+    printDiagnostics(all, "error");
+    std::cerr << all.size() << " error" << (all.size() == 1 ? "" : "s") << " in " << path << "\n";
     return kExitUsage;
   }
 }

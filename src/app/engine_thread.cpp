@@ -56,10 +56,25 @@ void EngineThread::run() {
     std::function<void(engine::Engine&)> task;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-      if (tasks_.empty()) return;
-      task = std::move(tasks_.front());
-      tasks_.pop_front();
+      // Sleep until there is work or the next future is due by the engine's clock.
+      while (!stopping_ && tasks_.empty()) {
+        std::optional<int64_t> due = engine_.nextDueMs();
+        if (due && *due <= engine_.clock().nowMs()) break;
+        if (due) {
+          wake_.wait_for(lock, std::chrono::milliseconds(*due - engine_.clock().nowMs()));
+        } else {
+          wake_.wait(lock);
+        }
+      }
+      if (stopping_ && tasks_.empty()) return;
+      if (!tasks_.empty()) {
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+    }
+    if (!task) {
+      engine_.fireDueFutures();
+      continue;
     }
     try {
       task(engine_);

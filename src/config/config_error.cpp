@@ -14,8 +14,10 @@ std::string describe(const std::vector<core::Diagnostic>& diagnostics) {
 
 }  // namespace
 
-ConfigError::ConfigError(std::vector<core::Diagnostic> diagnostics)
+ConfigError::ConfigError(std::vector<core::Diagnostic> diagnostics,
+                         std::shared_ptr<const ServerConfig> partial)
     : core::Error(core::ErrorCode::ConfigInvalid, describe(diagnostics)),
-      diagnostics_(std::move(diagnostics)) {}
+      diagnostics_(std::move(diagnostics)),
+      partial_(std::move(partial)) {}
 
 }  // namespace livedash::config

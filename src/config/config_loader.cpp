@@ -45,7 +45,7 @@ ServerConfig load(std::string_view text, const std::string& file) {
   readServerConfig(reader, root, config);
   checkCrossReferences(reader);
   if (reader.hasErrors()) {
-    throw ConfigError(reader.takeErrors());
+    throw ConfigError(reader.takeErrors(), std::make_shared<const ServerConfig>(std::move(config)));
   }
   config.warnings = reader.takeWarnings();
   return config;

@@ -38,49 +38,67 @@ bool ContinuousQuery::readsAnyLabel(const std::vector<std::string>& labels) cons
   return false;
 }
 
-bool ContinuousQuery::matches(const ElementVersion& version, EvalContext& ctx) const {
-  for (const std::string& label : plan_.match.nodes[0].labels) {
-    if (!version.element.hasLabel(label)) return false;
-  }
-  return !plan_.match.predicate || isTrue(evaluate(*plan_.match.predicate, ctx));
-}
-
-void ContinuousQuery::pushElement(const ElementVersion* version, const std::string& id,
-                                  int64_t now_ms) {
-  std::vector<const ElementVersion*> elements{version};
-  EvalContext ctx;
-  ctx.elements = &elements;
-  ctx.parameters = &plan_.parameters;
-  ctx.now_ms = now_ms;
-  RowKey key{core::Value(id)};
-  bool keep = version && matches(*version, ctx);
-  stages_.front()->push(key, keep ? &ctx : nullptr);
-  touched_ = true;
-}
-
 bool ContinuousQuery::pushSolution(const RowKey& key,
                                    const std::vector<const ElementVersion*>& binding,
-                                   int64_t now_ms) {
+                                   int64_t now_ms, int64_t change_time_ms) {
   EvalContext ctx;
   ctx.elements = &binding;
   ctx.parameters = &plan_.parameters;
   ctx.now_ms = now_ms;
-  if (plan_.match.predicate && !isTrue(evaluate(*plan_.match.predicate, ctx))) return false;
-  stages_.front()->push(key, &ctx);
+  TemporalScope scope;
+  scope.key = &key;
+  scope.change_time_ms = change_time_ms;
+  scope.markers = &markers_;
+  scope.schedule = [this, &key](int64_t due_ms) {
+    if (schedule_) schedule_(due_ms, key);
+  };
+  ctx.temporal = &scope;
+  bool keep = !plan_.match.predicate || isTrue(evaluate(*plan_.match.predicate, ctx));
   touched_ = true;
+  if (!keep) {
+    // A solution waiting on time keeps its markers; one that simply fails starts afresh later.
+    if (!scope.awaiting) markers_.clearAll(key);
+    stages_.front()->push(key, nullptr);
+    return false;
+  }
+  stages_.front()->push(key, &ctx);
   return true;
 }
 
+void ContinuousQuery::removeSolution(const RowKey& key) {
+  markers_.clearAll(key);
+  stages_.front()->push(key, nullptr);
+  touched_ = true;
+}
+
+void ContinuousQuery::pushElement(const ElementVersion* version, const std::string& id,
+                                  int64_t now_ms, int64_t change_time_ms) {
+  RowKey key{core::Value(id)};
+  if (version) {
+    for (const std::string& label : plan_.match.nodes[0].labels) {
+      if (!version->element.hasLabel(label)) version = nullptr;
+    }
+  }
+  if (!version) {
+    removeSolution(key);
+    return;
+  }
+  std::vector<const ElementVersion*> elements{version};
+  pushSolution(key, elements, now_ms, change_time_ms);
+}
+
 void ContinuousQuery::bootstrap(const ElementStore& store, int64_t now_ms) {
+  store_ = &store;
+  auto emit = [&](const RowKey& key, const std::vector<const ElementVersion*>& b) {
+    return pushSolution(key, b, now_ms, now_ms);
+  };
   if (!singleNode()) {
     matcher_ = std::make_unique<PatternMatcher>(plan_.match, store);
-    matcher_->bootstrap([&](const RowKey& key, const std::vector<const ElementVersion*>& b) {
-      return pushSolution(key, b, now_ms);
-    });
+    matcher_->bootstrap(emit);
   } else if (const auto* ids = store.idsWithLabel(plan_.match.nodes[0].labels[0])) {
     for (const std::string& id : *ids) {
       ElementVersionConstSharedPtr version = store.find(id);
-      pushElement(version.get(), id, now_ms);
+      pushElement(version.get(), id, now_ms, now_ms);
     }
   }
   stages_.front()->flush(now_ms);
@@ -89,22 +107,35 @@ void ContinuousQuery::bootstrap(const ElementStore& store, int64_t now_ms) {
   touched_ = false;
 }
 
-void ContinuousQuery::onTransition(const ElementTransition& t, int64_t now_ms) {
+void ContinuousQuery::onTransition(const ElementTransition& t, int64_t now_ms,
+                                   int64_t change_time_ms) {
   if (matcher_) {
     matcher_->onTransition(
         t,
         [&](const RowKey& key, const std::vector<const ElementVersion*>& b) {
-          return pushSolution(key, b, now_ms);
+          return pushSolution(key, b, now_ms, change_time_ms);
         },
-        [&](const RowKey& key) {
-          stages_.front()->push(key, nullptr);
-          touched_ = true;
-        });
+        [&](const RowKey& key) { removeSolution(key); });
     return;
   }
   const ElementVersion* after = t.after.get();
   const std::string& id = after ? after->element.id : t.before->element.id;
-  pushElement(after, id, now_ms);
+  pushElement(after, id, now_ms, change_time_ms);
+}
+
+void ContinuousQuery::reevaluate(const RowKey& key, int64_t now_ms) {
+  if (!matcher_) {
+    const std::string& id = key[0].asString();
+    ElementVersionConstSharedPtr version = store_->find(id);
+    if (version) pushElement(version.get(), id, now_ms, now_ms);
+    return;
+  }
+  matcher_->reevaluate(
+      key,
+      [&](const RowKey& k, const std::vector<const ElementVersion*>& b) {
+        return pushSolution(k, b, now_ms, now_ms);
+      },
+      [&](const RowKey& k) { removeSolution(k); });
 }
 
 std::optional<QueryDiff> ContinuousQuery::endTransaction(int64_t now_ms,

@@ -5,6 +5,7 @@
 // Not thread-safe: owned and driven by the engine thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,10 +40,16 @@ class ContinuousQuery {
   //! Whether a change to an element with these labels can affect the result.
   bool readsAnyLabel(const std::vector<std::string>& labels) const;
 
+  //! Where the query asks to be re-evaluated later (set by the engine before bootstrap).
+  using Scheduler = std::function<void(int64_t due_ms, const RowKey& key)>;
+  void setScheduler(Scheduler scheduler) { schedule_ = std::move(scheduler); }
+
   //! Loads every matching element from the store, without emitting a diff. The store must be
   //! the one later transitions come from, and outlive the query.
   void bootstrap(const ElementStore& store, int64_t now_ms);
-  void onTransition(const ElementTransition& t, int64_t now_ms);
+  void onTransition(const ElementTransition& t, int64_t now_ms, int64_t change_time_ms);
+  //! Evaluates one solution again because time has passed (a future came due).
+  void reevaluate(const RowKey& key, int64_t now_ms);
   //! Ends the transaction: returns its diff, stamped with `commit_time_ms`, or nothing if the
   //! result did not change.
   std::optional<QueryDiff> endTransaction(int64_t now_ms, int64_t commit_time_ms);
@@ -51,11 +58,12 @@ class ContinuousQuery {
   uint64_t sequence() const { return sequence_; }
 
  private:
-  void pushElement(const ElementVersion* version, const std::string& id, int64_t now_ms);
-  bool matches(const ElementVersion& version, EvalContext& ctx) const;
-  //! Pushes one solution of a multi-element pattern; returns whether it passed the predicate.
+  void pushElement(const ElementVersion* version, const std::string& id, int64_t now_ms,
+                   int64_t change_time_ms);
+  //! Pushes one solution, or its absence when it fails the predicate; returns whether it passed.
   bool pushSolution(const RowKey& key, const std::vector<const ElementVersion*>& binding,
-                    int64_t now_ms);
+                    int64_t now_ms, int64_t change_time_ms);
+  void removeSolution(const RowKey& key);
   bool singleNode() const { return plan_.match.nodes.size() == 1 && plan_.match.edges.empty(); }
 
   QueryDefinition definition_;
@@ -63,6 +71,9 @@ class ContinuousQuery {
   std::vector<std::unique_ptr<Stage>> stages_;
   ResultStage* result_ = nullptr;
   std::unique_ptr<PatternMatcher> matcher_;
+  const ElementStore* store_ = nullptr;
+  TemporalMarkers markers_;
+  Scheduler schedule_;
   bool touched_ = false;
   uint64_t sequence_ = 0;
 };

@@ -12,6 +12,9 @@ void Engine::addQuery(QueryDefinition definition) {
                       fmt::format("a query with id `{}` already exists", definition.id));
   }
   auto query = std::make_unique<ContinuousQuery>(std::move(definition));
+  query->setScheduler([this, id = query->id()](int64_t due_ms, const RowKey& key) {
+    futures_.add(FutureItem{due_ms, id, key});
+  });
   query->bootstrap(store_, clock_.nowMs());
   std::string id = query->id();
   queries_.emplace(std::move(id), std::move(query));
@@ -43,7 +46,7 @@ void Engine::apply(const core::ChangeBatch& batch) {
                                t.after->element.labels.end());
     for (auto& [id, query] : queries_) {
       if (!query->readsAnyLabel(labels)) continue;
-      query->onTransition(t, now);
+      query->onTransition(t, now, batch.commit_time_ms);
       if (std::find(touched.begin(), touched.end(), query.get()) == touched.end()) {
         touched.push_back(query.get());
       }
@@ -51,6 +54,23 @@ void Engine::apply(const core::ChangeBatch& batch) {
   }
   for (ContinuousQuery* query : touched) {
     std::optional<QueryDiff> diff = query->endTransaction(now, batch.commit_time_ms);
+    if (diff && sink_) sink_->onDiff(*diff);
+  }
+}
+
+void Engine::fireDueFutures() {
+  int64_t now = clock_.nowMs();
+  std::vector<ContinuousQuery*> touched;
+  for (const FutureItem& item : futures_.takeDue(now)) {
+    auto it = queries_.find(item.query_id);
+    if (it == queries_.end()) continue;
+    it->second->reevaluate(item.key, now);
+    if (std::find(touched.begin(), touched.end(), it->second.get()) == touched.end()) {
+      touched.push_back(it->second.get());
+    }
+  }
+  for (ContinuousQuery* query : touched) {
+    std::optional<QueryDiff> diff = query->endTransaction(now, now);
     if (diff && sink_) sink_->onDiff(*diff);
   }
 }

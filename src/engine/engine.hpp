@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "engine/continuous_query.hpp"
 #include "engine/element_store.hpp"
+#include "engine/future_queue.hpp"
 #include "engine/query_diff.hpp"
 
 namespace livedash::engine {
@@ -39,6 +40,11 @@ class Engine {
   std::vector<std::string> queryIds() const;
 
   void apply(const core::ChangeBatch& batch);
+  //! Fires every future due at the clock's now, as one transaction per affected query.
+  void fireDueFutures();
+  //! When the next future is due, if any.
+  std::optional<int64_t> nextDueMs() const { return futures_.nextDueMs(); }
+  size_t pendingFutures() const { return futures_.size(); }
 
   const ElementStore& elements() const { return store_; }
   const core::Clock& clock() const { return clock_; }
@@ -48,6 +54,7 @@ class Engine {
   DiffSink* sink_ = nullptr;
   ElementStore store_;
   std::map<std::string, ContinuousQueryPtr> queries_;
+  FutureQueue futures_;
 };
 
 }  // namespace livedash::engine

@@ -6,6 +6,7 @@
 
 #include "core/value.hpp"
 #include "engine/element_store.hpp"
+#include "engine/eval/temporal_scope.hpp"
 
 namespace livedash::engine {
 
@@ -23,6 +24,8 @@ struct EvalContext {
   std::vector<core::Value> locals;
   //! The engine clock's now, for datetime.realtime() and temporal functions.
   int64_t now_ms = 0;
+  //! Set while a MATCH predicate is evaluated for one solution; null elsewhere.
+  TemporalScope* temporal = nullptr;
 };
 
 }  // namespace livedash::engine

@@ -110,6 +110,7 @@ Value comprehension(const BoundExpr& e, EvalContext& ctx) {
 }
 
 Value call(const BoundExpr& e, EvalContext& ctx) {
+  if (e.fn->lazy_impl) return e.fn->lazy_impl(e, ctx);
   if (e.fn->element_impl) {
     const ElementVersion* element = boundElement(e.children[0], ctx);
     return element ? e.fn->element_impl(*element) : Value();

@@ -14,8 +14,10 @@ bool sameName(std::string_view a, const char* b) {
 }  // namespace
 
 const ScalarFunction* findScalarFunction(std::string_view name) {
-  for (const ScalarFunction& f : builtinScalarFunctions()) {
-    if (sameName(name, f.name)) return &f;
+  for (const auto* table : {&builtinScalarFunctions(), &futureFunctions()}) {
+    for (const ScalarFunction& f : *table) {
+      if (sameName(name, f.name)) return &f;
+    }
   }
   return nullptr;
 }
@@ -30,6 +32,7 @@ const AggregateFunction* findAggregateFunction(std::string_view name) {
 std::vector<std::string> allFunctionNames() {
   std::vector<std::string> names;
   for (const ScalarFunction& f : builtinScalarFunctions()) names.emplace_back(f.name);
+  for (const ScalarFunction& f : futureFunctions()) names.emplace_back(f.name);
   for (const AggregateFunction& f : builtinAggregateFunctions()) names.emplace_back(f.name);
   return names;
 }

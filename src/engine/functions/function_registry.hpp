@@ -18,7 +18,10 @@ struct EvalContext;
 
 enum class FunctionKind { Scalar, Aggregate };
 
+struct BoundExpr;
 using ScalarImpl = core::Value (*)(const std::vector<core::Value>& args, const EvalContext& ctx);
+//! For functions that evaluate their own arguments (Drasi's future functions).
+using LazyImpl = core::Value (*)(const BoundExpr& call, EvalContext& ctx);
 //! For functions about an element itself rather than its properties (elementId, changeDateTime).
 using ElementImpl = core::Value (*)(const ElementVersion& element);
 
@@ -31,6 +34,9 @@ struct ScalarFunction {
   ElementImpl element_impl = nullptr;
   //! Reads the clock or randomness, so results cannot be recomputed from the row alone.
   bool deterministic = true;
+  LazyImpl lazy_impl = nullptr;
+  //! Needs a TemporalScope: allowed only in a MATCH … WHERE.
+  bool needs_temporal_scope = false;
 };
 
 enum class AggregateKind { Count, Sum, Avg, Min, Max, Collect };
@@ -46,6 +52,8 @@ const AggregateFunction* findAggregateFunction(std::string_view name);
 //! All function names, for "did you mean".
 std::vector<std::string> allFunctionNames();
 const std::vector<ScalarFunction>& builtinScalarFunctions();
+//! drasi.trueFor, trueUntil, trueLater, trueNowOrLater.
+const std::vector<ScalarFunction>& futureFunctions();
 const std::vector<AggregateFunction>& builtinAggregateFunctions();
 
 }  // namespace livedash::engine

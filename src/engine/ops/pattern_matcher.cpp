@@ -228,6 +228,26 @@ void PatternMatcher::onTransition(const ElementTransition& t, const Emit& emit,
   }
 }
 
+void PatternMatcher::reevaluate(const RowKey& key, const Emit& emit, const Remove& remove) {
+  std::vector<const ElementVersion*> binding(plan_.slot_count);
+  for (size_t i = 0; i < key.size() && i < binding.size(); ++i) {
+    const std::string& id = key[i].asString();
+    if (id.empty()) continue;
+    binding[i] = store_.find(id).get();
+    if (!binding[i]) return;  // an element is gone: its transition already removed the solution
+  }
+  bool known = false;
+  if (auto it = solutions_by_element_.find(key[0].asString()); it != solutions_by_element_.end()) {
+    known = it->second.count(key) > 0;
+  }
+  bool passed = emit(key, binding);
+  if (passed && !known) record(key);
+  if (!passed && known) {
+    forget(key);
+    remove(key);
+  }
+}
+
 void PatternMatcher::bootstrap(const Emit& emit) {
   for (const MatchEdge& edge : plan_.edges) {
     if (!edge.join) continue;

@@ -35,6 +35,8 @@ class PatternMatcher {
   void onTransition(const ElementTransition& t, const Emit& emit, const Remove& remove);
   //! Every solution over the store's current elements.
   void bootstrap(const Emit& emit);
+  //! Evaluates the solution `key` again, if its elements still form it.
+  void reevaluate(const RowKey& key, const Emit& emit, const Remove& remove);
   size_t solutionCount() const { return solution_count_; }
 
  private:

@@ -179,6 +179,12 @@ BoundExpr Binder::bindCall(const Expr& e, const Scope& scope, std::vector<Aggreg
   b.fn = fn;
   b.span = e.span;
   b.deterministic = fn->deterministic;
+  if (fn->needs_temporal_scope) {
+    if (!allow_future_) {
+      unsupportedError(e, fmt::format("`{}` is supported in MATCH … WHERE only", fn->name));
+    }
+    b.slot = future_calls_++;
+  }
   for (const auto& child : e.children) {
     b.children.push_back(bindExpr(*child, scope, specs, inside_aggregate));
     b.deterministic = b.deterministic && b.children.back().deterministic;

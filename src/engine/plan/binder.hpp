@@ -35,6 +35,8 @@ class Binder {
                             std::vector<AggregateSpec>& specs);
 
   static bool containsAggregate(const query::Expr& e);
+  //! Future functions (drasi.trueFor…) are allowed only while this is set: in MATCH … WHERE.
+  void allowFutureFunctions(bool allowed) { allow_future_ = allowed; }
 
  private:
   BoundExpr bindExpr(const query::Expr& e, const Scope& scope, std::vector<AggregateSpec>* specs,
@@ -50,6 +52,8 @@ class Binder {
   std::vector<core::Value>& parameter_values_;
   //! Names visible inside list comprehensions, innermost last.
   std::vector<std::pair<std::string, int>> locals_;
+  bool allow_future_ = false;
+  int future_calls_ = 0;
 };
 
 }  // namespace livedash::engine

@@ -170,7 +170,9 @@ class Planner {
     match.slot_count = static_cast<size_t>(slot);
     scope_.kind = Scope::Kind::Elements;
     for (const auto& [index, property] : inline_properties_) addPredicate(equalsProperty(index, *property));
+    binder_.allowFutureFunctions(true);
     for (const Expr* where : pending_predicates_) addPredicate(binder_.bind(*where, scope_));
+    binder_.allowFutureFunctions(false);
   }
 
   void resolveJoinKeys(MatchEdge& e, core::SourceSpan span) {

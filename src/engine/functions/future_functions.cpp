@@ -1,0 +1,92 @@
+// src/engine/functions/future_functions.cpp
+//
+// Drasi's future functions. They answer from the condition, the engine clock and, for trueFor,
+// the time the condition became true for this solution; when the answer depends on a moment
+// still to come they schedule a re-evaluation for that moment and report "awaiting", which a
+// WHERE treats as not true.
+#include "engine/eval/bound_expr.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/functions/function_registry.hpp"
+#include "engine/functions/temporal_parse.hpp"
+
+namespace livedash::engine {
+
+using core::Value;
+
+namespace {
+
+std::optional<int64_t> durationMs(const Value& v) {
+  if (v.isInteger()) return v.asInteger();
+  if (v.kind() == core::ValueKind::Duration) return v.asDuration().approxMillis();
+  return std::nullopt;
+}
+
+std::optional<int64_t> instantMs(const Value& v) {
+  if (v.isInteger()) return v.asInteger();
+  Value t = parseDateTimeValue(v);
+  if (t.kind() == core::ValueKind::DateTime) return t.asDateTime().epoch_ms;
+  return std::nullopt;
+}
+
+Value awaitUntil(int64_t due_ms, EvalContext& ctx) {
+  ctx.temporal->schedule(due_ms);
+  ctx.temporal->awaiting = true;
+  return Value();
+}
+
+Value trueFor(const BoundExpr& e, EvalContext& ctx) {
+  Value cond = evaluate(e.children[0], ctx);
+  std::optional<int64_t> duration = durationMs(evaluate(e.children[1], ctx));
+  TemporalScope& scope = *ctx.temporal;
+  if (!cond.isBool() || !duration) {
+    scope.markers->clear(e.slot, *scope.key);
+    return cond.isBool() ? Value() : cond;
+  }
+  if (!cond.asBool()) {
+    scope.markers->clear(e.slot, *scope.key);
+    return Value(false);
+  }
+  int64_t start = scope.markers->startOf(e.slot, *scope.key, scope.change_time_ms);
+  int64_t due = start + *duration;
+  return due <= ctx.now_ms ? Value(true) : awaitUntil(due, ctx);
+}
+
+Value trueUntil(const BoundExpr& e, EvalContext& ctx) {
+  Value cond = evaluate(e.children[0], ctx);
+  std::optional<int64_t> until = instantMs(evaluate(e.children[1], ctx));
+  if (!cond.isBool() || !until) return Value();
+  if (!cond.asBool()) return Value(false);
+  return *until <= ctx.now_ms ? cond : awaitUntil(*until, ctx);
+}
+
+Value trueLater(const BoundExpr& e, EvalContext& ctx) {
+  Value cond = evaluate(e.children[0], ctx);
+  std::optional<int64_t> at = instantMs(evaluate(e.children[1], ctx));
+  if (!at) return Value();
+  return *at <= ctx.now_ms ? cond : awaitUntil(*at, ctx);
+}
+
+Value trueNowOrLater(const BoundExpr& e, EvalContext& ctx) {
+  Value cond = evaluate(e.children[0], ctx);
+  if (isTrue(cond)) return cond;
+  return trueLater(e, ctx);
+}
+
+}  // namespace
+
+const std::vector<ScalarFunction>& futureFunctions() {
+  static const std::vector<ScalarFunction> kFunctions = {
+      {"drasi.trueFor", 2, 2,
+       "true once the condition has held for the duration (it keeps its start while it holds)",
+       nullptr, nullptr, false, trueFor, true},
+      {"drasi.trueUntil", 2, 2, "the condition, once the given time has come; false once it fails",
+       nullptr, nullptr, false, trueUntil, true},
+      {"drasi.trueLater", 2, 2, "the condition, evaluated again at the given time", nullptr,
+       nullptr, false, trueLater, true},
+      {"drasi.trueNowOrLater", 2, 2, "true now if the condition holds, else as trueLater",
+       nullptr, nullptr, false, trueNowOrLater, true},
+  };
+  return kFunctions;
+}
+
+}  // namespace livedash::engine
