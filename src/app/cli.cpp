@@ -14,6 +14,7 @@
 #include "app/demo_traffic.hpp"
 #include "app/embedded_files.hpp"
 #include "app/query_check.hpp"
+#include "app/replay.hpp"
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
 
@@ -145,6 +146,15 @@ int runCli(int argc, char** argv) {
   std::string check_config;
   chk->add_option("-c,--config", check_config, "YAML config file")->required();
 
+  auto* replay = cli.add_subcommand(
+      "replay", "run a query over a JSONL change script offline and print one JSONL diff per "
+                "transaction");
+  ReplayOptions replay_options;
+  replay->add_option("--query", replay_options.query_file, "file with the Cypher query")
+      ->required();
+  replay->add_option("--joins", replay_options.joins_file, "YAML or JSON list of joins");
+  replay->add_option("--changes", replay_options.changes_file, "JSONL change script")->required();
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -153,6 +163,7 @@ int runCli(int argc, char** argv) {
   }
 
   if (*chk) return check(check_config);
+  if (*replay) return runReplay(replay_options, std::cout, std::cerr);
   ApplicationOptions options;
   if (*run) {
     options.port_override = run_port;

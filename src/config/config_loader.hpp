@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config_error.hpp"
 #include "config/server_config.hpp"
@@ -18,6 +19,9 @@ namespace livedash::config {
 //! Throws ConfigError listing every problem, or when the file cannot be read.
 ServerConfig loadConfigFile(const std::string& path);
 
+//! A list of joins, as under a query's `joins:` (YAML or JSON, bare or under `joins:`), for
+//! `livedash replay --joins`. Throws ConfigError.
+std::vector<JoinConfig> loadJoinsFile(const std::string& path);
 //! As loadConfigFile, for text already in memory. `display_name` names the text in diagnostics;
 //! its directory (if any) is where relative schema_files resolve.
 ServerConfig loadConfigString(std::string_view yaml, const std::string& display_name);
