@@ -11,7 +11,7 @@ packages=(
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql-15 chromium sqlite3 curl)
+  packages+=(postgresql-15 chromium sqlite3 curl clang libclang-rt-14-dev)
   # Node.js runs the browser tests; any recent one will do, so keep one that is already there.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -16,6 +16,6 @@ ctest --preset release --output-on-failure -j2
 echo "== sanitizer build (ASan + UBSan)"
 scripts/build.sh asan
 echo "== sanitizer tests"
-ctest --preset asan --output-on-failure -j2 -LE e2e
+ctest --preset asan --output-on-failure -j2 -LE "e2e|fuzz"
 
 echo "== all tests passed in $(( $(date +%s) - start )) s"

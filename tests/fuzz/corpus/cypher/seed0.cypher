@@ -1,0 +1,1 @@
+MATCH (o:orders) RETURN o.id AS id
