@@ -101,8 +101,8 @@ class QueryParser : public ParserBase {
     if (isName(peek())) n.variable = advance().text;
     while (accept(TokenKind::Colon)) {
       n.labels.push_back(name("a label"));
-      while (accept(TokenKind::Pipe)) {
-        n.labels.push_back(name("a label"));
+      if (at(TokenKind::Pipe)) {
+        unsupported(peek(), "label alternatives (:A|B) are not supported yet");
       }
     }
     if (at(TokenKind::LBrace)) n.properties = propertyMap();

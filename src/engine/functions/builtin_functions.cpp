@@ -176,6 +176,73 @@ Value rangeOf(const Args& a, const EvalContext&) {
   return Value(std::move(out));
 }
 
+// Calendar fields of an instant, in UTC (Howard Hinnant's civil-from-days).
+struct Civil {
+  int64_t year;
+  unsigned month;
+  unsigned day;
+};
+
+Civil civilFromDays(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
+int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+Value truncateDateTime(const Args& a, const EvalContext&) {
+  if (!a[0].isString()) return Value();
+  Value t = parseDateTimeValue(a[1]);
+  if (t.kind() != core::ValueKind::DateTime) return Value();
+  int64_t ms = t.asDateTime().epoch_ms;
+  std::string unit = a[0].asString();
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto floorTo = [&](int64_t step) { return Value(core::DateTime{floorDiv(ms, step) * step}); };
+  if (unit == "second") return floorTo(1000);
+  if (unit == "minute") return floorTo(60'000);
+  if (unit == "hour") return floorTo(3'600'000);
+  if (unit == "day") return floorTo(86'400'000);
+  int64_t days = floorDiv(ms, 86'400'000);
+  if (unit == "week") {
+    // ISO weeks start on Monday; 1970-01-01 was a Thursday.
+    int64_t monday = days - (((days + 3) % 7) + 7) % 7;
+    return Value(core::DateTime{monday * 86'400'000});
+  }
+  Civil c = civilFromDays(days);
+  if (unit == "month" || unit == "year") {
+    std::string iso = fmt::format("{:04}-{:02}-01", c.year, unit == "year" ? 1u : c.month);
+    return parseDateTimeValue(Value(iso));
+  }
+  return Value();
+}
+
+Value durationBetween(const Args& a, const EvalContext&) {
+  Value from = parseDateTimeValue(a[0]);
+  Value to = parseDateTimeValue(a[1]);
+  if (from.kind() != core::ValueKind::DateTime || to.kind() != core::ValueKind::DateTime) {
+    return Value();
+  }
+  return Value(core::Duration{0, 0, to.asDateTime().epoch_ms - from.asDateTime().epoch_ms});
+}
+
+Value durationIn(const Args& a, int64_t unit_ms) {
+  Value from = parseDateTimeValue(a[0]);
+  Value to = parseDateTimeValue(a[1]);
+  if (from.kind() != core::ValueKind::DateTime || to.kind() != core::ValueKind::DateTime) {
+    return Value();
+  }
+  int64_t delta = to.asDateTime().epoch_ms - from.asDateTime().epoch_ms;
+  return Value(core::Duration{0, unit_ms == 86'400'000 ? delta / unit_ms : 0,
+                              unit_ms == 86'400'000 ? 0 : delta / unit_ms * unit_ms});
+}
+
 Value numeric(const Args& a, double (*f)(double)) {
   return a[0].isNumber() ? Value(f(a[0].asNumber())) : Value();
 }
@@ -285,6 +352,16 @@ const std::vector<ScalarFunction>& builtinScalarFunctions() {
       {"datetime.realtime", 0, 0, "the engine clock's current instant",
        [](const Args&, const EvalContext& c) { return Value(core::DateTime{c.now_ms}); }, nullptr,
        false},
+      {"datetime.truncate", 2, 2,
+       "the instant truncated to 'second', 'minute', 'hour', 'day', 'week', 'month' or 'year' "
+       "(UTC); a tumbling-window bucket when used as a grouping key",
+       truncateDateTime},
+      {"duration.between", 2, 2, "the duration from the first instant to the second",
+       durationBetween},
+      {"duration.inSeconds", 2, 2, "duration.between in whole seconds",
+       [](const Args& a, const EvalContext&) { return durationIn(a, 1000); }},
+      {"duration.inDays", 2, 2, "duration.between in whole days",
+       [](const Args& a, const EvalContext&) { return durationIn(a, 86'400'000); }},
       {"timestamp", 0, 0, "the engine clock's now, in ms since the epoch",
        [](const Args&, const EvalContext& c) { return Value(c.now_ms); }, nullptr, false},
   };

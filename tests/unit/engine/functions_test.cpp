@@ -1,0 +1,81 @@
+// tests/unit/engine/functions_test.cpp
+//
+// Scalar functions and operators, evaluated through the real binder on a one-row query.
+#include <gtest/gtest.h>
+
+#include "core/json.hpp"
+#include "engine_test_util.hpp"
+
+namespace livedash::engine {
+namespace {
+
+// Evaluates `expr` for one order {id: 7, status: 'pending', total: 12.5, name: ' Ann '}.
+std::string eval(const std::string& expr) {
+  core::FakeClock clock(1'700'000'000'000);
+  Engine engine(clock);
+  core::Change c;
+  c.element.id = "orders:7";
+  c.element.labels = {"orders"};
+  c.element.properties = {{"id", core::Value(7)},
+                          {"status", core::Value("pending")},
+                          {"total", core::Value(12.5)},
+                          {"name", core::Value(" Ann ")},
+                          {"tags", core::Value(core::List{core::Value("a"), core::Value("b")})},
+                          {"at", core::Value("2026-11-22T10:37:12.345Z")}};
+  engine.apply(testing::batchOf({c}, 1'699'999'000'000));
+  engine.addQuery({"q", "MATCH (o:orders) RETURN " + expr + " AS v", {{"p", core::Value(3)}}});
+  return core::toJson(engine.findQuery("q")->snapshot().rows.at(0).at(0));
+}
+
+TEST(Functions, Strings) {
+  EXPECT_EQ(eval("toUpper(o.status)"), R"("PENDING")");
+  EXPECT_EQ(eval("trim(o.name)"), R"("Ann")");
+  EXPECT_EQ(eval("substring(o.status, 1, 3)"), R"("end")");
+  EXPECT_EQ(eval("split('a,b', ',')"), R"(["a","b"])");
+  EXPECT_EQ(eval("replace(o.status, 'n', 'N')"), R"("peNdiNg")");
+  EXPECT_EQ(eval("left(o.status, 2) + right(o.status, 2)"), R"("peng")");
+  EXPECT_EQ(eval("toString(o.total)"), R"("12.5")");
+}
+
+TEST(Functions, NumbersAndConversions) {
+  EXPECT_EQ(eval("toInteger('42')"), "42");
+  EXPECT_EQ(eval("toInteger(o.total)"), "12");
+  EXPECT_EQ(eval("toFloat('1.5')"), "1.5");
+  EXPECT_EQ(eval("round(o.total * 1.234, 2)"), "15.43");
+  EXPECT_EQ(eval("abs(-3) + sign(-2.5)"), "2");
+  EXPECT_EQ(eval("7 / 2"), "3");
+  EXPECT_EQ(eval("7 / 0"), "null");
+  EXPECT_EQ(eval("2 ^ 10"), "1024.0");
+}
+
+TEST(Functions, NullsListsAndLogic) {
+  EXPECT_EQ(eval("coalesce(o.missing, o.status)"), R"("pending")");
+  EXPECT_EQ(eval("o.missing + 1"), "null");
+  EXPECT_EQ(eval("null OR true"), "true");
+  EXPECT_EQ(eval("null AND true"), "null");
+  EXPECT_EQ(eval("2 IN [1, null]"), "null");
+  EXPECT_EQ(eval("size(o.tags) + size(range(1, 5))"), "7");
+  EXPECT_EQ(eval("[x IN range(1, 6) WHERE x % 2 = 0 | x * 10]"), "[20,40,60]");
+  EXPECT_EQ(eval("head(o.tags) + last(o.tags)"), R"("ab")");
+  EXPECT_EQ(eval("o.tags[-1]"), R"("b")");
+  EXPECT_EQ(eval("CASE o.status WHEN 'pending' THEN 1 ELSE 2 END"), "1");
+  EXPECT_EQ(eval("{a: {b: $p}}.a.b"), "3");
+  EXPECT_EQ(eval("o.status STARTS WITH 'pen' AND o.status ENDS WITH 'ing'"), "true");
+}
+
+TEST(Functions, ElementsAndTime) {
+  EXPECT_EQ(eval("elementId(o)"), R"("orders:7")");
+  EXPECT_EQ(eval("drasi.changeDateTime(o)"), R"("2023-11-14T21:56:40.000Z")");
+  EXPECT_EQ(eval("datetime.truncate('hour', o.at)"), R"("2026-11-22T10:00:00.000Z")");
+  EXPECT_EQ(eval("datetime.truncate('day', o.at)"), R"("2026-11-22T00:00:00.000Z")");
+  EXPECT_EQ(eval("datetime.truncate('week', o.at)"), R"("2026-11-16T00:00:00.000Z")");
+  EXPECT_EQ(eval("datetime.truncate('month', o.at)"), R"("2026-11-01T00:00:00.000Z")");
+  EXPECT_EQ(eval("datetime('2026-11-22T10:00:00Z') + duration({hours: 2, minutes: 30})"),
+            R"("2026-11-22T12:30:00.000Z")");
+  EXPECT_EQ(eval("duration.inSeconds(datetime('2026-01-01T00:00:00Z'), o.at)"), R"("PT7810H37M12S")");
+  EXPECT_EQ(eval("datetime.realtime()"), R"("2023-11-14T22:13:20.000Z")");
+  EXPECT_EQ(eval("duration('PT1H30M')"), R"("PT1H30M")");
+}
+
+}  // namespace
+}  // namespace livedash::engine
