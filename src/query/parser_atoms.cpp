@@ -67,7 +67,12 @@ ExprPtr ParserBase::atom() {
 
 ExprPtr ParserBase::literalNumber(const Token& t) {
   if (t.kind == TokenKind::Float) {
-    return literal(core::Value(std::stod(t.text)), t.span);
+    double value = 0;
+    auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), value);
+    if (ec != std::errc() || ptr != t.text.data() + t.text.size()) {
+      fail(t, fmt::format("float literal {} is out of range", t.text));
+    }
+    return literal(core::Value(value), t.span);
   }
   int64_t value = 0;
   bool hex = t.text.size() > 2 && (t.text[1] == 'x' || t.text[1] == 'X');

@@ -78,7 +78,9 @@ Value durationFromIso(std::string_view s) {
       ++pos;
     }
     if (pos == start || pos >= s.size()) return Value();
-    double amount = std::stod(std::string(s.substr(start, pos - start)));
+    double amount = 0;
+    auto [end, ec] = std::from_chars(s.data() + start, s.data() + pos, amount);
+    if (ec != std::errc() || end != s.data() + pos || !std::isfinite(amount)) return Value();
     char unit = s[pos++];
     if (!in_time && unit == 'Y') d.months += static_cast<int64_t>(amount * 12);
     else if (!in_time && unit == 'M') d.months += static_cast<int64_t>(amount);

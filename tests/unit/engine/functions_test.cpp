@@ -75,6 +75,8 @@ TEST(Functions, ElementsAndTime) {
   EXPECT_EQ(eval("duration.inSeconds(datetime('2026-01-01T00:00:00Z'), o.at)"), R"("PT7810H37M12S")");
   EXPECT_EQ(eval("datetime.realtime()"), R"("2023-11-14T22:13:20.000Z")");
   EXPECT_EQ(eval("duration('PT1H30M')"), R"("PT1H30M")");
+  EXPECT_EQ(eval("duration('P.D')"), "null");
+  EXPECT_EQ(eval("duration('P1e999D')"), "null");
 }
 
 }  // namespace

@@ -120,6 +120,14 @@ TEST(Parser, QueryMustEndWithReturn) {
   EXPECT_STREQ(e.what(), "a query must end with RETURN");
 }
 
+TEST(Parser, NumberLiteralsOutOfRangeAreErrorsNotCrashes) {
+  // Found by the fuzzer: std::stod threw out_of_range past the parser.
+  EXPECT_STREQ(parseError("MATCH (o:orders) RETURN 5E666 AS x").what(),
+               "float literal 5E666 is out of range");
+  EXPECT_STREQ(parseError("MATCH (o:orders) RETURN 99999999999999999999 AS x").what(),
+               "integer literal 99999999999999999999 is out of range");
+}
+
 TEST(Parser, LexerErrors) {
   EXPECT_EQ(parseError("MATCH (o) WHERE o.x = 'abc RETURN o").code(),
             core::ErrorCode::QuerySyntax);
