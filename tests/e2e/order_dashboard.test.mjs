@@ -1,0 +1,355 @@
+// End-to-end test of the order operations page: a real livedash demo server (no simulated
+// traffic), Debian's Chromium driven by playwright-core, and assertions on what a person sees.
+//
+// Run: tests/e2e/run.sh   (or: cd tests/e2e && npm ci && node --test)
+// LIVEDASH_BIN overrides the binary (default: build/release/livedash in this repo).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BIN = process.env.LIVEDASH_BIN ?? resolve(here, '../../build/release/livedash');
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const SHOTS = resolve(here, 'screenshots');
+const STREAM = /\/events(\?|$)/;
+const SNAPSHOTS = /\/api\/v1\/queries\//;
+
+// ----------------------------------------------------------------------------- server
+
+/** Starts `livedash demo --port 0 --rate 0` and resolves once it prints its URL. */
+function startServer() {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(BIN, ['demo', '--port', '0', '--rate', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`livedash did not print its URL within 10 s. Output:\n${output}`));
+    }, 10_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const m = output.match(/livedash is serving (http:\/\/\S+?):(\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolvePromise({ child, url: `http://127.0.0.1:${m[2]}`, output: () => output });
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', (c) => { output += c; });
+    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`livedash exited early (${signal ?? code}). Output:\n${output}`));
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL if it is still there after 5 s. */
+async function stopServer(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const done = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+  if (!done) {
+    child.kill('SIGKILL');
+    await exited;
+    assert.fail('livedash ignored SIGTERM for 5 s');
+  }
+}
+
+// ----------------------------------------------------------------------------- helpers
+
+/** Retries `check` (which throws while the page is not there yet) until it passes or time runs out. */
+async function eventually(check, { timeout, since = Date.now(), what = 'condition' }) {
+  let lastError;
+  while (true) {
+    try {
+      return await check();
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() - since > timeout) {
+      lastError.message = `${what} not met within ${timeout} ms: ${lastError.message}`;
+      throw lastError;
+    }
+    await sleep(40);
+  }
+}
+
+/** 0–255 brightness of a CSS `rgb(…)` colour. */
+function brightness(rgb) {
+  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).map(Number);
+  return 0.299 * r + 0.587 * g + 0.114 * b;
+}
+
+const clean = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
+
+describe('order operations dashboard', () => {
+  let server;
+  let browser;
+  let page;
+  const pageErrors = [];
+
+  // Never leave the server behind: not when a test fails (after() stops it), not when this
+  // process exits early, not when it is interrupted.
+  const killOnExit = () => server?.child.exitCode === null && server.child.kill('SIGKILL');
+  const killOnSignal = (signal) => {
+    killOnExit();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+
+  async function sql(statement) {
+    const res = await fetch(`${server.url}/api/v1/sources/shop/sql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: statement,
+    });
+    const body = await res.json();
+    assert.equal(res.status, 200, `SQL failed: ${statement}\n${JSON.stringify(body)}`);
+    assert.equal(body.success, true, JSON.stringify(body));
+    return body;
+  }
+
+  // What a person reads on the page.
+  const badge = () => page.getByRole('status');
+  const tile = (name) => page.getByRole('region', { name: 'Orders by status' }).getByRole('article', { name, exact: true });
+  const recentRows = () => page.getByRole('list', { name: 'Recent orders' }).getByRole('listitem');
+  const issueRows = () => page.getByRole('list', { name: 'Payment issues' }).getByRole('listitem');
+
+  async function tileShows(name, count, revenue) {
+    const t = tile(name);
+    assert.equal(clean(await t.locator('.tile-count').textContent()), count, `${name} count`);
+    assert.equal(clean(await t.locator('.tile-revenue').textContent()), revenue, `${name} revenue`);
+  }
+
+  async function badgeText() {
+    return clean(await badge().textContent()).toLowerCase();
+  }
+
+  before(async () => {
+    assert.ok(existsSync(BIN), `no livedash binary at ${BIN}: build it first (cmake --build build/release --target livedash)`);
+    process.once('exit', killOnExit);
+    process.once('SIGINT', killOnSignal);
+    process.once('SIGTERM', killOnSignal);
+    server = await startServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--no-first-run', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(server.url + '/');
+  }, { timeout: 20_000 });
+
+  after(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await stopServer(server?.child);
+      process.off('exit', killOnExit);
+      process.off('SIGINT', killOnSignal);
+      process.off('SIGTERM', killOnSignal);
+    }
+  }, { timeout: 15_000 });
+
+  test('shows the seeded figures', { timeout: 10_000 }, async () => {
+    assert.equal(await page.title(), 'Order operations');
+    await eventually(async () => {
+      await tileShows('Pending', '1', '$129.99');
+      await tileShows('Processing', '2', '$339.98');
+      await tileShows('Packing', '1', '$199.99');
+      await tileShows('Shipped', '1', '$159.99');
+      await tileShows('Delivered', '2', '$379.98');
+      assert.equal(await recentRows().count(), 7);
+    }, { timeout: 5000, what: 'seeded data on screen' });
+
+    const first = clean(await recentRows().first().innerText());
+    assert.match(first, /#1\b.*Alice Johnson.*pending.*\$129\.99/i);
+    assert.equal(await issueRows().count(), 1);
+    const issue = clean(await issueRows().first().innerText());
+    assert.match(issue, /Order #1\b/);
+    assert.match(issue, /pending/i);
+    assert.match(issue, /\$129\.99/);
+    assert.equal(await page.locator('#stale-warning').isVisible(), false, 'no stale warning');
+    await eventually(async () => assert.equal(await badgeText(), 'live'), { timeout: 3000, what: 'badge live' });
+    const updated = clean(await page.locator('#last-updated').textContent());
+    assert.match(updated, /^\d{2}:\d{2}:\d{2}$/, 'last updated shows a time');
+  });
+
+  test('a new order shows in the pending tile and on top of recent orders within 1 s', { timeout: 10_000 }, async () => {
+    const since = Date.now();
+    await sql("INSERT INTO orders (customer_id, customer_name, status, total) VALUES (1, 'Alice Johnson', 'pending', 449.99)");
+    await eventually(async () => {
+      await tileShows('Pending', '2', '$579.98');
+      const first = clean(await recentRows().first().innerText());
+      assert.match(first, /#8\b.*Alice Johnson.*pending.*\$449\.99/i);
+    }, { timeout: 1000, since, what: 'new order on screen' });
+    assert.equal(await recentRows().count(), 8);
+    // The diff is listed in the live events log.
+    const log = clean(await page.getByRole('list', { name: 'Live events' }).innerText());
+    assert.match(log, /order-stats/);
+    assert.match(log, /recent-orders/);
+  });
+
+  test('moving an order to processing updates both tiles within 1 s', { timeout: 10_000 }, async () => {
+    const since = Date.now();
+    await sql("UPDATE orders SET status='processing' WHERE id=1");
+    await eventually(async () => {
+      await tileShows('Pending', '1', '$449.99');
+      await tileShows('Processing', '3', '$469.97');
+    }, { timeout: 1000, since, what: 'tiles after the status change' });
+    const row = clean(await recentRows().filter({ hasText: '#1 ' }).first().innerText());
+    assert.match(row, /processing/i);
+  });
+
+  test('a failed payment shows with its error message, failed first', { timeout: 10_000 }, async () => {
+    const since = Date.now();
+    await sql("INSERT INTO payments (order_id, status, amount, error_message) VALUES (1, 'failed', 449.99, 'Card declined')");
+    await eventually(async () => {
+      assert.equal(await issueRows().count(), 2);
+      const first = clean(await issueRows().first().innerText());
+      assert.match(first, /Order #1\b/);
+      assert.match(first, /failed/i);
+      assert.match(first, /Card declined/);
+      assert.match(first, /\$449\.99/);
+    }, { timeout: 1000, since, what: 'failed payment on screen' });
+  });
+
+  test('looks right on a desktop and on a phone (screenshots)', { timeout: 20_000 }, async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: resolve(SHOTS, 'order-dashboard.png'), fullPage: true, animations: 'disabled' });
+
+    // Big numbers, readable from across the room.
+    const px = await tile('Pending').locator('.tile-count').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    assert.ok(px >= 40, `tile numbers are ${px}px`);
+    const dark = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+
+    const phone = await browser.newPage({ viewport: { width: 375, height: 812 }, colorScheme: 'dark' });
+    try {
+      phone.on('pageerror', (err) => pageErrors.push(err.message));
+      await phone.goto(server.url + '/');
+      await eventually(async () => {
+        assert.equal(clean(await phone.getByRole('status').textContent()).toLowerCase(), 'live');
+        assert.equal(await phone.getByRole('list', { name: 'Payment issues' }).getByRole('listitem').count(), 2);
+      }, { timeout: 5000, what: 'phone page loaded' });
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `the phone layout scrolls sideways by ${overflow}px`);
+      await phone.screenshot({ path: resolve(SHOTS, 'order-dashboard-phone.png'), fullPage: true, animations: 'disabled' });
+
+      // Light theme when the system asks for it.
+      await phone.emulateMedia({ colorScheme: 'light' });
+      await phone.setViewportSize({ width: 1280, height: 800 });
+      const light = await phone.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      assert.ok(brightness(dark) < 60, `dark by default (background ${dark})`);
+      assert.ok(brightness(light) > 200, `light when asked (background ${light})`);
+      await phone.screenshot({ path: resolve(SHOTS, 'order-dashboard-light.png'), fullPage: true, animations: 'disabled' });
+    } finally {
+      await phone.close();
+    }
+  });
+
+  test('completing the payment clears both issues for order 1', { timeout: 10_000 }, async () => {
+    const since = Date.now();
+    await sql("UPDATE payments SET status='completed', error_message=NULL WHERE order_id=1");
+    await eventually(async () => {
+      assert.equal(await issueRows().count(), 0);
+      assert.equal(await page.getByText('No payment issues').isVisible(), true);
+    }, { timeout: 1000, since, what: 'payment issues cleared' });
+  });
+
+  test('falls back to polling when the stream is cut, and goes back to live', { timeout: 45_000 }, async () => {
+    assert.equal(await badgeText(), 'live');
+
+    // Cut the stream: refuse every new /events request and drop the open one.
+    await page.route(STREAM, (route) => route.abort('connectionreset'));
+    assert.equal(await page.evaluate(() => window.livedash.client.simulateDrop()), true);
+    await eventually(async () => assert.equal(await badgeText(), 'reconnecting'), { timeout: 1000, what: 'badge reconnecting' });
+    await eventually(async () => assert.equal(await badgeText(), 'polling'), { timeout: 8000, what: 'badge polling' });
+
+    // A change still reaches the page, through the 5 s snapshot polls. Order 4 leaves packing,
+    // so the packing group disappears from the result: its tile shows 0 and $0.00.
+    let since = Date.now();
+    await sql("UPDATE orders SET status='shipped' WHERE id=4");
+    await eventually(async () => {
+      await tileShows('Packing', '0', '$0.00');
+      await tileShows('Shipped', '2', '$359.98');
+    }, { timeout: 6500, since, what: 'change seen while polling' });
+    assert.equal(await badgeText(), 'polling');
+
+    // With the snapshots unreachable too, the page says it is offline.
+    await page.route(SNAPSHOTS, (route) => route.abort('connectionrefused'));
+    await eventually(async () => assert.equal(await badgeText(), 'offline'), { timeout: 6500, what: 'badge offline' });
+    await page.unroute(SNAPSHOTS);
+    await eventually(async () => assert.equal(await badgeText(), 'polling'), { timeout: 6500, what: 'badge polling again' });
+
+    // The stream is back: a probe succeeds and the page streams again.
+    await page.unroute(STREAM);
+    await eventually(async () => assert.equal(await badgeText(), 'live'), { timeout: 11_000, what: 'badge live again' });
+    since = Date.now();
+    await sql("UPDATE orders SET status='delivered' WHERE id=5");
+    await eventually(async () => {
+      await tileShows('Shipped', '1', '$199.99');
+      await tileShows('Delivered', '3', '$539.97');
+    }, { timeout: 1000, since, what: 'streamed change after reconnecting' });
+  });
+
+  test('a diff that skips a sequence number reloads that query', { timeout: 10_000 }, async () => {
+    // Pretend the page missed a diff: its order-stats result now looks one sequence behind.
+    await page.evaluate(() => { window.livedash.stores.get('order-stats').sequence -= 1; });
+    const reload = page.waitForRequest((req) => req.url().endsWith('/api/v1/queries/order-stats/results'), { timeout: 2000 });
+    const since = Date.now();
+    await sql("UPDATE orders SET status='packing' WHERE id=2");
+    await reload;
+    await eventually(async () => {
+      await tileShows('Processing', '2', '$219.98');
+      await tileShows('Packing', '1', '$249.99');
+    }, { timeout: 1000, since, what: 'tiles after the reload' });
+  });
+
+  test('warns that data may be stale when nothing confirmed it for 30 s', { timeout: 15_000 }, async () => {
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await other.clock.install(); // time still flows; fastForward jumps ahead
+      await other.goto(server.url + '/');
+      const warning = other.getByRole('alert');
+      await eventually(async () => {
+        assert.equal(clean(await other.getByRole('status').textContent()).toLowerCase(), 'live');
+      }, { timeout: 5000, what: 'second page live' });
+      assert.equal(await warning.isVisible(), false);
+
+      await other.route(STREAM, (route) => route.abort('connectionreset'));
+      await other.route(SNAPSHOTS, (route) => route.abort('connectionrefused'));
+      await other.evaluate(() => window.livedash.client.simulateDrop());
+      await other.clock.fastForward('00:40');
+      await eventually(async () => {
+        assert.equal(await warning.isVisible(), true);
+        assert.match(clean(await warning.textContent()), /may be stale.*No update for \d+ s/i);
+        assert.notEqual(clean(await other.getByRole('status').textContent()).toLowerCase(), 'live');
+      }, { timeout: 3000, what: 'stale warning' });
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('values from the database are shown as text, never as markup', { timeout: 10_000 }, async () => {
+    const name = '<img src=x onerror="window.__pwned=1">Mallory';
+    await sql(`INSERT INTO orders (customer_id, customer_name, status, total) VALUES (2, '${name}', 'pending', 10)`);
+    await eventually(async () => {
+      assert.equal(clean(await recentRows().first().locator('.order-customer').textContent()), name);
+    }, { timeout: 1000, what: 'odd customer name on screen' });
+    assert.equal(await page.locator('main img').count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  });
+
+  test('raised no script errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

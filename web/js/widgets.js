@@ -1,0 +1,327 @@
+// The dashboard's widgets. Each one owns a piece of the page, renders a QueryStore into it and
+// patches the DOM in place: values that change flash, nothing is rebuilt, so nothing jumps.
+
+import { h, flash, setText } from './dom.js';
+import * as fmt from './format.js';
+
+export const STATUSES = ['pending', 'processing', 'packing', 'shipped', 'delivered'];
+
+/** Keeps a widget in step with its store; the first render does not flash. */
+function bind(widget, store) {
+  store.subscribe(() => {
+    widget.render(store.values(), widget.ready);
+    widget.ready = true;
+  });
+}
+
+/** Moves `items` (elements) into `parent` in this order, touching only those out of place. */
+function placeInOrder(parent, items, before = null) {
+  let cursor = parent.firstElementChild;
+  for (const el of items) {
+    if (el === cursor) {
+      cursor = cursor.nextElementSibling;
+    } else {
+      parent.insertBefore(el, cursor ?? before);
+    }
+  }
+}
+
+/** Swaps an element's one variant class (e.g. `status-pending`) for another. */
+function setVariant(el, variant) {
+  if (el.dataset.variant === variant) return;
+  if (el.dataset.variant) el.classList.remove(el.dataset.variant);
+  el.classList.add(variant);
+  el.dataset.variant = variant;
+}
+
+// ------------------------------------------------------------------------------- header
+
+const STATE_TEXT = {
+  connecting: 'Connecting',
+  live: 'Live',
+  reconnecting: 'Reconnecting',
+  polling: 'Polling',
+  offline: 'Offline',
+};
+
+const STATE_HINT = {
+  connecting: 'Loading the dashboard',
+  live: 'Streaming changes as they happen',
+  reconnecting: 'The live stream dropped; reconnecting',
+  polling: 'The live stream is unavailable; refreshing every 5 seconds',
+  offline: 'The server cannot be reached',
+};
+
+export class ConnectionStatus {
+  constructor({ badge, updated, stale, staleText }) {
+    this.badge = badge;
+    this.badgeText = badge.querySelector('.badge-text');
+    this.updated = updated;
+    this.stale = stale;
+    this.staleText = staleText;
+  }
+
+  setState(state, info = {}) {
+    this.badge.dataset.state = state;
+    this.badgeText.textContent = STATE_TEXT[state] ?? state;
+    let hint = STATE_HINT[state] ?? '';
+    if (state === 'reconnecting' && info.attempt) hint += ` (attempt ${info.attempt})`;
+    this.badge.title = hint;
+    document.documentElement.dataset.connection = state;
+  }
+
+  tick({ lastActivity, stale, silentFor }) {
+    if (lastActivity) {
+      setText(this.updated, fmt.clock(new Date(lastActivity)), false);
+      this.updated.dateTime = new Date(lastActivity).toISOString();
+    }
+    this.stale.hidden = !stale;
+    if (stale) {
+      this.staleText.textContent = lastActivity
+        ? `No update for ${fmt.duration(silentFor)}. The figures below may be out of date.`
+        : 'The dashboard has not loaded yet. The figures below may be missing.';
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------- orders by status
+
+export class StatusTiles {
+  constructor(container, totals, store) {
+    this.container = container;
+    this.totals = totals;
+    this.tiles = new Map();
+    this.ready = false;
+    for (const status of STATUSES) this.tile(status);
+    bind(this, store);
+  }
+
+  tile(status) {
+    let tile = this.tiles.get(status);
+    if (tile) return tile;
+    const name = h('h3', { class: 'tile-label' }, h('span', { class: 'dot', attrs: { 'aria-hidden': 'true' } }), fmt.label(status));
+    const countEl = h('p', { class: 'tile-count', text: '0' });
+    const revenueEl = h('p', { class: 'tile-revenue', text: fmt.currency(0) });
+    const bar = h('span', { class: 'tile-bar-fill' });
+    const root = h('article', {
+      class: `tile status-${fmt.token(status)}`,
+      dataset: { status },
+      attrs: { 'aria-label': fmt.label(status) },
+    }, name, countEl, revenueEl, h('span', { class: 'tile-bar', attrs: { 'aria-hidden': 'true' } }, bar));
+    tile = { root, countEl, revenueEl, bar };
+    this.tiles.set(status, tile);
+    this.container.append(root);
+    return tile;
+  }
+
+  render(rows, highlight) {
+    const byStatus = new Map(rows.map((r) => [String(r.status ?? 'unknown'), r]));
+    for (const status of byStatus.keys()) this.tile(status); // a status we did not expect
+    let orders = 0;
+    let revenue = 0;
+    for (const r of rows) {
+      orders += fmt.toNumber(r.orderCount);
+      revenue += fmt.toNumber(r.totalValue);
+    }
+    for (const [status, tile] of this.tiles) {
+      const row = byStatus.get(status);
+      const n = fmt.toNumber(row?.orderCount);
+      setText(tile.countEl, fmt.count(n), highlight);
+      setText(tile.revenueEl, fmt.currency(row?.totalValue), highlight);
+      tile.root.classList.toggle('is-zero', n === 0);
+      tile.bar.style.width = `${orders ? (100 * n) / orders : 0}%`;
+    }
+    setText(this.totals, `${fmt.count(orders)} ${orders === 1 ? 'order' : 'orders'} · ${fmt.currency(revenue)}`, highlight);
+  }
+}
+
+// ------------------------------------------------------------------------------- recent orders
+
+export class RecentOrders {
+  constructor(list, empty, store, limit = 10) {
+    this.list = list;
+    this.empty = empty;
+    this.limit = limit;
+    this.items = new Map(); // orderId → { root, fields, row }
+    this.ready = false;
+    bind(this, store);
+    setInterval(() => this.refreshAges(), 15000);
+  }
+
+  static newestFirst(a, b) {
+    const ta = fmt.toMillis(a.createdAt);
+    const tb = fmt.toMillis(b.createdAt);
+    if (ta !== tb) return (Number.isNaN(tb) ? -Infinity : tb) - (Number.isNaN(ta) ? -Infinity : ta);
+    return fmt.toNumber(b.orderId) - fmt.toNumber(a.orderId);
+  }
+
+  item(row) {
+    const key = String(row.orderId);
+    let item = this.items.get(key);
+    if (item) return item;
+    const fields = {
+      id: h('span', { class: 'order-id' }),
+      customer: h('span', { class: 'order-customer' }),
+      status: h('span', { class: 'chip' }),
+      total: h('span', { class: 'order-total' }),
+      age: h('time', { class: 'order-age' }),
+    };
+    const root = h('li', { class: 'order', dataset: { orderId: key } },
+      h('span', { class: 'order-main' }, fields.id, fields.customer),
+      fields.status, fields.total, fields.age);
+    item = { root, fields, row: null };
+    this.items.set(key, item);
+    return item;
+  }
+
+  render(rows, highlight) {
+    const shown = rows.slice().sort(RecentOrders.newestFirst).slice(0, this.limit);
+    const keep = new Set(shown.map((r) => String(r.orderId)));
+    for (const [key, item] of this.items) {
+      if (!keep.has(key)) {
+        item.root.remove();
+        this.items.delete(key);
+      }
+    }
+    const els = shown.map((row) => {
+      const fresh = !this.items.has(String(row.orderId));
+      const item = this.item(row);
+      const f = item.fields;
+      const flashIt = highlight && !fresh;
+      setText(f.id, `#${row.orderId}`, false);
+      setText(f.customer, String(row.customerName ?? '—'), flashIt);
+      setVariant(f.status, `status-${fmt.token(row.status)}`);
+      setText(f.status, fmt.label(row.status), flashIt);
+      setText(f.total, fmt.currency(row.total), flashIt);
+      f.age.dateTime = String(row.createdAt ?? '');
+      f.age.title = fmt.dateTime(row.createdAt);
+      setText(f.age, fmt.ago(row.createdAt), false);
+      item.row = row;
+      if (fresh && highlight) flash(item.root, 'enter');
+      return item.root;
+    });
+    placeInOrder(this.list, els);
+    this.empty.hidden = shown.length > 0;
+  }
+
+  refreshAges() {
+    const now = Date.now();
+    for (const item of this.items.values()) setText(item.fields.age, fmt.ago(item.row?.createdAt, now), false);
+  }
+}
+
+// ------------------------------------------------------------------------------- payment issues
+
+const PAYMENT_RANK = { failed: 0, pending: 1 };
+
+export class PaymentIssues {
+  constructor(list, empty, summary, store) {
+    this.list = list;
+    this.empty = empty;
+    this.summary = summary;
+    this.items = new Map(); // paymentId → { root, fields }
+    this.ready = false;
+    bind(this, store);
+  }
+
+  static failedFirst(a, b) {
+    const ra = PAYMENT_RANK[a.paymentStatus] ?? 2;
+    const rb = PAYMENT_RANK[b.paymentStatus] ?? 2;
+    if (ra !== rb) return ra - rb;
+    return fmt.toNumber(b.paymentId) - fmt.toNumber(a.paymentId);
+  }
+
+  item(row) {
+    const key = String(row.paymentId);
+    let item = this.items.get(key);
+    if (item) return item;
+    const fields = {
+      status: h('span', { class: 'chip' }),
+      order: h('span', { class: 'issue-order' }),
+      payment: h('span', { class: 'issue-payment' }),
+      amount: h('span', { class: 'issue-amount' }),
+      message: h('span', { class: 'issue-message' }),
+    };
+    const root = h('li', { class: 'issue', dataset: { paymentId: key } },
+      h('div', { class: 'issue-head' }, fields.order, fields.payment, fields.amount),
+      h('div', { class: 'issue-body' }, fields.status, fields.message));
+    item = { root, fields };
+    this.items.set(key, item);
+    return item;
+  }
+
+  render(rows, highlight) {
+    const shown = rows.slice().sort(PaymentIssues.failedFirst);
+    const keep = new Set(shown.map((r) => String(r.paymentId)));
+    for (const [key, item] of this.items) {
+      if (!keep.has(key)) {
+        item.root.remove();
+        this.items.delete(key);
+      }
+    }
+    let failed = 0;
+    const els = shown.map((row) => {
+      const fresh = !this.items.has(String(row.paymentId));
+      const item = this.item(row);
+      const f = item.fields;
+      const flashIt = highlight && !fresh;
+      const status = String(row.paymentStatus ?? 'unknown');
+      if (status === 'failed') failed += 1;
+      item.root.dataset.status = fmt.token(status);
+      setVariant(f.status, `payment-${fmt.token(status)}`);
+      setText(f.status, fmt.label(status), flashIt);
+      setText(f.order, `Order #${row.orderId ?? '?'}`, flashIt);
+      setText(f.payment, `payment #${row.paymentId}`, false);
+      setText(f.amount, fmt.currency(row.amount), flashIt);
+      let message = '';
+      if (row.errorMessage != null && row.errorMessage !== '') message = String(row.errorMessage);
+      else if (status === 'failed') message = 'No reason given';
+      else if (status === 'pending') message = 'Awaiting payment';
+      setText(f.message, message, flashIt);
+      if (fresh && highlight) flash(item.root, 'enter');
+      return item.root;
+    });
+    placeInOrder(this.list, els);
+    this.empty.hidden = shown.length > 0;
+    const pending = shown.length - failed;
+    const parts = [];
+    if (failed) parts.push(`${failed} failed`);
+    if (pending) parts.push(`${pending} pending`);
+    this.summary.textContent = parts.join(' · ');
+    this.summary.hidden = parts.length === 0;
+    this.summary.classList.toggle('has-failed', failed > 0);
+  }
+}
+
+// ------------------------------------------------------------------------------- live events
+
+export class EventLog {
+  constructor(list, empty, limit = 50) {
+    this.list = list;
+    this.empty = empty;
+    this.limit = limit;
+  }
+
+  add(diff) {
+    const added = diff.added?.length ?? 0;
+    const updated = diff.updated?.length ?? 0;
+    const deleted = diff.deleted?.length ?? 0;
+    const when = Number.isFinite(diff.timestamp) ? new Date(diff.timestamp) : new Date();
+    const count = (cls, sign, n, word) => h('span', {
+      class: `ev-count ${cls}${n ? '' : ' is-zero'}`,
+      title: `${n} ${word}`,
+      text: `${sign}${n}`,
+    });
+    const li = h('li', { class: 'event enter' },
+      h('time', { class: 'ev-time', dateTime: when.toISOString(), text: fmt.clock(when) }),
+      h('span', { class: 'ev-query', text: String(diff.queryId) }),
+      h('span', { class: 'ev-counts' },
+        count('ev-added', '+', added, 'added'),
+        count('ev-updated', '~', updated, 'updated'),
+        count('ev-deleted', '−', deleted, 'deleted')));
+    li.dataset.sequence = String(diff.sequence ?? '');
+    this.list.prepend(li);
+    while (this.list.children.length > this.limit) this.list.lastElementChild.remove();
+    this.empty.hidden = true;
+  }
+}
