@@ -135,6 +135,10 @@ int runCli(int argc, char** argv) {
   demo->add_option("-p,--port", demo_port, "port to serve on (0 picks a free one)");
   demo->add_option("-r,--rate", rate, "simulated changes per second (0 for none)")
       ->check(CLI::Range(0.0, 10000.0));
+  int64_t stuck_after = 60;
+  demo->add_option("--stuck-after", stuck_after,
+                   "seconds in processing or packing before an order counts as stuck")
+      ->check(CLI::Range(int64_t{1}, int64_t{86400}));
 
   auto* run = cli.add_subcommand("run", "run a config file");
   std::string run_config;
@@ -175,8 +179,13 @@ int runCli(int argc, char** argv) {
     }
   }
   options.port_override = demo_port;
-  std::string demo_config = writeDemoFiles();
-  return runApplication(config::loadConfigFile(demo_config), options, rate);
+  config::ServerConfig demo_config = config::loadConfigFile(writeDemoFiles());
+  for (config::QueryConfig& q : demo_config.queries) {
+    if (q.params.count("stuckAfterSeconds")) {
+      q.params.insert_or_assign("stuckAfterSeconds", core::Value(stuck_after));
+    }
+  }
+  return runApplication(std::move(demo_config), options, rate);
 }
 
 }  // namespace livedash::app
