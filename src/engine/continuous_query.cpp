@@ -93,7 +93,16 @@ void ContinuousQuery::bootstrap(const ElementStore& store, int64_t now_ms) {
     return pushSolution(key, b, now_ms, now_ms);
   };
   if (!singleNode()) {
-    matcher_ = std::make_unique<PatternMatcher>(plan_.match, store);
+    PatternMatcher::OptionalFilter filter;
+    if (plan_.match.optional_predicate) {
+      filter = [this](const std::vector<const ElementVersion*>& binding) {
+        EvalContext ctx;
+        ctx.elements = &binding;
+        ctx.parameters = &plan_.parameters;
+        return isTrue(evaluate(*plan_.match.optional_predicate, ctx));
+      };
+    }
+    matcher_ = std::make_unique<PatternMatcher>(plan_.match, store, std::move(filter));
     matcher_->bootstrap(emit);
   } else if (const auto* ids = store.idsWithLabel(plan_.match.nodes[0].labels[0])) {
     for (const std::string& id : *ids) {

@@ -30,18 +30,46 @@ const core::Value* property(const ElementVersion& v, const std::string& name) {
 }  // namespace
 
 // One depth-first search for the solutions that contain a given starting binding.
+// The MATCH part is bound first; then, if there is an OPTIONAL MATCH part, its extensions are
+// collected, filtered, and emitted, or the solution is emitted once with the optional part null.
 struct PatternMatcher::Search {
   const PatternMatcher& m;
   std::vector<const ElementVersion*> bound;
   std::vector<bool> edge_done;
   std::map<RowKey, std::vector<const ElementVersion*>>& out;
+  bool optional_phase = false;
+  std::vector<std::vector<const ElementVersion*>>* extensions = nullptr;
 
   const MatchPlan& plan() const { return m.plan_; }
+
+  void emit(const std::vector<const ElementVersion*>& binding) {
+    RowKey key;
+    key.reserve(binding.size());
+    for (const ElementVersion* v : binding) key.emplace_back(v ? v->element.id : std::string());
+    out.emplace(std::move(key), binding);
+  }
+
+  void runOptionalPhase() {
+    std::vector<std::vector<const ElementVersion*>> found;
+    optional_phase = true;
+    extensions = &found;
+    run();
+    optional_phase = false;
+    extensions = nullptr;
+    bool any = false;
+    for (const auto& binding : found) {
+      if (m.optional_filter_ && !m.optional_filter_(binding)) continue;
+      emit(binding);
+      any = true;
+    }
+    if (!any) emit(bound);  // the optional slots are null here
+  }
 
   void run() {
     for (size_t i = 0; i < plan().edges.size(); ++i) {
       const MatchEdge& e = plan().edges[i];
-      if (edge_done[i] || (!bound[e.from] && !bound[e.to])) continue;
+      if (edge_done[i] || e.optional != optional_phase) continue;
+      if (!bound[e.from] && !bound[e.to]) continue;
       edge_done[i] = true;
       if (e.join) {
         expandJoin(e);
@@ -52,17 +80,20 @@ struct PatternMatcher::Search {
       return;
     }
     for (const MatchNode& n : plan().nodes) {
-      if (bound[n.slot]) continue;
+      if (bound[n.slot] || n.optional != optional_phase) continue;
       // A part of the pattern not connected to what is bound: every element of the label.
       if (const auto* ids = m.store_.idsWithLabel(n.labels[0])) {
         for (const std::string& id : *ids) bindNodeAndRun(n.slot, m.store_.find(id).get());
       }
       return;
     }
-    RowKey key;
-    key.reserve(bound.size());
-    for (const ElementVersion* v : bound) key.emplace_back(v ? v->element.id : std::string());
-    out.emplace(std::move(key), bound);
+    if (optional_phase) {
+      extensions->push_back(bound);
+    } else if (plan().hasOptionalPart()) {
+      runOptionalPhase();
+    } else {
+      emit(bound);
+    }
   }
 
   void bindNodeAndRun(int node, const ElementVersion* v) {
@@ -178,12 +209,12 @@ void PatternMatcher::solveFrom(const ElementVersion& start, bool first_node_only
                 std::vector<bool>(plan_.edges.size()), out};
   for (const MatchNode& n : plan_.nodes) {
     if (first_node_only && n.slot != 0) break;
-    search.bindNodeAndRun(n.slot, &start);
+    if (!n.optional) search.bindNodeAndRun(n.slot, &start);
   }
   if (first_node_only) return;
   for (size_t i = 0; i < plan_.edges.size(); ++i) {
     const MatchEdge& e = plan_.edges[i];
-    if (e.join || !hasAnyType(start, e.types)) continue;
+    if (e.join || e.optional || !hasAnyType(start, e.types)) continue;
     search.edge_done[i] = true;
     search.bound[e.slot] = &start;
     search.tryRelation(e, start);
@@ -209,20 +240,81 @@ void PatternMatcher::forget(const RowKey& key) {
   --solution_count_;
 }
 
+void PatternMatcher::neighboursThroughOptionalEdges(const ElementVersion& v,
+                                                    std::unordered_set<std::string>& out) const {
+  const core::Element& e = v.element;
+  if (e.isRelation()) {
+    for (const MatchEdge& edge : plan_.edges) {
+      if (edge.optional && !edge.join && hasAnyType(v, edge.types)) {
+        out.insert(e.start_id);
+        out.insert(e.end_id);
+      }
+    }
+    return;
+  }
+  for (const MatchEdge& edge : plan_.edges) {
+    if (!edge.optional) continue;
+    bool from_optional = plan_.nodes[edge.from].optional;
+    const MatchNode& mine = plan_.nodes[from_optional ? edge.from : edge.to];
+    if (!hasAllLabels(v, mine.labels)) continue;
+    if (edge.join) {
+      const JoinSpec::Key& my_key = from_optional ? edge.from_key : edge.to_key;
+      const JoinSpec::Key& their_key = from_optional ? edge.to_key : edge.from_key;
+      const core::Value* value = property(v, my_key.property);
+      const JoinIndex* index = joinIndex(their_key);
+      if (!value || !index) continue;
+      if (auto it = index->find(*value); it != index->end()) out.insert(it->second.begin(), it->second.end());
+    } else if (const auto* rels = store_.relationsOf(e.id)) {
+      for (const std::string& rel_id : *rels) {
+        if (ElementVersionConstSharedPtr r = store_.find(rel_id)) {
+          out.insert(r->element.start_id == e.id ? r->element.end_id : r->element.start_id);
+        }
+      }
+    }
+  }
+}
+
+std::unordered_set<std::string> PatternMatcher::optionalAnchors(const ElementTransition& t) const {
+  std::unordered_set<std::string> anchors;
+  const std::string& id = t.after ? t.after->element.id : t.before->element.id;
+  if (auto it = solutions_by_element_.find(id); it != solutions_by_element_.end()) {
+    for (const RowKey& key : it->second) {
+      for (const MatchNode& n : plan_.nodes) {
+        if (!n.optional && key[n.slot].asString() != id) anchors.insert(key[n.slot].asString());
+      }
+    }
+  }
+  if (t.after) neighboursThroughOptionalEdges(*t.after, anchors);
+  anchors.erase(id);
+  return anchors;
+}
+
 void PatternMatcher::onTransition(const ElementTransition& t, const Emit& emit,
                                   const Remove& remove) {
   updateJoinIndexes(t);
   const std::string& id = t.after ? t.after->element.id : t.before->element.id;
-  if (auto it = solutions_by_element_.find(id); it != solutions_by_element_.end()) {
-    std::vector<RowKey> old(it->second.begin(), it->second.end());
-    for (const RowKey& key : old) {
-      forget(key);
-      remove(key);
+  std::unordered_set<std::string> anchors;
+  if (plan_.hasOptionalPart()) anchors = optionalAnchors(t);
+  std::unordered_set<RowKey, core::ValuesHash> stale;
+  for (const std::string* element : {&id}) {
+    if (auto it = solutions_by_element_.find(*element); it != solutions_by_element_.end()) {
+      stale.insert(it->second.begin(), it->second.end());
     }
   }
-  if (!t.after) return;
+  for (const std::string& anchor : anchors) {
+    if (auto it = solutions_by_element_.find(anchor); it != solutions_by_element_.end()) {
+      stale.insert(it->second.begin(), it->second.end());
+    }
+  }
+  for (const RowKey& key : stale) {
+    forget(key);
+    remove(key);
+  }
   std::map<RowKey, std::vector<const ElementVersion*>> found;
-  solveFrom(*t.after, false, found);
+  if (t.after) solveFrom(*t.after, false, found);
+  for (const std::string& anchor : anchors) {
+    if (ElementVersionConstSharedPtr v = store_.find(anchor)) solveFrom(*v, false, found);
+  }
   for (const auto& [key, binding] : found) {
     if (emit(key, binding)) record(key);
   }

@@ -30,7 +30,11 @@ class PatternMatcher {
   using Emit = std::function<bool(const RowKey& key, const std::vector<const ElementVersion*>&)>;
   using Remove = std::function<void(const RowKey& key)>;
 
-  PatternMatcher(const MatchPlan& plan, const ElementStore& store) : plan_(plan), store_(store) {}
+  //! Whether an OPTIONAL MATCH extension passes the OPTIONAL MATCH's own conditions.
+  using OptionalFilter = std::function<bool(const std::vector<const ElementVersion*>&)>;
+
+  PatternMatcher(const MatchPlan& plan, const ElementStore& store, OptionalFilter filter = {})
+      : plan_(plan), store_(store), optional_filter_(std::move(filter)) {}
 
   void onTransition(const ElementTransition& t, const Emit& emit, const Remove& remove);
   //! Every solution over the store's current elements.
@@ -47,12 +51,18 @@ class PatternMatcher {
   void indexJoinKeys(const core::Element& e, int sign);
   void solveFrom(const ElementVersion& start, bool first_node_only,
                  std::map<RowKey, std::vector<const ElementVersion*>>& out) const;
+  //! Ids of MATCH-part elements whose solutions an element in the OPTIONAL MATCH position can
+  //! change: those it is attached to now, and those it was part of a solution with.
+  std::unordered_set<std::string> optionalAnchors(const ElementTransition& t) const;
+  void neighboursThroughOptionalEdges(const ElementVersion& v,
+                                      std::unordered_set<std::string>& out) const;
   void record(const RowKey& key);
   void forget(const RowKey& key);
   const JoinIndex* joinIndex(const JoinSpec::Key& key) const;
 
   const MatchPlan& plan_;
   const ElementStore& store_;
+  OptionalFilter optional_filter_;
   std::map<std::pair<std::string, std::string>, JoinIndex> join_indexes_;
   std::unordered_map<std::string, std::unordered_set<RowKey, core::ValuesHash>> solutions_by_element_;
   size_t solution_count_ = 0;

@@ -79,7 +79,12 @@ class Planner {
   }
 
   void planMatch(const query::MatchClause& m) {
-    if (m.optional) unsupported(m.span, "OPTIONAL MATCH is not supported yet");
+    if (m.optional) {
+      if (plan_.match.nodes.empty()) unsupported(m.span, "OPTIONAL MATCH needs a MATCH before it");
+      if (in_optional_) unsupported(m.span, "only one OPTIONAL MATCH is supported yet");
+      in_optional_ = true;
+      optional_span_ = m.span;
+    }
     for (const query::PathPattern& path : m.patterns) {
       int previous = planNode(path.nodes[0]);
       for (size_t i = 0; i < path.relationships.size(); ++i) {
@@ -93,7 +98,7 @@ class Planner {
         semantic(m.where->span, "aggregates are not allowed in MATCH … WHERE",
                  "filter on an aggregate with WITH … WHERE");
       }
-      pending_predicates_.push_back(m.where.get());
+      (m.optional ? optional_predicates_ : pending_predicates_).push_back(m.where.get());
     }
   }
 
@@ -112,6 +117,7 @@ class Planner {
     n.variable = node.variable.empty() ? "  node" + std::to_string(match.nodes.size()) : node.variable;
     n.labels = node.labels;
     n.slot = static_cast<int>(match.nodes.size());
+    n.optional = in_optional_;
     match.nodes.push_back(n);
     node_spans_.push_back(node.span);
     addInline(node, n.slot);
@@ -119,8 +125,12 @@ class Planner {
   }
 
   void addInline(const query::NodePattern& node, int index) {
-    for (const query::PropertyEntry& p : node.properties) inline_properties_.emplace_back(index, &p);
-    if (node.where) pending_predicates_.push_back(node.where.get());
+    for (const query::PropertyEntry& p : node.properties) {
+      (in_optional_ ? optional_properties_ : inline_properties_).emplace_back(index, &p);
+    }
+    if (node.where) {
+      (in_optional_ ? optional_predicates_ : pending_predicates_).push_back(node.where.get());
+    }
   }
 
   void planEdge(const query::RelationshipPattern& r, int from, int to) {
@@ -131,6 +141,7 @@ class Planner {
     e.variable = r.variable;
     e.from = from;
     e.to = to;
+    e.optional = in_optional_;
     e.direction = r.direction;
     e.types = r.types;
     for (const JoinSpec& j : plan_.joins) {
@@ -173,6 +184,38 @@ class Planner {
     binder_.allowFutureFunctions(true);
     for (const Expr* where : pending_predicates_) addPredicate(binder_.bind(*where, scope_));
     binder_.allowFutureFunctions(false);
+    for (const auto& [index, property] : optional_properties_) {
+      match.optional_predicate =
+          conjunction(std::move(match.optional_predicate), equalsProperty(index, *property));
+    }
+    for (const Expr* where : optional_predicates_) {
+      match.optional_predicate =
+          conjunction(std::move(match.optional_predicate), binder_.bind(*where, scope_));
+    }
+    checkOptionalShape();
+  }
+
+  // The incremental matcher handles one optional node attached directly to the MATCH part.
+  void checkOptionalShape() {
+    const MatchPlan& match = plan_.match;
+    int optional_nodes = 0;
+    for (const MatchNode& n : match.nodes) optional_nodes += n.optional ? 1 : 0;
+    if (optional_nodes == 0) {
+      if (in_optional_) unsupported(optional_span_, "this OPTIONAL MATCH adds no new node");
+      return;
+    }
+    bool attached = false;
+    for (const MatchEdge& e : match.edges) {
+      bool from_optional = match.nodes[e.from].optional;
+      bool to_optional = match.nodes[e.to].optional;
+      if (e.optional && from_optional != to_optional) attached = true;
+      if (from_optional && to_optional) attached = false;
+    }
+    if (optional_nodes > 1 || !attached) {
+      unsupported(optional_span_,
+                  "OPTIONAL MATCH supports one new node related to the MATCH part, such as "
+                  "OPTIONAL MATCH (o)<-[:FOR_ORDER]-(p:payments)");
+    }
   }
 
   void resolveJoinKeys(MatchEdge& e, core::SourceSpan span) {
@@ -311,6 +354,10 @@ class Planner {
   std::vector<core::SourceSpan> edge_spans_;
   std::vector<std::pair<int, const query::PropertyEntry*>> inline_properties_;
   std::vector<const Expr*> pending_predicates_;
+  std::vector<std::pair<int, const query::PropertyEntry*>> optional_properties_;
+  std::vector<const Expr*> optional_predicates_;
+  bool in_optional_ = false;
+  core::SourceSpan optional_span_;
 };
 
 }  // namespace

@@ -30,6 +30,8 @@ struct MatchNode {
   std::string variable;
   std::vector<std::string> labels;  //!< all required (a label alternation is not supported yet)
   int slot = 0;
+  //! Bound by OPTIONAL MATCH: null in a solution that has no match for it.
+  bool optional = false;
 };
 
 //! An edge of the pattern between nodes[from] and nodes[to].
@@ -45,6 +47,7 @@ struct MatchEdge {
   const JoinSpec* join = nullptr;
   JoinSpec::Key from_key;
   JoinSpec::Key to_key;
+  bool optional = false;  //!< from an OPTIONAL MATCH
 };
 
 struct MatchPlan {
@@ -54,6 +57,15 @@ struct MatchPlan {
   size_t slot_count = 0;
   //! Inline property maps, inline WHEREs and the MATCH WHERE, combined; evaluated per binding.
   std::optional<BoundExpr> predicate;
+  //! The OPTIONAL MATCH's own conditions: they choose which extensions exist, never remove the
+  //! MATCH part's solution.
+  std::optional<BoundExpr> optional_predicate;
+  bool hasOptionalPart() const {
+    for (const MatchNode& n : nodes) {
+      if (n.optional) return true;
+    }
+    return false;
+  }
 };
 
 struct AggregateSpec {

@@ -31,6 +31,11 @@ const char* const kQueries[] = {
     "sum(p.amount) AS paid",
     "MATCH (a:orders), (b:payments) WHERE a.id = b.order_id AND a.status = 'pending' "
     "RETURN a.id AS orderId, b.id AS paymentId",
+    "MATCH (o:orders) OPTIONAL MATCH (o)<-[:FOR_ORDER]-(p:payments) "
+    "RETURN o.id AS orderId, p.id AS paymentId, p.status AS paymentStatus",
+    "MATCH (o:orders) WHERE o.status <> 'delivered' OPTIONAL MATCH (p:payments)-[:FOR_ORDER]->(o) "
+    "WHERE p.status = 'failed' RETURN o.status AS status, count(p) AS failedPayments, "
+    "count(*) AS rows",
 };
 
 const std::vector<JoinSpec> kJoins = {{"FOR_ORDER", {{"payments", "order_id"}, {"orders", "id"}}}};

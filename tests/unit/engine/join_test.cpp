@@ -138,3 +138,41 @@ TEST_F(JoinTest, JoinThatDoesNotConnectTheLabelsIsRejected) {
 
 }  // namespace
 }  // namespace livedash::engine
+
+namespace livedash::engine {
+namespace {
+
+TEST_F(JoinTest, OptionalMatchKeepsOrdersWithoutPaymentsAndFollowsTheirArrival) {
+  engine.addQuery({"with-payments",
+                   "MATCH (o:orders) OPTIONAL MATCH (o)<-[:FOR_ORDER]-(p:payments) "
+                   "WHERE p.status = 'failed' RETURN o.id AS orderId, p.id AS paymentId",
+                   {},
+                   kForOrder});
+  engine.apply(batchOf({orderChange(ChangeOp::Insert, 1, "pending", 5)}));
+  EXPECT_EQ(rows("with-payments"), std::vector<std::string>{R"({"orderId":1,"paymentId":null})"});
+  // A payment that does not pass the OPTIONAL MATCH's WHERE leaves the null row.
+  engine.apply(batchOf({payment(ChangeOp::Insert, 10, 1, "completed")}));
+  EXPECT_EQ(rows("with-payments"), std::vector<std::string>{R"({"orderId":1,"paymentId":null})"});
+  // One that passes replaces it.
+  engine.apply(batchOf({payment(ChangeOp::Update, 10, 1, "failed")}));
+  EXPECT_EQ(rows("with-payments"), std::vector<std::string>{R"({"orderId":1,"paymentId":10})"});
+  const QueryDiff& d = sink.diffs.back();
+  EXPECT_EQ(d.added.size() + d.deleted.size() + d.updated.size(), 2u);
+  // Moving the payment to another order brings the null row back.
+  engine.apply(batchOf({payment(ChangeOp::Update, 10, 2, "failed")}));
+  EXPECT_EQ(rows("with-payments"), std::vector<std::string>{R"({"orderId":1,"paymentId":null})"});
+  engine.apply(batchOf({orderChange(ChangeOp::Delete, 1, "", 0)}));
+  EXPECT_TRUE(rows("with-payments").empty());
+}
+
+TEST_F(JoinTest, OptionalMatchShapesBeyondOneNodeAreRejected) {
+  EXPECT_THROW(engine.addQuery({"bad",
+                                "MATCH (o:orders) OPTIONAL MATCH (o)<-[:FOR_ORDER]-(p:payments), "
+                                "(c:customers) RETURN o.id AS id",
+                                {},
+                                kForOrder}),
+               core::Error);
+}
+
+}  // namespace
+}  // namespace livedash::engine
