@@ -2,6 +2,7 @@
 #include "app/api_routes.hpp"
 
 #include <charconv>
+
 #include <fmt/format.h>
 
 #include "core/json.hpp"
@@ -15,9 +16,8 @@ using server::HttpResponse;
 namespace {
 
 HttpResponse ok(std::string data_json, int status = 200, std::string extra = {}) {
-  return HttpResponse::json(status,
-                            R"({"success":true,"data":)" + data_json + R"(,"error":null)" + extra +
-                                "}");
+  return HttpResponse::json(
+      status, R"({"success":true,"data":)" + data_json + R"(,"error":null)" + extra + "}");
 }
 
 std::string str(std::string_view s) {
@@ -28,7 +28,8 @@ std::string str(std::string_view s) {
 
 size_t sizeParam(const HttpRequest& r, std::string_view name, size_t fallback, size_t max) {
   std::string_view text = r.queryParam(name);
-  if (text.empty()) return fallback;
+  if (text.empty())
+    return fallback;
   size_t value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || ptr != text.data() + text.size()) {
@@ -52,11 +53,13 @@ struct Routes {
   sources::EmbeddedSource& embedded(const HttpRequest& r) const {
     std::string id(r.param("id"));
     auto it = ctx.embedded_sources.find(id);
-    if (it != ctx.embedded_sources.end()) return *it->second;
+    if (it != ctx.embedded_sources.end())
+      return *it->second;
     for (const config::SourceConfig& s : ctx.config.sources) {
       if (s.id == id) {
-        throw core::Error(core::ErrorCode::BadRequest,
-                          fmt::format("source `{}` is not an embedded store: it has no row API", id));
+        throw core::Error(
+            core::ErrorCode::BadRequest,
+            fmt::format("source `{}` is not an embedded store: it has no row API", id));
       }
     }
     throw core::Error(core::ErrorCode::SourceNotFound, fmt::format("no source `{}`", id));
@@ -71,11 +74,14 @@ struct Routes {
     std::string id(r.param("id"));
     auto snapshot = ctx.engine.call([&](engine::Engine& e) -> std::optional<engine::QuerySnapshot> {
       const engine::ContinuousQuery* q = e.findQuery(id);
-      if (!q) return std::nullopt;
+      if (!q)
+        return std::nullopt;
       return q->snapshot();
     });
-    if (!snapshot) throw core::Error(core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", id));
-    return ok(engine::rowsJson(*snapshot), 200, fmt::format(R"(,"sequence":{})", snapshot->sequence));
+    if (!snapshot)
+      throw core::Error(core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", id));
+    return ok(engine::rowsJson(*snapshot), 200,
+              fmt::format(R"(,"sequence":{})", snapshot->sequence));
   }
 
   std::string queryJson(const config::QueryConfig& q) const {
@@ -86,7 +92,8 @@ struct Routes {
   HttpResponse listQueries(const HttpRequest&) const {
     std::string out = "[";
     for (const config::QueryConfig& q : ctx.config.queries) {
-      if (out.size() > 1) out += ',';
+      if (out.size() > 1)
+        out += ',';
       out += queryJson(q);
     }
     return ok(out + "]");
@@ -94,7 +101,8 @@ struct Routes {
 
   HttpResponse getQuery(const HttpRequest& r) const {
     for (const config::QueryConfig& q : ctx.config.queries) {
-      if (q.id == r.param("id")) return ok(queryJson(q));
+      if (q.id == r.param("id"))
+        return ok(queryJson(q));
     }
     throw core::Error(core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", r.param("id")));
   }
@@ -102,7 +110,8 @@ struct Routes {
   HttpResponse listSources(const HttpRequest&) const {
     std::string out = "[";
     for (const config::SourceConfig& s : ctx.config.sources) {
-      if (out.size() > 1) out += ',';
+      if (out.size() > 1)
+        out += ',';
       bool embedded = s.kind == config::SourceKind::Embedded;
       out += fmt::format(R"({{"id":{},"kind":{},"status":{}}})", str(s.id),
                          str(embedded ? "embedded" : "postgres"),
@@ -114,7 +123,8 @@ struct Routes {
   HttpResponse listReactions(const HttpRequest&) const {
     std::string out = "[";
     for (const config::ReactionConfig& r : ctx.config.reactions) {
-      if (out.size() > 1) out += ',';
+      if (out.size() > 1)
+        out += ',';
       core::List queries(r.queries.begin(), r.queries.end());
       out += fmt::format(R"({{"id":{},"status":"Running","queries":{}}})", str(r.id),
                          core::toJson(core::Value(queries)));
@@ -157,7 +167,8 @@ struct Routes {
   }
 
   HttpResponse updateRow(const HttpRequest& r) const {
-    core::Map row = embedded(r).updateRow(std::string(r.param("table")), r.param("pk"), objectBody(r));
+    core::Map row =
+        embedded(r).updateRow(std::string(r.param("table")), r.param("pk"), objectBody(r));
     return ok(core::toJson(core::Value(row)));
   }
 

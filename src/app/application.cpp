@@ -19,19 +19,26 @@ std::map<std::string, reactions::LogTemplates> logRoutes(const config::LogReacti
   std::map<std::string, reactions::LogTemplates> out;
   for (const auto& [query, routes] : c.routes) {
     reactions::LogTemplates t;
-    if (routes.added) t.added = routes.added->template_text;
-    if (routes.updated) t.updated = routes.updated->template_text;
-    if (routes.deleted) t.deleted = routes.deleted->template_text;
+    if (routes.added)
+      t.added = routes.added->template_text;
+    if (routes.updated)
+      t.updated = routes.updated->template_text;
+    if (routes.deleted)
+      t.deleted = routes.deleted->template_text;
     out.emplace(query, std::move(t));
   }
   return out;
 }
 
 const char* contentTypeOf(std::string_view path) {
-  if (path.ends_with(".html")) return "text/html; charset=utf-8";
-  if (path.ends_with(".js")) return "text/javascript; charset=utf-8";
-  if (path.ends_with(".css")) return "text/css; charset=utf-8";
-  if (path.ends_with(".svg")) return "image/svg+xml";
+  if (path.ends_with(".html"))
+    return "text/html; charset=utf-8";
+  if (path.ends_with(".js"))
+    return "text/javascript; charset=utf-8";
+  if (path.ends_with(".css"))
+    return "text/css; charset=utf-8";
+  if (path.ends_with(".svg"))
+    return "image/svg+xml";
   return "application/octet-stream";
 }
 
@@ -47,7 +54,9 @@ Application::Application(config::ServerConfig config, ApplicationOptions options
   main_server_ = std::make_unique<server::HttpServer>(http);
 }
 
-Application::~Application() { stop(); }
+Application::~Application() {
+  stop();
+}
 
 void Application::createReactions() {
   for (const config::ReactionConfig& r : config_.reactions) {
@@ -79,13 +88,15 @@ void Application::createReactions() {
                    r.id);
     }
   }
-  for (const auto& r : reactions_) engine_.addReaction(r.get());
+  for (const auto& r : reactions_)
+    engine_.addReaction(r.get());
 }
 
 void Application::createSources() {
   for (const config::SourceConfig& s : config_.sources) {
     const config::EmbeddedSourceConfig* e = s.embedded();
-    if (!e) continue;
+    if (!e)
+      continue;
     sources::EmbeddedSourceOptions o;
     o.id = s.id;
     o.path = e->path;
@@ -98,21 +109,25 @@ void Application::start() {
   std::vector<core::Diagnostic> problems = checkQueries(config_);
   std::vector<core::Diagnostic> unrunnable = checkRunnable(config_);
   problems.insert(problems.end(), unrunnable.begin(), unrunnable.end());
-  if (!problems.empty()) throw config::ConfigError(std::move(problems));
+  if (!problems.empty())
+    throw config::ConfigError(std::move(problems));
 
   createReactions();
   createSources();
   registerApiRoutes(*main_server_, ApiContext{engine_, embedded_sources_, config_, clock_});
   if (options_.serve_dashboard) {
     for (const EmbeddedFile& f : embeddedFiles()) {
-      if (!f.path.starts_with("web/")) continue;
+      if (!f.path.starts_with("web/"))
+        continue;
       std::string url(f.path.substr(3));
       main_server_->addAsset(url, contentTypeOf(f.path), f.bytes);
-      if (url == "/index.html") main_server_->addAsset("/", contentTypeOf(f.path), f.bytes);
+      if (url == "/index.html")
+        main_server_->addAsset("/", contentTypeOf(f.path), f.bytes);
     }
   }
   main_server_->start();
-  for (auto& [id, s] : reaction_servers_) s->start();
+  for (auto& [id, s] : reaction_servers_)
+    s->start();
   engine_.start();
   for (const config::QueryConfig& q : config_.queries) {
     engine_.call([&](engine::Engine& e) {
@@ -120,7 +135,8 @@ void Application::start() {
       return 0;
     });
   }
-  for (auto& [id, source] : embedded_sources_) source->start(engine_);
+  for (auto& [id, source] : embedded_sources_)
+    source->start(engine_);
   // The bootstrap batches are queued ahead of this call: once it returns, the initial results
   // are in place, so start() means "ready to answer".
   engine_.call([](engine::Engine&) { return 0; });
@@ -128,9 +144,12 @@ void Application::start() {
 }
 
 void Application::stop() {
-  for (auto& [id, source] : embedded_sources_) source->stop();
-  for (auto& [id, s] : reaction_servers_) s->stop();
-  if (main_server_) main_server_->stop();
+  for (auto& [id, source] : embedded_sources_)
+    source->stop();
+  for (auto& [id, s] : reaction_servers_)
+    s->stop();
+  if (main_server_)
+    main_server_->stop();
   engine_.stop();
   started_ = false;
 }

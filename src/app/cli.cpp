@@ -1,13 +1,14 @@
 // src/app/cli.cpp
 #include "app/cli.hpp"
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
-#include <tuple>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <tuple>
+
+#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include "app/application.hpp"
@@ -72,9 +73,11 @@ int check(const std::string& path) {
       std::vector<core::Diagnostic> queries = checkQueries(*e.partial());
       all.insert(all.end(), queries.begin(), queries.end());
     }
-    std::stable_sort(all.begin(), all.end(), [](const core::Diagnostic& a, const core::Diagnostic& b) {
-      return std::tie(a.position.line, a.position.column) < std::tie(b.position.line, b.position.column);
-    });
+    std::stable_sort(all.begin(), all.end(),
+                     [](const core::Diagnostic& a, const core::Diagnostic& b) {
+                       return std::tie(a.position.line, a.position.column) <
+                              std::tie(b.position.line, b.position.column);
+                     });
     printDiagnostics(all, "error");
     std::cerr << all.size() << " error" << (all.size() == 1 ? "" : "s") << " in " << path << "\n";
     return kExitUsage;
@@ -96,7 +99,8 @@ int runApplication(config::ServerConfig cfg, ApplicationOptions options, double 
     }
     std::cout << "livedash is serving http://localhost:" << app.port() << std::endl;
     waitForShutdownSignal();
-    if (traffic) traffic->stop();
+    if (traffic)
+      traffic->stop();
     app.stop();
     return kExitOk;
   } catch (const config::ConfigError& e) {
@@ -128,8 +132,9 @@ int runCli(int argc, char** argv) {
   cli.set_version_flag("--version", std::string("livedash 0.1.0"));
   cli.require_subcommand(1);
 
-  auto* demo = cli.add_subcommand("demo", "run the order dashboard on the embedded store, with "
-                                          "simulated traffic, at http://localhost:8080");
+  auto* demo = cli.add_subcommand("demo",
+                                  "run the order dashboard on the embedded store, with "
+                                  "simulated traffic, at http://localhost:8080");
   uint16_t demo_port = 8080;
   double rate = 3;
   demo->add_option("-p,--port", demo_port, "port to serve on (0 picks a free one)");
@@ -151,8 +156,9 @@ int runCli(int argc, char** argv) {
   chk->add_option("-c,--config", check_config, "YAML config file")->required();
 
   auto* replay = cli.add_subcommand(
-      "replay", "run a query over a JSONL change script offline and print one JSONL diff per "
-                "transaction");
+      "replay",
+      "run a query over a JSONL change script offline and print one JSONL diff per "
+      "transaction");
   ReplayOptions replay_options;
   replay->add_option("--query", replay_options.query_file, "file with the Cypher query")
       ->required();
@@ -166,8 +172,10 @@ int runCli(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
-  if (*chk) return check(check_config);
-  if (*replay) return runReplay(replay_options, std::cout, std::cerr);
+  if (*chk)
+    return check(check_config);
+  if (*replay)
+    return runReplay(replay_options, std::cout, std::cerr);
   ApplicationOptions options;
   if (*run) {
     options.port_override = run_port;

@@ -8,8 +8,8 @@ namespace livedash::app {
 
 namespace {
 
-constexpr const char* kCustomers[] = {"Alice Johnson", "Bob Smith", "Carol Williams",
-                                      "David Brown", "Eve Davis"};
+constexpr const char* kCustomers[] = {"Alice Johnson", "Bob Smith", "Carol Williams", "David Brown",
+                                      "Eve Davis"};
 constexpr const char* kFailures[] = {"Card declined", "Insufficient funds", "Expired card",
                                      "Fraud check failed"};
 
@@ -18,10 +18,13 @@ constexpr const char* kFailures[] = {"Card declined", "Insufficient funds", "Exp
 DemoTraffic::DemoTraffic(sources::EmbeddedSource& store, double changes_per_second, uint32_t seed)
     : store_(store), rate_(changes_per_second), rng_(seed) {}
 
-DemoTraffic::~DemoTraffic() { stop(); }
+DemoTraffic::~DemoTraffic() {
+  stop();
+}
 
 void DemoTraffic::start() {
-  if (rate_ > 0 && !thread_.joinable()) thread_ = std::thread([this] { run(); });
+  if (rate_ > 0 && !thread_.joinable())
+    thread_ = std::thread([this] { run(); });
 }
 
 void DemoTraffic::stop() {
@@ -30,7 +33,8 @@ void DemoTraffic::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable())
+    thread_.join();
 }
 
 void DemoTraffic::step() {

@@ -5,7 +5,8 @@ namespace livedash::app {
 
 std::string_view embeddedFile(std::string_view path) {
   for (const EmbeddedFile& f : embeddedFiles()) {
-    if (f.path == path) return f.bytes;
+    if (f.path == path)
+      return f.bytes;
   }
   return {};
 }

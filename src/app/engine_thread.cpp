@@ -2,6 +2,7 @@
 #include "app/engine_thread.hpp"
 
 #include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 namespace livedash::app {
@@ -10,10 +11,13 @@ EngineThread::EngineThread(const core::Clock& clock) : engine_(clock) {
   engine_.setDiffSink(this);
 }
 
-EngineThread::~EngineThread() { stop(); }
+EngineThread::~EngineThread() {
+  stop();
+}
 
 void EngineThread::start() {
-  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+  if (!thread_.joinable())
+    thread_ = std::thread([this] { run(); });
 }
 
 void EngineThread::stop() {
@@ -22,7 +26,8 @@ void EngineThread::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable())
+    thread_.join();
 }
 
 void EngineThread::post(std::function<void(engine::Engine&)> task) {
@@ -45,8 +50,10 @@ void EngineThread::onDiff(const engine::QueryDiff& diff) {
   std::string json;
   for (reactions::Reaction* r : reactions_) {
     const auto& qs = r->queries();
-    if (std::find(qs.begin(), qs.end(), diff.query_id) == qs.end()) continue;
-    if (json.empty()) json = engine::diffJson(diff);
+    if (std::find(qs.begin(), qs.end(), diff.query_id) == qs.end())
+      continue;
+    if (json.empty())
+      json = engine::diffJson(diff);
     r->onDiff(diff, json);
   }
 }
@@ -59,14 +66,16 @@ void EngineThread::run() {
       // Sleep until there is work or the next future is due by the engine's clock.
       while (!stopping_ && tasks_.empty()) {
         std::optional<int64_t> due = engine_.nextDueMs();
-        if (due && *due <= engine_.clock().nowMs()) break;
+        if (due && *due <= engine_.clock().nowMs())
+          break;
         if (due) {
           wake_.wait_for(lock, std::chrono::milliseconds(*due - engine_.clock().nowMs()));
         } else {
           wake_.wait(lock);
         }
       }
-      if (stopping_ && tasks_.empty()) return;
+      if (stopping_ && tasks_.empty())
+        return;
       if (!tasks_.empty()) {
         task = std::move(tasks_.front());
         tasks_.pop_front();

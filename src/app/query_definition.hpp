@@ -11,7 +11,8 @@ inline engine::QueryDefinition toDefinition(const config::QueryConfig& q) {
   engine::QueryDefinition d{q.id, q.query, q.params, {}};
   for (const config::JoinConfig& j : q.joins) {
     engine::JoinSpec spec{j.id, {}};
-    for (const config::JoinKeyConfig& k : j.keys) spec.keys.push_back({k.label, k.property});
+    for (const config::JoinKeyConfig& k : j.keys)
+      spec.keys.push_back({k.label, k.property});
     d.joins.push_back(std::move(spec));
   }
   return d;

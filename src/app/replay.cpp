@@ -2,10 +2,11 @@
 #include "app/replay.hpp"
 
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <ostream>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "app/query_definition.hpp"
 #include "config/config_error.hpp"
@@ -24,7 +25,8 @@ struct ScriptError {
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScriptError{0, fmt::format("cannot read {}", path)};
+  if (!in)
+    throw ScriptError{0, fmt::format("cannot read {}", path)};
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -38,10 +40,12 @@ const core::Value* field(const core::Map& m, std::string_view key) {
 std::string stringField(const core::Map& m, std::string_view key, size_t line, bool required) {
   const core::Value* v = field(m, key);
   if (!v) {
-    if (required) throw ScriptError{line, fmt::format("`{}` is required", key)};
+    if (required)
+      throw ScriptError{line, fmt::format("`{}` is required", key)};
     return {};
   }
-  if (!v->isString()) throw ScriptError{line, fmt::format("`{}` must be a string", key)};
+  if (!v->isString())
+    throw ScriptError{line, fmt::format("`{}` must be a string", key)};
   return v->asString();
 }
 
@@ -51,16 +55,19 @@ core::Change parseChange(const core::Map& m, const std::string& op, size_t line)
                         : (op == "update" ? core::ChangeOp::Update : core::ChangeOp::Delete);
   c.element.id = stringField(m, "id", line, true);
   if (const core::Value* labels = field(m, "labels")) {
-    if (!labels->isList()) throw ScriptError{line, "`labels` must be a list of strings"};
+    if (!labels->isList())
+      throw ScriptError{line, "`labels` must be a list of strings"};
     for (const core::Value& l : labels->asList()) {
-      if (!l.isString()) throw ScriptError{line, "`labels` must be a list of strings"};
+      if (!l.isString())
+        throw ScriptError{line, "`labels` must be a list of strings"};
       c.element.labels.push_back(l.asString());
     }
   } else if (c.op == core::ChangeOp::Insert) {
     throw ScriptError{line, "an insert needs `labels`"};
   }
   if (const core::Value* props = field(m, "props")) {
-    if (!props->isMap()) throw ScriptError{line, "`props` must be an object"};
+    if (!props->isMap())
+      throw ScriptError{line, "`props` must be an object"};
     c.element.properties = props->asMap();
   }
   c.element.start_id = stringField(m, "start", line, false);
@@ -73,8 +80,10 @@ core::Change parseChange(const core::Map& m, const std::string& op, size_t line)
 
 int64_t timeField(const core::Map& m, std::string_view key, size_t line) {
   const core::Value* v = field(m, key);
-  if (!v) return -1;
-  if (!v->isInteger()) throw ScriptError{line, fmt::format("`{}` must be an integer (ms)", key)};
+  if (!v)
+    return -1;
+  if (!v->isInteger())
+    throw ScriptError{line, fmt::format("`{}` must be an integer (ms)", key)};
   return v->asInteger();
 }
 
@@ -89,14 +98,17 @@ class Replayer {
   Replayer(engine::Engine& engine, core::FakeClock& clock) : engine_(engine), clock_(clock) {}
 
   void moveClock(int64_t now_ms) {
-    if (now_ms <= clock_.nowMs()) return;
+    if (now_ms <= clock_.nowMs())
+      return;
     clock_.setMs(now_ms);
     engine_.fireDueFutures();
   }
 
   void commit() {
-    if (pending_.changes.empty()) return;
-    if (pending_time_ms_ >= 0) moveClock(pending_time_ms_);
+    if (pending_.changes.empty())
+      return;
+    if (pending_time_ms_ >= 0)
+      moveClock(pending_time_ms_);
     pending_.commit_time_ms = pending_time_ms_ >= 0 ? pending_time_ms_ : clock_.nowMs();
     engine_.apply(pending_);
     pending_ = core::ChangeBatch{};
@@ -121,14 +133,16 @@ void runScript(const std::string& text, Replayer& replayer) {
   std::istringstream in(text);
   std::string raw;
   for (size_t n = 1; std::getline(in, raw); ++n) {
-    if (raw.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (raw.find_first_not_of(" \t\r") == std::string::npos)
+      continue;
     core::Value v;
     try {
       v = core::parseJson(raw);
     } catch (const core::Error& e) {
       throw ScriptError{n, e.what()};
     }
-    if (!v.isMap()) throw ScriptError{n, "each line must be a JSON object"};
+    if (!v.isMap())
+      throw ScriptError{n, "each line must be a JSON object"};
     uses_commit = uses_commit || (field(v.asMap(), "op") && *field(v.asMap(), "op") == "commit");
     lines.emplace_back(n, v.asMap());
   }
@@ -138,13 +152,15 @@ void runScript(const std::string& text, Replayer& replayer) {
       replayer.commit();
     } else if (op == "clock") {
       int64_t now = timeField(m, "now_ms", n);
-      if (now < 0) throw ScriptError{n, "a clock line needs `now_ms`"};
+      if (now < 0)
+        throw ScriptError{n, "a clock line needs `now_ms`"};
       replayer.commit();
       replayer.moveClock(now);
     } else if (op == "insert" || op == "update" || op == "delete") {
       replayer.add(parseChange(m, op, n), timeField(m, "time_ms", n));
       // A script without commit lines makes each change its own transaction.
-      if (!uses_commit) replayer.commit();
+      if (!uses_commit)
+        replayer.commit();
     } else {
       throw ScriptError{n, fmt::format("unknown op `{}`: expected insert, update, delete, commit "
                                        "or clock",
@@ -163,7 +179,8 @@ int runReplay(const ReplayOptions& options, std::ostream& out, std::ostream& err
     query_text = readFile(options.query_file);
     query.id = std::filesystem::path(options.query_file).stem().string();
     query.query = query_text;
-    if (!options.joins_file.empty()) query.joins = config::loadJoinsFile(options.joins_file);
+    if (!options.joins_file.empty())
+      query.joins = config::loadJoinsFile(options.joins_file);
   } catch (const ScriptError& e) {
     err << "error: " << e.message << '\n';
     return 2;

@@ -52,7 +52,8 @@ std::vector<JoinConfig> loadJoinsFile(const std::string& path) {
       joins.push_back(std::move(join));
     }
   }
-  if (reader.hasErrors()) throw ConfigError(reader.takeErrors());
+  if (reader.hasErrors())
+    throw ConfigError(reader.takeErrors());
   return joins;
 }
 

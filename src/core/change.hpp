@@ -24,7 +24,8 @@ struct Element {
   bool isRelation() const { return !start_id.empty(); }
   bool hasLabel(std::string_view label) const {
     for (const auto& l : labels) {
-      if (l == label) return true;
+      if (l == label)
+        return true;
     }
     return false;
   }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+
 #include <fmt/format.h>
 
 namespace livedash::core {
@@ -31,7 +32,8 @@ Diagnostic diagnosticAt(std::string_view text, SourceSpan span, std::string mess
   size_t newline = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
   size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
   size_t line_end = text.find('\n', line_start);
-  if (line_end == std::string_view::npos) line_end = text.size();
+  if (line_end == std::string_view::npos)
+    line_end = text.size();
   d.excerpt = std::string(text.substr(line_start, line_end - line_start));
   d.caret_column = offset - static_cast<uint32_t>(line_start) + 1;
   uint32_t room = static_cast<uint32_t>(line_end - offset);
@@ -78,7 +80,8 @@ std::string formatDiagnostics(const std::vector<Diagnostic>& ds) {
 
 size_t editDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     size_t diag = row[0];
     row[0] = i;

@@ -8,7 +8,8 @@ namespace livedash::core {
 const char* errorCodeName(ErrorCode code) {
   switch (code) {
 #define LIVEDASH_ERROR_NAME(name, text, status) \
-  case ErrorCode::name: return text;
+  case ErrorCode::name:                         \
+    return text;
     LIVEDASH_ERROR_CODES(LIVEDASH_ERROR_NAME)
 #undef LIVEDASH_ERROR_NAME
   }
@@ -18,7 +19,8 @@ const char* errorCodeName(ErrorCode code) {
 int errorCodeHttpStatus(ErrorCode code) {
   switch (code) {
 #define LIVEDASH_ERROR_STATUS(name, text, status) \
-  case ErrorCode::name: return status;
+  case ErrorCode::name:                           \
+    return status;
     LIVEDASH_ERROR_CODES(LIVEDASH_ERROR_STATUS)
 #undef LIVEDASH_ERROR_STATUS
   }

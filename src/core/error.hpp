@@ -2,7 +2,8 @@
 //
 // One list of error codes for the whole program. Each code has a stable snake_case name (used in
 // JSON error bodies and logs) and the HTTP status it maps to. Errors thrown on the control plane
-// (config load, query creation, REST handlers) are Error or a subclass; the data plane never throws.
+// (config load, query creation, REST handlers) are Error or a subclass; the data plane never
+// throws.
 #pragma once
 
 #include <cstdint>

@@ -1,10 +1,11 @@
 // src/core/json.cpp
 #include "core/json.hpp"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
 #include <cmath>
 #include <ctime>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -23,11 +24,21 @@ void appendJsonString(std::string& out, std::string_view s) {
     out.append(s.data() + run_start, i - run_start);
     run_start = i + 1;
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
       default:
         out.append("\\u00");
         out.push_back(kHex[c >> 4]);
@@ -50,9 +61,12 @@ std::string formatDateTime(DateTime t) {
 
 std::string formatDuration(Duration d) {
   std::string out = "P";
-  if (d.months / 12 != 0) out += fmt::format("{}Y", d.months / 12);
-  if (d.months % 12 != 0) out += fmt::format("{}M", d.months % 12);
-  if (d.days != 0) out += fmt::format("{}D", d.days);
+  if (d.months / 12 != 0)
+    out += fmt::format("{}Y", d.months / 12);
+  if (d.months % 12 != 0)
+    out += fmt::format("{}M", d.months % 12);
+  if (d.days != 0)
+    out += fmt::format("{}D", d.days);
   int64_t ms = d.millis;
   if (ms != 0 || out == "P") {
     out += 'T';
@@ -60,8 +74,10 @@ std::string formatDuration(Duration d) {
     ms -= h * 3'600'000;
     int64_t m = ms / 60'000;
     ms -= m * 60'000;
-    if (h != 0) out += fmt::format("{}H", h);
-    if (m != 0) out += fmt::format("{}M", m);
+    if (h != 0)
+      out += fmt::format("{}H", h);
+    if (m != 0)
+      out += fmt::format("{}M", m);
     if (ms != 0 || (h == 0 && m == 0)) {
       if (ms % 1000 == 0) {
         out += fmt::format("{}S", ms / 1000);
@@ -75,9 +91,15 @@ std::string formatDuration(Duration d) {
 
 void appendJson(std::string& out, const Value& v) {
   switch (v.kind()) {
-    case ValueKind::Null: out.append("null"); return;
-    case ValueKind::Bool: out.append(v.asBool() ? "true" : "false"); return;
-    case ValueKind::Integer: fmt::format_to(std::back_inserter(out), "{}", v.asInteger()); return;
+    case ValueKind::Null:
+      out.append("null");
+      return;
+    case ValueKind::Bool:
+      out.append(v.asBool() ? "true" : "false");
+      return;
+    case ValueKind::Integer:
+      fmt::format_to(std::back_inserter(out), "{}", v.asInteger());
+      return;
     case ValueKind::Float: {
       double d = v.asFloat();
       if (!std::isfinite(d)) {
@@ -92,14 +114,21 @@ void appendJson(std::string& out, const Value& v) {
       }
       return;
     }
-    case ValueKind::String: appendJsonString(out, v.asString()); return;
-    case ValueKind::DateTime: appendJsonString(out, formatDateTime(v.asDateTime())); return;
-    case ValueKind::Duration: appendJsonString(out, formatDuration(v.asDuration())); return;
+    case ValueKind::String:
+      appendJsonString(out, v.asString());
+      return;
+    case ValueKind::DateTime:
+      appendJsonString(out, formatDateTime(v.asDateTime()));
+      return;
+    case ValueKind::Duration:
+      appendJsonString(out, formatDuration(v.asDuration()));
+      return;
     case ValueKind::List: {
       out.push_back('[');
       bool first = true;
       for (const Value& item : v.asList()) {
-        if (!first) out.push_back(',');
+        if (!first)
+          out.push_back(',');
         first = false;
         appendJson(out, item);
       }
@@ -110,7 +139,8 @@ void appendJson(std::string& out, const Value& v) {
       out.push_back('{');
       bool first = true;
       for (const auto& [key, item] : v.asMap()) {
-        if (!first) out.push_back(',');
+        if (!first)
+          out.push_back(',');
         first = false;
         appendJsonString(out, key);
         out.push_back(':');
@@ -132,20 +162,26 @@ namespace {
 
 Value fromBoost(const boost::json::value& j) {
   switch (j.kind()) {
-    case boost::json::kind::null: return Value();
-    case boost::json::kind::bool_: return Value(j.get_bool());
-    case boost::json::kind::int64: return Value(j.get_int64());
+    case boost::json::kind::null:
+      return Value();
+    case boost::json::kind::bool_:
+      return Value(j.get_bool());
+    case boost::json::kind::int64:
+      return Value(j.get_int64());
     case boost::json::kind::uint64: {
       uint64_t u = j.get_uint64();
       return u <= static_cast<uint64_t>(INT64_MAX) ? Value(static_cast<int64_t>(u))
                                                    : Value(static_cast<double>(u));
     }
-    case boost::json::kind::double_: return Value(j.get_double());
-    case boost::json::kind::string: return Value(std::string_view(j.get_string()));
+    case boost::json::kind::double_:
+      return Value(j.get_double());
+    case boost::json::kind::string:
+      return Value(std::string_view(j.get_string()));
     case boost::json::kind::array: {
       List list;
       list.reserve(j.get_array().size());
-      for (const auto& item : j.get_array()) list.push_back(fromBoost(item));
+      for (const auto& item : j.get_array())
+        list.push_back(fromBoost(item));
       return Value(std::move(list));
     }
     case boost::json::kind::object: {

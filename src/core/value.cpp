@@ -7,20 +7,30 @@
 namespace livedash::core {
 namespace {
 
-size_t mix(size_t seed, size_t h) { return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2)); }
+size_t mix(size_t seed, size_t h) {
+  return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+}
 
 // Numbers share one rank so that 1 and 1.0 sort together.
 int kindRank(ValueKind k) {
   switch (k) {
-    case ValueKind::Null: return 0;
-    case ValueKind::Bool: return 1;
+    case ValueKind::Null:
+      return 0;
+    case ValueKind::Bool:
+      return 1;
     case ValueKind::Integer:
-    case ValueKind::Float: return 2;
-    case ValueKind::String: return 3;
-    case ValueKind::DateTime: return 4;
-    case ValueKind::Duration: return 5;
-    case ValueKind::List: return 6;
-    case ValueKind::Map: return 7;
+    case ValueKind::Float:
+      return 2;
+    case ValueKind::String:
+      return 3;
+    case ValueKind::DateTime:
+      return 4;
+    case ValueKind::Duration:
+      return 5;
+    case ValueKind::List:
+      return 6;
+    case ValueKind::Map:
+      return 7;
   }
   return 8;
 }
@@ -38,14 +48,18 @@ std::strong_ordering compareNumbers(const Value& a, const Value& b) {
     return xn == yn ? std::strong_ordering::equal
                     : (xn ? std::strong_ordering::greater : std::strong_ordering::less);
   }
-  if (x < y) return std::strong_ordering::less;
-  if (x > y) return std::strong_ordering::greater;
+  if (x < y)
+    return std::strong_ordering::less;
+  if (x > y)
+    return std::strong_ordering::greater;
   return std::strong_ordering::equal;
 }
 
 }  // namespace
 
-bool operator==(const Value& a, const Value& b) { return (a <=> b) == 0; }
+bool operator==(const Value& a, const Value& b) {
+  return (a <=> b) == 0;
+}
 
 std::strong_ordering operator<=>(const Value& a, const Value& b) {
   int ra = kindRank(a.kind());
@@ -54,13 +68,19 @@ std::strong_ordering operator<=>(const Value& a, const Value& b) {
     return ra <=> rb;
   }
   switch (a.kind()) {
-    case ValueKind::Null: return std::strong_ordering::equal;
-    case ValueKind::Bool: return a.asBool() <=> b.asBool();
+    case ValueKind::Null:
+      return std::strong_ordering::equal;
+    case ValueKind::Bool:
+      return a.asBool() <=> b.asBool();
     case ValueKind::Integer:
-    case ValueKind::Float: return compareNumbers(a, b);
-    case ValueKind::String: return a.asString().compare(b.asString()) <=> 0;
-    case ValueKind::DateTime: return a.asDateTime() <=> b.asDateTime();
-    case ValueKind::Duration: return a.asDuration() <=> b.asDuration();
+    case ValueKind::Float:
+      return compareNumbers(a, b);
+    case ValueKind::String:
+      return a.asString().compare(b.asString()) <=> 0;
+    case ValueKind::DateTime:
+      return a.asDateTime() <=> b.asDateTime();
+    case ValueKind::Duration:
+      return a.asDuration() <=> b.asDuration();
     case ValueKind::List: {
       const List& x = a.asList();
       const List& y = b.asList();
@@ -72,8 +92,10 @@ std::strong_ordering operator<=>(const Value& a, const Value& b) {
       auto xi = x.begin();
       auto yi = y.begin();
       for (; xi != x.end() && yi != y.end(); ++xi, ++yi) {
-        if (auto c = xi->first.compare(yi->first) <=> 0; c != 0) return c;
-        if (auto c = xi->second <=> yi->second; c != 0) return c;
+        if (auto c = xi->first.compare(yi->first) <=> 0; c != 0)
+          return c;
+        if (auto c = xi->second <=> yi->second; c != 0)
+          return c;
       }
       return x.size() <=> y.size();
     }
@@ -83,18 +105,25 @@ std::strong_ordering operator<=>(const Value& a, const Value& b) {
 
 size_t Value::hash() const {
   switch (kind()) {
-    case ValueKind::Null: return 0x6e756c6c;
-    case ValueKind::Bool: return asBool() ? 0x74727565 : 0x66616c73;
-    case ValueKind::Integer: return std::hash<double>{}(static_cast<double>(asInteger()));
+    case ValueKind::Null:
+      return 0x6e756c6c;
+    case ValueKind::Bool:
+      return asBool() ? 0x74727565 : 0x66616c73;
+    case ValueKind::Integer:
+      return std::hash<double>{}(static_cast<double>(asInteger()));
     // Equal numbers must hash alike: 1 == 1.0, so integers and floats hash through double.
-    case ValueKind::Float: return std::hash<double>{}(asFloat());
-    case ValueKind::String: return std::hash<std::string>{}(asString());
-    case ValueKind::DateTime: return mix(0x7464, std::hash<int64_t>{}(asDateTime().epoch_ms));
+    case ValueKind::Float:
+      return std::hash<double>{}(asFloat());
+    case ValueKind::String:
+      return std::hash<std::string>{}(asString());
+    case ValueKind::DateTime:
+      return mix(0x7464, std::hash<int64_t>{}(asDateTime().epoch_ms));
     case ValueKind::Duration: {
       Duration d = asDuration();
       return mix(mix(mix(0x6475, d.months), d.days), d.millis);
     }
-    case ValueKind::List: return mix(0x6c73, hashValues(asList()));
+    case ValueKind::List:
+      return mix(0x6c73, hashValues(asList()));
     case ValueKind::Map: {
       size_t h = 0x6d70;
       for (const auto& [k, v] : asMap()) {
@@ -108,15 +137,24 @@ size_t Value::hash() const {
 
 const char* Value::kindName(ValueKind kind) {
   switch (kind) {
-    case ValueKind::Null: return "NULL";
-    case ValueKind::Bool: return "BOOLEAN";
-    case ValueKind::Integer: return "INTEGER";
-    case ValueKind::Float: return "FLOAT";
-    case ValueKind::String: return "STRING";
-    case ValueKind::List: return "LIST";
-    case ValueKind::Map: return "MAP";
-    case ValueKind::DateTime: return "DATETIME";
-    case ValueKind::Duration: return "DURATION";
+    case ValueKind::Null:
+      return "NULL";
+    case ValueKind::Bool:
+      return "BOOLEAN";
+    case ValueKind::Integer:
+      return "INTEGER";
+    case ValueKind::Float:
+      return "FLOAT";
+    case ValueKind::String:
+      return "STRING";
+    case ValueKind::List:
+      return "LIST";
+    case ValueKind::Map:
+      return "MAP";
+    case ValueKind::DateTime:
+      return "DATETIME";
+    case ValueKind::Duration:
+      return "DURATION";
   }
   return "?";
 }

@@ -38,7 +38,17 @@ struct Duration {
   int64_t approxMillis() const { return millis + (days + months * 30) * 86'400'000; }
 };
 
-enum class ValueKind : uint8_t { Null, Bool, Integer, Float, String, List, Map, DateTime, Duration };
+enum class ValueKind : uint8_t {
+  Null,
+  Bool,
+  Integer,
+  Float,
+  String,
+  List,
+  Map,
+  DateTime,
+  Duration
+};
 
 class Value {
  public:

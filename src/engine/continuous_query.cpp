@@ -24,7 +24,8 @@ ContinuousQuery::ContinuousQuery(QueryDefinition definition)
   auto result = std::make_unique<ResultStage>(last.columns.size(), plan_.top_n);
   result_ = result.get();
   stages_.push_back(std::move(result));
-  for (size_t i = 0; i + 1 < stages_.size(); ++i) stages_[i]->setNext(stages_[i + 1].get());
+  for (size_t i = 0; i + 1 < stages_.size(); ++i)
+    stages_[i]->setNext(stages_[i + 1].get());
 }
 
 ContinuousQuery::~ContinuousQuery() = default;
@@ -32,7 +33,8 @@ ContinuousQuery::~ContinuousQuery() = default;
 bool ContinuousQuery::readsAnyLabel(const std::vector<std::string>& labels) const {
   for (const std::string& label : labels) {
     for (const std::string& wanted : plan_.labels) {
-      if (label == wanted) return true;
+      if (label == wanted)
+        return true;
     }
   }
   return false;
@@ -50,14 +52,16 @@ bool ContinuousQuery::pushSolution(const RowKey& key,
   scope.change_time_ms = change_time_ms;
   scope.markers = &markers_;
   scope.schedule = [this, &key](int64_t due_ms) {
-    if (schedule_) schedule_(due_ms, key);
+    if (schedule_)
+      schedule_(due_ms, key);
   };
   ctx.temporal = &scope;
   bool keep = !plan_.match.predicate || isTrue(evaluate(*plan_.match.predicate, ctx));
   touched_ = true;
   if (!keep) {
     // A solution waiting on time keeps its markers; one that simply fails starts afresh later.
-    if (!scope.awaiting) markers_.clearAll(key);
+    if (!scope.awaiting)
+      markers_.clearAll(key);
     stages_.front()->push(key, nullptr);
     return false;
   }
@@ -76,7 +80,8 @@ void ContinuousQuery::pushElement(const ElementVersion* version, const std::stri
   RowKey key{core::Value(id)};
   if (version) {
     for (const std::string& label : plan_.match.nodes[0].labels) {
-      if (!version->element.hasLabel(label)) version = nullptr;
+      if (!version->element.hasLabel(label))
+        version = nullptr;
     }
   }
   if (!version) {
@@ -136,7 +141,8 @@ void ContinuousQuery::reevaluate(const RowKey& key, int64_t now_ms) {
   if (!matcher_) {
     const std::string& id = key[0].asString();
     ElementVersionConstSharedPtr version = store_->find(id);
-    if (version) pushElement(version.get(), id, now_ms, now_ms);
+    if (version)
+      pushElement(version.get(), id, now_ms, now_ms);
     return;
   }
   matcher_->reevaluate(
@@ -147,14 +153,15 @@ void ContinuousQuery::reevaluate(const RowKey& key, int64_t now_ms) {
       [&](const RowKey& k) { removeSolution(k); });
 }
 
-std::optional<QueryDiff> ContinuousQuery::endTransaction(int64_t now_ms,
-                                                         int64_t commit_time_ms) {
-  if (!touched_) return std::nullopt;
+std::optional<QueryDiff> ContinuousQuery::endTransaction(int64_t now_ms, int64_t commit_time_ms) {
+  if (!touched_)
+    return std::nullopt;
   touched_ = false;
   stages_.front()->flush(now_ms);
   QueryDiff diff;
   result_->takeDiff(diff);
-  if (diff.empty()) return std::nullopt;
+  if (diff.empty())
+    return std::nullopt;
   diff.query_id = definition_.id;
   diff.sequence = ++sequence_;
   diff.timestamp_ms = commit_time_ms;

@@ -72,9 +72,11 @@ void ElementStore::unindex(const core::Element& e) {
   if (e.isRelation()) {
     for (const std::string* node : {&e.start_id, &e.end_id}) {
       auto it = relations_by_node_.find(*node);
-      if (it == relations_by_node_.end()) continue;
+      if (it == relations_by_node_.end())
+        continue;
       it->second.erase(e.id);
-      if (it->second.empty()) relations_by_node_.erase(it);
+      if (it->second.empty())
+        relations_by_node_.erase(it);
     }
   }
 }

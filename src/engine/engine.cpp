@@ -2,6 +2,7 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+
 #include <fmt/format.h>
 
 namespace livedash::engine {
@@ -20,7 +21,9 @@ void Engine::addQuery(QueryDefinition definition) {
   queries_.emplace(std::move(id), std::move(query));
 }
 
-bool Engine::removeQuery(const std::string& id) { return queries_.erase(id) > 0; }
+bool Engine::removeQuery(const std::string& id) {
+  return queries_.erase(id) > 0;
+}
 
 const ContinuousQuery* Engine::findQuery(const std::string& id) const {
   auto it = queries_.find(id);
@@ -29,7 +32,8 @@ const ContinuousQuery* Engine::findQuery(const std::string& id) const {
 
 std::vector<std::string> Engine::queryIds() const {
   std::vector<std::string> ids;
-  for (const auto& [id, q] : queries_) ids.push_back(id);
+  for (const auto& [id, q] : queries_)
+    ids.push_back(id);
   return ids;
 }
 
@@ -39,13 +43,16 @@ void Engine::apply(const core::ChangeBatch& batch) {
   std::vector<std::string> labels;
   for (const core::Change& change : batch.changes) {
     ElementTransition t = store_.apply(change, batch.commit_time_ms);
-    if (!t.before && !t.after) continue;
+    if (!t.before && !t.after)
+      continue;
     labels.clear();
-    if (t.before) labels = t.before->element.labels;
-    if (t.after) labels.insert(labels.end(), t.after->element.labels.begin(),
-                               t.after->element.labels.end());
+    if (t.before)
+      labels = t.before->element.labels;
+    if (t.after)
+      labels.insert(labels.end(), t.after->element.labels.begin(), t.after->element.labels.end());
     for (auto& [id, query] : queries_) {
-      if (!query->readsAnyLabel(labels)) continue;
+      if (!query->readsAnyLabel(labels))
+        continue;
       query->onTransition(t, now, batch.commit_time_ms);
       if (std::find(touched.begin(), touched.end(), query.get()) == touched.end()) {
         touched.push_back(query.get());
@@ -54,7 +61,8 @@ void Engine::apply(const core::ChangeBatch& batch) {
   }
   for (ContinuousQuery* query : touched) {
     std::optional<QueryDiff> diff = query->endTransaction(now, batch.commit_time_ms);
-    if (diff && sink_) sink_->onDiff(*diff);
+    if (diff && sink_)
+      sink_->onDiff(*diff);
   }
 }
 
@@ -63,7 +71,8 @@ void Engine::fireDueFutures() {
   std::vector<ContinuousQuery*> touched;
   for (const FutureItem& item : futures_.takeDue(now)) {
     auto it = queries_.find(item.query_id);
-    if (it == queries_.end()) continue;
+    if (it == queries_.end())
+      continue;
     it->second->reevaluate(item.key, now);
     if (std::find(touched.begin(), touched.end(), it->second.get()) == touched.end()) {
       touched.push_back(it->second.get());
@@ -71,7 +80,8 @@ void Engine::fireDueFutures() {
   }
   for (ContinuousQuery* query : touched) {
     std::optional<QueryDiff> diff = query->endTransaction(now, now);
-    if (diff && sink_) sink_->onDiff(*diff);
+    if (diff && sink_)
+      sink_->onDiff(*diff);
   }
 }
 

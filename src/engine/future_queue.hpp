@@ -27,7 +27,8 @@ class FutureQueue {
  public:
   void add(FutureItem item) { items_.insert(std::move(item)); }
   std::optional<int64_t> nextDueMs() const {
-    if (items_.empty()) return std::nullopt;
+    if (items_.empty())
+      return std::nullopt;
     return items_.begin()->due_ms;
   }
   //! Removes and returns every item due at or before `now_ms`, earliest first.

@@ -11,7 +11,8 @@ void appendRowJson(std::string& out, const std::vector<std::string>& columns,
                    const std::vector<core::Value>& row) {
   out.push_back('{');
   for (size_t i = 0; i < columns.size() && i < row.size(); ++i) {
-    if (i > 0) out.push_back(',');
+    if (i > 0)
+      out.push_back(',');
     core::appendJsonString(out, columns[i]);
     out.push_back(':');
     core::appendJson(out, row[i]);
@@ -25,7 +26,8 @@ void appendRows(std::string& out, const std::vector<std::string>& columns,
                 const std::vector<std::vector<core::Value>>& rows) {
   out.push_back('[');
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (i > 0) out.push_back(',');
+    if (i > 0)
+      out.push_back(',');
     appendRowJson(out, columns, rows[i]);
   }
   out.push_back(']');
@@ -42,7 +44,8 @@ std::string diffJson(const QueryDiff& diff) {
   appendRows(out, columns, diff.added);
   out.append(R"(,"updated":[)");
   for (size_t i = 0; i < diff.updated.size(); ++i) {
-    if (i > 0) out.push_back(',');
+    if (i > 0)
+      out.push_back(',');
     out.append(R"({"before":)");
     appendRowJson(out, columns, diff.updated[i].first);
     out.append(R"(,"after":)");

@@ -5,31 +5,56 @@ namespace livedash::query {
 
 const char* operatorName(Operator op) {
   switch (op) {
-    case Operator::Or: return "OR";
-    case Operator::Xor: return "XOR";
-    case Operator::And: return "AND";
-    case Operator::Not: return "NOT";
-    case Operator::Eq: return "=";
-    case Operator::Ne: return "<>";
-    case Operator::Lt: return "<";
-    case Operator::Le: return "<=";
-    case Operator::Gt: return ">";
-    case Operator::Ge: return ">=";
-    case Operator::Add: return "+";
-    case Operator::Sub: return "-";
-    case Operator::Mul: return "*";
-    case Operator::Div: return "/";
-    case Operator::Mod: return "%";
-    case Operator::Pow: return "^";
-    case Operator::Neg: return "-";
-    case Operator::Pos: return "+";
-    case Operator::In: return "IN";
-    case Operator::StartsWith: return "STARTS WITH";
-    case Operator::EndsWith: return "ENDS WITH";
-    case Operator::Contains: return "CONTAINS";
-    case Operator::RegexMatch: return "=~";
-    case Operator::IsNull: return "IS NULL";
-    case Operator::IsNotNull: return "IS NOT NULL";
+    case Operator::Or:
+      return "OR";
+    case Operator::Xor:
+      return "XOR";
+    case Operator::And:
+      return "AND";
+    case Operator::Not:
+      return "NOT";
+    case Operator::Eq:
+      return "=";
+    case Operator::Ne:
+      return "<>";
+    case Operator::Lt:
+      return "<";
+    case Operator::Le:
+      return "<=";
+    case Operator::Gt:
+      return ">";
+    case Operator::Ge:
+      return ">=";
+    case Operator::Add:
+      return "+";
+    case Operator::Sub:
+      return "-";
+    case Operator::Mul:
+      return "*";
+    case Operator::Div:
+      return "/";
+    case Operator::Mod:
+      return "%";
+    case Operator::Pow:
+      return "^";
+    case Operator::Neg:
+      return "-";
+    case Operator::Pos:
+      return "+";
+    case Operator::In:
+      return "IN";
+    case Operator::StartsWith:
+      return "STARTS WITH";
+    case Operator::EndsWith:
+      return "ENDS WITH";
+    case Operator::Contains:
+      return "CONTAINS";
+    case Operator::RegexMatch:
+      return "=~";
+    case Operator::IsNull:
+      return "IS NULL";
+    case Operator::IsNotNull:
+      return "IS NOT NULL";
   }
   return "?";
 }

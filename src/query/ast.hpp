@@ -32,10 +32,31 @@ enum class ExprKind {
 };
 
 enum class Operator {
-  Or, Xor, And, Not,
-  Eq, Ne, Lt, Le, Gt, Ge,
-  Add, Sub, Mul, Div, Mod, Pow, Neg, Pos,
-  In, StartsWith, EndsWith, Contains, RegexMatch, IsNull, IsNotNull,
+  Or,
+  Xor,
+  And,
+  Not,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Mod,
+  Pow,
+  Neg,
+  Pos,
+  In,
+  StartsWith,
+  EndsWith,
+  Contains,
+  RegexMatch,
+  IsNull,
+  IsNotNull,
 };
 
 const char* operatorName(Operator op);

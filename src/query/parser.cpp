@@ -14,8 +14,8 @@ namespace livedash::query {
 namespace {
 
 // Clauses that are valid Cypher but make no sense for a read-only continuous query.
-constexpr std::string_view kWritingClauses[] = {"CREATE", "MERGE", "SET", "DELETE", "DETACH",
-                                                "REMOVE", "FOREACH", "LOAD"};
+constexpr std::string_view kWritingClauses[] = {"CREATE", "MERGE",  "SET",     "DELETE",
+                                                "DETACH", "REMOVE", "FOREACH", "LOAD"};
 constexpr std::string_view kUnsupportedClauses[] = {"UNWIND", "CALL", "UNION", "USE"};
 
 class QueryParser : public ParserBase {
@@ -45,8 +45,10 @@ class QueryParser : public ParserBase {
  private:
   Clause clause() {
     const Token& t = peek();
-    if (t.isKeyword("MATCH") || t.isKeyword("OPTIONAL")) return matchClause();
-    if (t.isKeyword("WITH") || t.isKeyword("RETURN")) return projectionClause();
+    if (t.isKeyword("MATCH") || t.isKeyword("OPTIONAL"))
+      return matchClause();
+    if (t.isKeyword("WITH") || t.isKeyword("RETURN"))
+      return projectionClause();
     for (std::string_view kw : kWritingClauses) {
       if (t.isKeyword(kw)) {
         unsupported(t, fmt::format("unsupported clause {}: continuous queries are read-only",
@@ -98,15 +100,18 @@ class QueryParser : public ParserBase {
     NodePattern n;
     size_t start = peek().span.offset;
     expect(TokenKind::LParen, "to start a node pattern");
-    if (isName(peek())) n.variable = advance().text;
+    if (isName(peek()))
+      n.variable = advance().text;
     while (accept(TokenKind::Colon)) {
       n.labels.push_back(name("a label"));
       if (at(TokenKind::Pipe)) {
         unsupported(peek(), "label alternatives (:A|B) are not supported yet");
       }
     }
-    if (at(TokenKind::LBrace)) n.properties = propertyMap();
-    if (acceptKeyword("WHERE")) n.where = expression();
+    if (at(TokenKind::LBrace))
+      n.properties = propertyMap();
+    if (acceptKeyword("WHERE"))
+      n.where = expression();
     expect(TokenKind::RParen, "to close the node pattern");
     n.span = spanFrom(start);
     return n;
@@ -118,7 +123,8 @@ class QueryParser : public ParserBase {
     bool incoming = accept(TokenKind::Lt);
     expect(TokenKind::Minus, "in a relationship pattern");
     if (accept(TokenKind::LBracket)) {
-      if (isName(peek())) r.variable = advance().text;
+      if (isName(peek()))
+        r.variable = advance().text;
       if (accept(TokenKind::Colon)) {
         r.types.push_back(name("a relationship type"));
         while (accept(TokenKind::Pipe)) {
@@ -129,8 +135,10 @@ class QueryParser : public ParserBase {
       if (at(TokenKind::Star)) {
         unsupported(peek(), "variable-length relationships are not supported");
       }
-      if (at(TokenKind::LBrace)) r.properties = propertyMap();
-      if (acceptKeyword("WHERE")) r.where = expression();
+      if (at(TokenKind::LBrace))
+        r.properties = propertyMap();
+      if (acceptKeyword("WHERE"))
+        r.where = expression();
       expect(TokenKind::RBracket, "to close the relationship pattern");
     }
     expect(TokenKind::Minus, "in a relationship pattern");
@@ -138,8 +146,8 @@ class QueryParser : public ParserBase {
     if (incoming && outgoing) {
       fail(tokens_[pos_ - 1], "a relationship cannot point both ways; use `-[]-` for either");
     }
-    r.direction = incoming ? Direction::Incoming
-                           : (outgoing ? Direction::Outgoing : Direction::Either);
+    r.direction =
+        incoming ? Direction::Incoming : (outgoing ? Direction::Outgoing : Direction::Either);
     r.span = spanFrom(start);
     return r;
   }
@@ -168,7 +176,8 @@ class QueryParser : public ParserBase {
     p.distinct = acceptKeyword("DISTINCT");
     if (accept(TokenKind::Star)) {
       p.star = true;
-      if (accept(TokenKind::Comma)) projectionItems(p);
+      if (accept(TokenKind::Comma))
+        projectionItems(p);
     } else {
       projectionItems(p);
     }
@@ -186,9 +195,12 @@ class QueryParser : public ParserBase {
         p.order_by.push_back(std::move(s));
       } while (accept(TokenKind::Comma));
     }
-    if (acceptKeyword("SKIP")) p.skip = expression();
-    if (acceptKeyword("LIMIT")) p.limit = expression();
-    if (!p.is_return && acceptKeyword("WHERE")) p.where = expression();
+    if (acceptKeyword("SKIP"))
+      p.skip = expression();
+    if (acceptKeyword("LIMIT"))
+      p.limit = expression();
+    if (!p.is_return && acceptKeyword("WHERE"))
+      p.where = expression();
     p.span = spanFrom(start);
     return p;
   }
@@ -212,14 +224,17 @@ class QueryParser : public ParserBase {
   // `o.status` is named `status` and `o` is named `o`, as Drasi names them; anything else is
   // named by its text.
   std::string defaultAlias(const Expr& e) const {
-    if (e.kind == ExprKind::Variable || e.kind == ExprKind::Property) return e.name;
+    if (e.kind == ExprKind::Variable || e.kind == ExprKind::Property)
+      return e.name;
     return e.text(text_);
   }
 };
 
 }  // namespace
 
-Query parseQuery(std::string_view text) { return QueryParser(text).parse(); }
+Query parseQuery(std::string_view text) {
+  return QueryParser(text).parse();
+}
 
 ExprPtr parseExpression(std::string_view text) {
   QueryParser parser(text);

@@ -3,6 +3,7 @@
 // The leaves of the expression grammar: literals, parameters, variables, function calls,
 // list and map literals, list comprehensions, CASE and parenthesised expressions.
 #include <charconv>
+
 #include <fmt/format.h>
 
 #include "query/parser_base.hpp"
@@ -25,7 +26,8 @@ ExprPtr ParserBase::atom() {
   size_t start = t.span.offset;
   switch (t.kind) {
     case TokenKind::Integer:
-    case TokenKind::Float: return literalNumber(advance());
+    case TokenKind::Float:
+      return literalNumber(advance());
     case TokenKind::String: {
       const Token& s = advance();
       return literal(core::Value(s.text), s.span);
@@ -45,19 +47,25 @@ ExprPtr ParserBase::atom() {
       inner->span = spanFrom(start);
       return inner;
     }
-    case TokenKind::LBracket: return listOrComprehension();
-    case TokenKind::LBrace: return mapLiteral();
+    case TokenKind::LBracket:
+      return listOrComprehension();
+    case TokenKind::LBrace:
+      return mapLiteral();
     case TokenKind::Identifier:
-    case TokenKind::QuotedIdentifier: break;
-    default: fail(t, fmt::format("expected an expression, found {}", describe(t)));
+    case TokenKind::QuotedIdentifier:
+      break;
+    default:
+      fail(t, fmt::format("expected an expression, found {}", describe(t)));
   }
   if (t.kind == TokenKind::Identifier) {
     if (t.isKeyword("TRUE") || t.isKeyword("FALSE")) {
       bool value = t.isKeyword("TRUE");
       return literal(core::Value(value), advance().span);
     }
-    if (t.isKeyword("NULL")) return literal(core::Value(), advance().span);
-    if (t.isKeyword("CASE")) return caseExpression();
+    if (t.isKeyword("NULL"))
+      return literal(core::Value(), advance().span);
+    if (t.isKeyword("CASE"))
+      return caseExpression();
     if (t.isKeyword("EXISTS") && peekAt(1).kind == TokenKind::LBrace) {
       unsupported(t, "EXISTS subqueries are not supported");
     }

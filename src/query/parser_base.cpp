@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <charconv>
+
 #include <fmt/format.h>
 
 #include "query/lexer.hpp"
@@ -24,26 +25,29 @@ const Token& ParserBase::peekAt(size_t ahead) const {
 
 const Token& ParserBase::advance() {
   const Token& t = tokens_[pos_];
-  if (pos_ + 1 < tokens_.size()) ++pos_;
+  if (pos_ + 1 < tokens_.size())
+    ++pos_;
   return t;
 }
 
 bool ParserBase::accept(TokenKind kind) {
-  if (!at(kind)) return false;
+  if (!at(kind))
+    return false;
   advance();
   return true;
 }
 
 bool ParserBase::acceptKeyword(std::string_view keyword) {
-  if (!peek().isKeyword(keyword)) return false;
+  if (!peek().isKeyword(keyword))
+    return false;
   advance();
   return true;
 }
 
 const Token& ParserBase::expect(TokenKind kind, std::string_view context) {
   if (!at(kind)) {
-    fail(peek(), fmt::format("expected {} {}, found {}", tokenKindName(kind), context,
-                             describe(peek())));
+    fail(peek(),
+         fmt::format("expected {} {}, found {}", tokenKindName(kind), context, describe(peek())));
   }
   return advance();
 }
@@ -90,20 +94,27 @@ void ParserBase::unsupported(const Token& at, std::string message) const {
 
 std::string ParserBase::describe(const Token& t) {
   switch (t.kind) {
-    case TokenKind::End: return "the end of the query";
+    case TokenKind::End:
+      return "the end of the query";
     case TokenKind::Identifier:
-    case TokenKind::QuotedIdentifier: return fmt::format("`{}`", t.text);
-    case TokenKind::String: return fmt::format("the string '{}'", t.text);
+    case TokenKind::QuotedIdentifier:
+      return fmt::format("`{}`", t.text);
+    case TokenKind::String:
+      return fmt::format("the string '{}'", t.text);
     case TokenKind::Integer:
-    case TokenKind::Float: return fmt::format("the number {}", t.text);
-    case TokenKind::Parameter: return fmt::format("the parameter ${}", t.text);
-    default: return tokenKindName(t.kind);
+    case TokenKind::Float:
+      return fmt::format("the number {}", t.text);
+    case TokenKind::Parameter:
+      return fmt::format("the parameter ${}", t.text);
+    default:
+      return tokenKindName(t.kind);
   }
 }
 
 std::string ParserBase::upper(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -128,29 +139,35 @@ ExprPtr ParserBase::unaryOp(Operator op, ExprPtr operand, size_t start) {
   return e;
 }
 
-ExprPtr ParserBase::expression() { return orExpr(); }
+ExprPtr ParserBase::expression() {
+  return orExpr();
+}
 
 ExprPtr ParserBase::orExpr() {
   ExprPtr lhs = xorExpr();
-  while (acceptKeyword("OR")) lhs = binary(Operator::Or, std::move(lhs), xorExpr());
+  while (acceptKeyword("OR"))
+    lhs = binary(Operator::Or, std::move(lhs), xorExpr());
   return lhs;
 }
 
 ExprPtr ParserBase::xorExpr() {
   ExprPtr lhs = andExpr();
-  while (acceptKeyword("XOR")) lhs = binary(Operator::Xor, std::move(lhs), andExpr());
+  while (acceptKeyword("XOR"))
+    lhs = binary(Operator::Xor, std::move(lhs), andExpr());
   return lhs;
 }
 
 ExprPtr ParserBase::andExpr() {
   ExprPtr lhs = notExpr();
-  while (acceptKeyword("AND")) lhs = binary(Operator::And, std::move(lhs), notExpr());
+  while (acceptKeyword("AND"))
+    lhs = binary(Operator::And, std::move(lhs), notExpr());
   return lhs;
 }
 
 ExprPtr ParserBase::notExpr() {
   size_t start = peek().span.offset;
-  if (acceptKeyword("NOT")) return unaryOp(Operator::Not, notExpr(), start);
+  if (acceptKeyword("NOT"))
+    return unaryOp(Operator::Not, notExpr(), start);
   return comparison();
 }
 
@@ -159,14 +176,29 @@ ExprPtr ParserBase::comparison() {
   while (true) {
     Operator op;
     switch (peek().kind) {
-      case TokenKind::Eq: op = Operator::Eq; break;
-      case TokenKind::Ne: op = Operator::Ne; break;
-      case TokenKind::Lt: op = Operator::Lt; break;
-      case TokenKind::Le: op = Operator::Le; break;
-      case TokenKind::Gt: op = Operator::Gt; break;
-      case TokenKind::Ge: op = Operator::Ge; break;
-      case TokenKind::RegexMatch: op = Operator::RegexMatch; break;
-      default: return lhs;
+      case TokenKind::Eq:
+        op = Operator::Eq;
+        break;
+      case TokenKind::Ne:
+        op = Operator::Ne;
+        break;
+      case TokenKind::Lt:
+        op = Operator::Lt;
+        break;
+      case TokenKind::Le:
+        op = Operator::Le;
+        break;
+      case TokenKind::Gt:
+        op = Operator::Gt;
+        break;
+      case TokenKind::Ge:
+        op = Operator::Ge;
+        break;
+      case TokenKind::RegexMatch:
+        op = Operator::RegexMatch;
+        break;
+      default:
+        return lhs;
     }
     advance();
     lhs = binary(op, std::move(lhs), predicates());
@@ -223,14 +255,17 @@ ExprPtr ParserBase::multiplicative() {
 
 ExprPtr ParserBase::power() {
   ExprPtr lhs = unary();
-  while (accept(TokenKind::Caret)) lhs = binary(Operator::Pow, std::move(lhs), unary());
+  while (accept(TokenKind::Caret))
+    lhs = binary(Operator::Pow, std::move(lhs), unary());
   return lhs;
 }
 
 ExprPtr ParserBase::unary() {
   size_t start = peek().span.offset;
-  if (accept(TokenKind::Minus)) return unaryOp(Operator::Neg, unary(), start);
-  if (accept(TokenKind::Plus)) return unaryOp(Operator::Pos, unary(), start);
+  if (accept(TokenKind::Minus))
+    return unaryOp(Operator::Neg, unary(), start);
+  if (accept(TokenKind::Plus))
+    return unaryOp(Operator::Pos, unary(), start);
   return postfix();
 }
 

@@ -16,10 +16,10 @@
 namespace livedash::server {
 
 struct HttpRequest {
-  std::string method;  //!< upper case: GET, POST, PUT, PATCH, DELETE, OPTIONS
-  std::string target;  //!< as received, with the query string
-  std::string path;    //!< percent-decoded path, without the query string
-  std::map<std::string, std::string> query;        //!< decoded query parameters
+  std::string method;                        //!< upper case: GET, POST, PUT, PATCH, DELETE, OPTIONS
+  std::string target;                        //!< as received, with the query string
+  std::string path;                          //!< percent-decoded path, without the query string
+  std::map<std::string, std::string> query;  //!< decoded query parameters
   std::map<std::string, std::string> path_params;  //!< from `{name}` segments of the route
   std::vector<std::pair<std::string, std::string>> headers;  //!< names in lower case
   std::string body;

@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   core::FakeClock clock(1'000);
   engine::Engine engine(clock);
-  engine.apply({"db", 500, false, {order(core::ChangeOp::Insert, 1, "pending", 1.5), payment(1, 1)}});
+  engine.apply(
+      {"db", 500, false, {order(core::ChangeOp::Insert, 1, "pending", 1.5), payment(1, 1)}});
   try {
     engine.addQuery({"q",
                      std::string(text),
@@ -49,12 +50,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                      {{"FOR_ORDER", {{"payments", "order_id"}, {"orders", "id"}}}}});
   } catch (const core::Error& e) {
     if (e.span()) {
-      if (e.span()->offset > size) __builtin_trap();
+      if (e.span()->offset > size)
+        __builtin_trap();
       core::formatDiagnostic(core::diagnosticAt(text, *e.span(), e.what(), e.hint()));
     }
     return 0;
   }
-  engine.apply({"db", 2'000, false,
+  engine.apply({"db",
+                2'000,
+                false,
                 {order(core::ChangeOp::Insert, 2, "processing", 2.25),
                  order(core::ChangeOp::Update, 1, "shipped", 3), payment(2, 2)}});
   clock.setMs(100'000'000);

@@ -28,8 +28,10 @@ Value propertyOf(const Value& target, const std::string& key) {
   if (target.kind() == core::ValueKind::DateTime) {
     // Calendar fields of an instant, in UTC.
     int64_t ms = target.asDateTime().epoch_ms;
-    if (key == "epochMillis") return Value(ms);
-    if (key == "epochSeconds") return Value(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    if (key == "epochMillis")
+      return Value(ms);
+    if (key == "epochSeconds")
+      return Value(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
   }
   return Value();
 }
@@ -38,43 +40,54 @@ Value indexInto(const Value& target, const Value& index) {
   if (target.isList() && index.isInteger()) {
     const core::List& l = target.asList();
     int64_t i = index.asInteger();
-    if (i < 0) i += static_cast<int64_t>(l.size());
-    if (i < 0 || i >= static_cast<int64_t>(l.size())) return Value();
+    if (i < 0)
+      i += static_cast<int64_t>(l.size());
+    if (i < 0 || i >= static_cast<int64_t>(l.size()))
+      return Value();
     return l[static_cast<size_t>(i)];
   }
-  if (target.isMap() && index.isString()) return propertyOf(target, index.asString());
+  if (target.isMap() && index.isString())
+    return propertyOf(target, index.asString());
   return Value();
 }
 
 Value sliceOf(const Value& target, const Value& from, const Value& to) {
-  if (!target.isList()) return Value();
+  if (!target.isList())
+    return Value();
   const core::List& l = target.asList();
   int64_t n = static_cast<int64_t>(l.size());
   auto clampIndex = [n](const Value& v, int64_t fallback) {
-    if (!v.isInteger()) return fallback;
+    if (!v.isInteger())
+      return fallback;
     int64_t i = v.asInteger();
-    if (i < 0) i += n;
+    if (i < 0)
+      i += n;
     return std::clamp<int64_t>(i, 0, n);
   };
   int64_t b = clampIndex(from, 0);
   int64_t e = clampIndex(to, n);
-  if (b >= e) return Value(core::List{});
+  if (b >= e)
+    return Value(core::List{});
   return Value(core::List(l.begin() + b, l.begin() + e));
 }
 
 Value logical(const BoundExpr& e, EvalContext& ctx) {
   Value a = evaluate(e.children[0], ctx);
-  if (e.op == query::Operator::And && a.isBool() && !a.asBool()) return Value(false);
-  if (e.op == query::Operator::Or && a.isBool() && a.asBool()) return Value(true);
+  if (e.op == query::Operator::And && a.isBool() && !a.asBool())
+    return Value(false);
+  if (e.op == query::Operator::Or && a.isBool() && a.asBool())
+    return Value(true);
   Value b = evaluate(e.children[1], ctx);
   bool a_known = a.isBool();
   bool b_known = b.isBool();
   switch (e.op) {
     case query::Operator::And:
-      if (b_known && !b.asBool()) return Value(false);
+      if (b_known && !b.asBool())
+        return Value(false);
       return a_known && b_known ? Value(true) : Value();
     case query::Operator::Or:
-      if (b_known && b.asBool()) return Value(true);
+      if (b_known && b.asBool())
+        return Value(true);
       return a_known && b_known ? Value(false) : Value();
     default:  // XOR
       return a_known && b_known ? Value(a.asBool() != b.asBool()) : Value();
@@ -84,53 +97,65 @@ Value logical(const BoundExpr& e, EvalContext& ctx) {
 Value caseOf(const BoundExpr& e, EvalContext& ctx) {
   size_t i = 0;
   Value subject;
-  if (e.has_subject) subject = evaluate(e.children[i++], ctx);
+  if (e.has_subject)
+    subject = evaluate(e.children[i++], ctx);
   size_t pairs_end = e.children.size() - (e.has_else ? 1 : 0);
   for (; i + 1 < pairs_end; i += 2) {
     Value when = evaluate(e.children[i], ctx);
-    bool hit = e.has_subject ? (!when.isNull() && !subject.isNull() && when == subject) : isTrue(when);
-    if (hit) return evaluate(e.children[i + 1], ctx);
+    bool hit =
+        e.has_subject ? (!when.isNull() && !subject.isNull() && when == subject) : isTrue(when);
+    if (hit)
+      return evaluate(e.children[i + 1], ctx);
   }
   return e.has_else ? evaluate(e.children.back(), ctx) : Value();
 }
 
 Value comprehension(const BoundExpr& e, EvalContext& ctx) {
   Value list = evaluate(e.children[0], ctx);
-  if (!list.isList()) return Value();
+  if (!list.isList())
+    return Value();
   size_t slot = static_cast<size_t>(e.slot);
-  if (ctx.locals.size() <= slot) ctx.locals.resize(slot + 1);
+  if (ctx.locals.size() <= slot)
+    ctx.locals.resize(slot + 1);
   core::List out;
   for (const Value& item : list.asList()) {
     ctx.locals[slot] = item;
     size_t next = 1;
-    if (e.has_else && !isTrue(evaluate(e.children[next++], ctx))) continue;
+    if (e.has_else && !isTrue(evaluate(e.children[next++], ctx)))
+      continue;
     out.push_back(e.has_subject ? evaluate(e.children[next], ctx) : item);
   }
   return Value(std::move(out));
 }
 
 Value call(const BoundExpr& e, EvalContext& ctx) {
-  if (e.fn->lazy_impl) return e.fn->lazy_impl(e, ctx);
+  if (e.fn->lazy_impl)
+    return e.fn->lazy_impl(e, ctx);
   if (e.fn->element_impl) {
     const ElementVersion* element = boundElement(e.children[0], ctx);
     return element ? e.fn->element_impl(*element) : Value();
   }
   std::vector<Value> args;
   args.reserve(e.children.size());
-  for (const BoundExpr& child : e.children) args.push_back(evaluate(child, ctx));
+  for (const BoundExpr& child : e.children)
+    args.push_back(evaluate(child, ctx));
   return e.fn->impl(args, ctx);
 }
 
 }  // namespace
 
-Value elementValue(const ElementVersion& version) { return Value(version.element.properties); }
+Value elementValue(const ElementVersion& version) {
+  return Value(version.element.properties);
+}
 
 Value evaluate(const BoundExpr& e, EvalContext& ctx) {
   switch (e.kind) {
-    case BoundKind::Literal: return e.literal;
+    case BoundKind::Literal:
+      return e.literal;
     case BoundKind::ElementProperty: {
       const ElementVersion* element = boundElement(e, ctx);
-      if (!element) return Value();
+      if (!element)
+        return Value();
       const core::Map& props = element->element.properties;
       auto it = props.find(e.key);
       return it == props.end() ? Value() : it->second;
@@ -139,17 +164,23 @@ Value evaluate(const BoundExpr& e, EvalContext& ctx) {
       const ElementVersion* element = boundElement(e, ctx);
       return element ? elementValue(*element) : Value();
     }
-    case BoundKind::Column: return (*ctx.columns)[e.slot];
-    case BoundKind::Local: return ctx.locals[e.slot];
-    case BoundKind::AggregateResult: return (*ctx.aggregates)[e.slot];
-    case BoundKind::Property: return propertyOf(evaluate(e.children[0], ctx), e.key);
+    case BoundKind::Column:
+      return (*ctx.columns)[e.slot];
+    case BoundKind::Local:
+      return ctx.locals[e.slot];
+    case BoundKind::AggregateResult:
+      return (*ctx.aggregates)[e.slot];
+    case BoundKind::Property:
+      return propertyOf(evaluate(e.children[0], ctx), e.key);
     case BoundKind::Index:
       return indexInto(evaluate(e.children[0], ctx), evaluate(e.children[1], ctx));
     case BoundKind::Slice:
       return sliceOf(evaluate(e.children[0], ctx), evaluate(e.children[1], ctx),
                      evaluate(e.children[2], ctx));
-    case BoundKind::Call: return call(e, ctx);
-    case BoundKind::Unary: return applyUnary(e.op, evaluate(e.children[0], ctx));
+    case BoundKind::Call:
+      return call(e, ctx);
+    case BoundKind::Unary:
+      return applyUnary(e.op, evaluate(e.children[0], ctx));
     case BoundKind::Binary:
       if (e.op == query::Operator::And || e.op == query::Operator::Or ||
           e.op == query::Operator::Xor) {
@@ -159,7 +190,8 @@ Value evaluate(const BoundExpr& e, EvalContext& ctx) {
     case BoundKind::List: {
       core::List out;
       out.reserve(e.children.size());
-      for (const BoundExpr& child : e.children) out.push_back(evaluate(child, ctx));
+      for (const BoundExpr& child : e.children)
+        out.push_back(evaluate(child, ctx));
       return Value(std::move(out));
     }
     case BoundKind::Map: {
@@ -169,8 +201,10 @@ Value evaluate(const BoundExpr& e, EvalContext& ctx) {
       }
       return Value(std::move(out));
     }
-    case BoundKind::Case: return caseOf(e, ctx);
-    case BoundKind::Comprehension: return comprehension(e, ctx);
+    case BoundKind::Case:
+      return caseOf(e, ctx);
+    case BoundKind::Comprehension:
+      return comprehension(e, ctx);
   }
   return Value();
 }

@@ -12,7 +12,9 @@ namespace livedash::engine {
 core::Value evaluate(const BoundExpr& e, EvalContext& ctx);
 
 //! A WHERE predicate keeps a row only when it evaluates to exactly true.
-inline bool isTrue(const core::Value& v) { return v.isBool() && v.asBool(); }
+inline bool isTrue(const core::Value& v) {
+  return v.isBool() && v.asBool();
+}
 
 //! The properties of an element as a map value (what `RETURN o` yields).
 core::Value elementValue(const ElementVersion& version);

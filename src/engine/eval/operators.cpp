@@ -14,7 +14,8 @@ using query::Operator;
 namespace {
 
 bool comparableKinds(const Value& a, const Value& b) {
-  if (a.isNumber() && b.isNumber()) return true;
+  if (a.isNumber() && b.isNumber())
+    return true;
   return a.kind() == b.kind();
 }
 
@@ -25,33 +26,46 @@ Value arithmetic(Operator op, const Value& a, const Value& b) {
     int64_t r = 0;
     switch (op) {
       case Operator::Add:
-        if (__builtin_add_overflow(x, y, &r)) return Value();
+        if (__builtin_add_overflow(x, y, &r))
+          return Value();
         return Value(r);
       case Operator::Sub:
-        if (__builtin_sub_overflow(x, y, &r)) return Value();
+        if (__builtin_sub_overflow(x, y, &r))
+          return Value();
         return Value(r);
       case Operator::Mul:
-        if (__builtin_mul_overflow(x, y, &r)) return Value();
+        if (__builtin_mul_overflow(x, y, &r))
+          return Value();
         return Value(r);
       case Operator::Div:
-        if (y == 0 || (x == std::numeric_limits<int64_t>::min() && y == -1)) return Value();
+        if (y == 0 || (x == std::numeric_limits<int64_t>::min() && y == -1))
+          return Value();
         return Value(x / y);
       case Operator::Mod:
-        if (y == 0 || y == -1) return y == 0 ? Value() : Value(int64_t{0});
+        if (y == 0 || y == -1)
+          return y == 0 ? Value() : Value(int64_t{0});
         return Value(x % y);
-      default: return Value();
+      default:
+        return Value();
     }
   }
   double x = a.asNumber();
   double y = b.asNumber();
   switch (op) {
-    case Operator::Add: return Value(x + y);
-    case Operator::Sub: return Value(x - y);
-    case Operator::Mul: return Value(x * y);
-    case Operator::Div: return Value(x / y);
-    case Operator::Mod: return Value(std::fmod(x, y));
-    case Operator::Pow: return Value(std::pow(x, y));
-    default: return Value();
+    case Operator::Add:
+      return Value(x + y);
+    case Operator::Sub:
+      return Value(x - y);
+    case Operator::Mul:
+      return Value(x * y);
+    case Operator::Div:
+      return Value(x / y);
+    case Operator::Mod:
+      return Value(std::fmod(x, y));
+    case Operator::Pow:
+      return Value(std::pow(x, y));
+    default:
+      return Value();
   }
 }
 
@@ -72,8 +86,8 @@ Value temporalArithmetic(Operator op, const Value& a, const Value& b) {
     Duration x = a.asDuration();
     Duration y = b.asDuration();
     int sign = op == Operator::Add ? 1 : -1;
-    return Value(Duration{x.months + sign * y.months, x.days + sign * y.days,
-                          x.millis + sign * y.millis});
+    return Value(
+        Duration{x.months + sign * y.months, x.days + sign * y.days, x.millis + sign * y.millis});
   }
   if (a.kind() == ValueKind::DateTime && b.kind() == ValueKind::DateTime && op == Operator::Sub) {
     return Value(Duration{0, 0, a.asDateTime().epoch_ms - b.asDateTime().epoch_ms});
@@ -82,8 +96,10 @@ Value temporalArithmetic(Operator op, const Value& a, const Value& b) {
 }
 
 Value add(const Value& a, const Value& b) {
-  if (a.isNumber() && b.isNumber()) return arithmetic(Operator::Add, a, b);
-  if (a.isString() && b.isString()) return Value(a.asString() + b.asString());
+  if (a.isNumber() && b.isNumber())
+    return arithmetic(Operator::Add, a, b);
+  if (a.isString() && b.isString())
+    return Value(a.asString() + b.asString());
   if (a.isList()) {
     core::List out = a.asList();
     if (b.isList()) {
@@ -102,8 +118,10 @@ Value add(const Value& a, const Value& b) {
 }
 
 Value membership(const Value& item, const Value& list) {
-  if (list.isNull()) return Value();
-  if (!list.isList()) return Value();
+  if (list.isNull())
+    return Value();
+  if (!list.isList())
+    return Value();
   bool saw_null = item.isNull();
   for (const Value& v : list.asList()) {
     if (v.isNull()) {
@@ -116,38 +134,51 @@ Value membership(const Value& item, const Value& list) {
 }
 
 Value stringPredicate(Operator op, const Value& a, const Value& b) {
-  if (!a.isString() || !b.isString()) return Value();
+  if (!a.isString() || !b.isString())
+    return Value();
   const std::string& s = a.asString();
   const std::string& t = b.asString();
   switch (op) {
-    case Operator::StartsWith: return Value(s.compare(0, t.size(), t) == 0);
+    case Operator::StartsWith:
+      return Value(s.compare(0, t.size(), t) == 0);
     case Operator::EndsWith:
       return Value(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
-    case Operator::Contains: return Value(s.find(t) != std::string::npos);
+    case Operator::Contains:
+      return Value(s.find(t) != std::string::npos);
     case Operator::RegexMatch:
       try {
         return Value(std::regex_match(s, std::regex(t)));
       } catch (const std::regex_error&) {
         return Value();
       }
-    default: return Value();
+    default:
+      return Value();
   }
 }
 
 }  // namespace
 
 Value compareValues(Operator op, const Value& a, const Value& b) {
-  if (a.isNull() || b.isNull()) return Value();
-  if (op == Operator::Eq) return Value(a == b);
-  if (op == Operator::Ne) return Value(!(a == b));
-  if (!comparableKinds(a, b) || a.isList() || a.isMap()) return Value();
+  if (a.isNull() || b.isNull())
+    return Value();
+  if (op == Operator::Eq)
+    return Value(a == b);
+  if (op == Operator::Ne)
+    return Value(!(a == b));
+  if (!comparableKinds(a, b) || a.isList() || a.isMap())
+    return Value();
   auto c = a <=> b;
   switch (op) {
-    case Operator::Lt: return Value(c < 0);
-    case Operator::Le: return Value(c <= 0);
-    case Operator::Gt: return Value(c > 0);
-    case Operator::Ge: return Value(c >= 0);
-    default: return Value();
+    case Operator::Lt:
+      return Value(c < 0);
+    case Operator::Le:
+      return Value(c <= 0);
+    case Operator::Gt:
+      return Value(c > 0);
+    case Operator::Ge:
+      return Value(c >= 0);
+    default:
+      return Value();
   }
 }
 
@@ -158,48 +189,63 @@ Value applyBinary(Operator op, const Value& a, const Value& b) {
     case Operator::Lt:
     case Operator::Le:
     case Operator::Gt:
-    case Operator::Ge: return compareValues(op, a, b);
-    case Operator::In: return membership(a, b);
-    default: break;
+    case Operator::Ge:
+      return compareValues(op, a, b);
+    case Operator::In:
+      return membership(a, b);
+    default:
+      break;
   }
-  if (a.isNull() || b.isNull()) return Value();
+  if (a.isNull() || b.isNull())
+    return Value();
   switch (op) {
-    case Operator::Add: return add(a, b);
+    case Operator::Add:
+      return add(a, b);
     case Operator::Sub:
-      if (a.isNumber() && b.isNumber()) return arithmetic(op, a, b);
+      if (a.isNumber() && b.isNumber())
+        return arithmetic(op, a, b);
       return temporalArithmetic(op, a, b);
     case Operator::Mul:
     case Operator::Div:
     case Operator::Mod:
     case Operator::Pow:
-      if (a.isNumber() && b.isNumber()) return arithmetic(op, a, b);
+      if (a.isNumber() && b.isNumber())
+        return arithmetic(op, a, b);
       return Value();
     case Operator::StartsWith:
     case Operator::EndsWith:
     case Operator::Contains:
-    case Operator::RegexMatch: return stringPredicate(op, a, b);
-    default: return Value();
+    case Operator::RegexMatch:
+      return stringPredicate(op, a, b);
+    default:
+      return Value();
   }
 }
 
 Value applyUnary(Operator op, const Value& a) {
   switch (op) {
-    case Operator::IsNull: return Value(a.isNull());
-    case Operator::IsNotNull: return Value(!a.isNull());
-    case Operator::Not: return a.isBool() ? Value(!a.asBool()) : Value();
+    case Operator::IsNull:
+      return Value(a.isNull());
+    case Operator::IsNotNull:
+      return Value(!a.isNull());
+    case Operator::Not:
+      return a.isBool() ? Value(!a.asBool()) : Value();
     case Operator::Neg:
       if (a.isInteger()) {
         return a.asInteger() == std::numeric_limits<int64_t>::min() ? Value()
-                                                                     : Value(-a.asInteger());
+                                                                    : Value(-a.asInteger());
       }
-      if (a.isFloat()) return Value(-a.asFloat());
+      if (a.isFloat())
+        return Value(-a.asFloat());
       if (a.kind() == ValueKind::Duration) {
         core::Duration d = a.asDuration();
         return Value(core::Duration{-d.months, -d.days, -d.millis});
       }
       return Value();
-    case Operator::Pos: return a.isNumber() ? a : Value();
-    default: return Value();
+    case Operator::Pos:
+      return a.isNumber() ? a : Value();
+    default:
+      return Value();
   }
 }
 

@@ -6,7 +6,8 @@ namespace livedash::engine {
 int64_t TemporalMarkers::startOf(int call, const SolutionKey& key, int64_t start_if_new) {
   auto& entries = markers_[key];
   for (const auto& [c, start] : entries) {
-    if (c == call) return start;
+    if (c == call)
+      return start;
   }
   entries.emplace_back(call, start_if_new);
   return start_if_new;
@@ -14,7 +15,8 @@ int64_t TemporalMarkers::startOf(int call, const SolutionKey& key, int64_t start
 
 void TemporalMarkers::clear(int call, const SolutionKey& key) {
   auto it = markers_.find(key);
-  if (it == markers_.end()) return;
+  if (it == markers_.end())
+    return;
   auto& entries = it->second;
   for (size_t i = 0; i < entries.size(); ++i) {
     if (entries[i].first == call) {
@@ -22,7 +24,8 @@ void TemporalMarkers::clear(int call, const SolutionKey& key) {
       break;
     }
   }
-  if (entries.empty()) markers_.erase(it);
+  if (entries.empty())
+    markers_.erase(it);
 }
 
 }  // namespace livedash::engine

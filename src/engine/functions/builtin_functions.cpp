@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+
 #include <fmt/format.h>
 
+#include "core/calendar.hpp"
+#include "core/json.hpp"
 #include "engine/eval/eval_context.hpp"
 #include "engine/functions/function_registry.hpp"
 #include "engine/functions/temporal_parse.hpp"
-#include "core/json.hpp"
 
 namespace livedash::engine {
 
@@ -20,48 +22,65 @@ using Args = std::vector<Value>;
 namespace {
 
 Value mapString(const Args& a, int (*f)(int)) {
-  if (!a[0].isString()) return Value();
+  if (!a[0].isString())
+    return Value();
   std::string s = a[0].asString();
-  for (char& c : s) c = static_cast<char>(f(static_cast<unsigned char>(c)));
+  for (char& c : s)
+    c = static_cast<char>(f(static_cast<unsigned char>(c)));
   return Value(std::move(s));
 }
 
 Value trimWith(const Args& a, bool left, bool right) {
-  if (!a[0].isString()) return Value();
+  if (!a[0].isString())
+    return Value();
   const std::string& s = a[0].asString();
   size_t b = 0;
   size_t e = s.size();
-  while (left && b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (right && e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  while (left && b < e && std::isspace(static_cast<unsigned char>(s[b])))
+    ++b;
+  while (right && e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
+    --e;
   return Value(s.substr(b, e - b));
 }
 
 Value toStringValue(const Value& v) {
   switch (v.kind()) {
-    case core::ValueKind::Null: return Value();
-    case core::ValueKind::String: return v;
-    case core::ValueKind::Bool: return Value(v.asBool() ? "true" : "false");
-    case core::ValueKind::Integer: return Value(fmt::format("{}", v.asInteger()));
-    case core::ValueKind::Float: return Value(fmt::format("{}", v.asFloat()));
-    case core::ValueKind::DateTime: return Value(core::formatDateTime(v.asDateTime()));
-    case core::ValueKind::Duration: return Value(core::formatDuration(v.asDuration()));
-    default: return Value();
+    case core::ValueKind::Null:
+      return Value();
+    case core::ValueKind::String:
+      return v;
+    case core::ValueKind::Bool:
+      return Value(v.asBool() ? "true" : "false");
+    case core::ValueKind::Integer:
+      return Value(fmt::format("{}", v.asInteger()));
+    case core::ValueKind::Float:
+      return Value(fmt::format("{}", v.asFloat()));
+    case core::ValueKind::DateTime:
+      return Value(core::formatDateTime(v.asDateTime()));
+    case core::ValueKind::Duration:
+      return Value(core::formatDuration(v.asDuration()));
+    default:
+      return Value();
   }
 }
 
 Value toIntegerValue(const Value& v) {
-  if (v.isInteger()) return v;
+  if (v.isInteger())
+    return v;
   if (v.isFloat()) {
     double d = v.asFloat();
-    if (!std::isfinite(d) || std::fabs(d) > 9.2e18) return Value();
+    if (!std::isfinite(d) || std::fabs(d) > 9.2e18)
+      return Value();
     return Value(static_cast<int64_t>(d));
   }
-  if (v.isBool()) return Value(int64_t{v.asBool() ? 1 : 0});
+  if (v.isBool())
+    return Value(int64_t{v.asBool() ? 1 : 0});
   if (v.isString()) {
     try {
       size_t used = 0;
       double d = std::stod(v.asString(), &used);
-      if (used != v.asString().size()) return Value();
+      if (used != v.asString().size())
+        return Value();
       return toIntegerValue(Value(d));
     } catch (const std::exception&) {
       return Value();
@@ -71,7 +90,8 @@ Value toIntegerValue(const Value& v) {
 }
 
 Value toFloatValue(const Value& v) {
-  if (v.isNumber()) return Value(v.asNumber());
+  if (v.isNumber())
+    return Value(v.asNumber());
   if (v.isString()) {
     try {
       size_t used = 0;
@@ -85,50 +105,65 @@ Value toFloatValue(const Value& v) {
 }
 
 Value toBooleanValue(const Value& v) {
-  if (v.isBool()) return v;
+  if (v.isBool())
+    return v;
   if (v.isString()) {
     std::string s = v.asString();
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (s == "true") return Value(true);
-    if (s == "false") return Value(false);
+    for (char& c : s)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (s == "true")
+      return Value(true);
+    if (s == "false")
+      return Value(false);
   }
-  if (v.isInteger()) return Value(v.asInteger() != 0);
+  if (v.isInteger())
+    return Value(v.asInteger() != 0);
   return Value();
 }
 
 Value sizeOf(const Args& a, const EvalContext&) {
-  if (a[0].isString()) return Value(static_cast<int64_t>(a[0].asString().size()));
-  if (a[0].isList()) return Value(static_cast<int64_t>(a[0].asList().size()));
-  if (a[0].isMap()) return Value(static_cast<int64_t>(a[0].asMap().size()));
+  if (a[0].isString())
+    return Value(static_cast<int64_t>(a[0].asString().size()));
+  if (a[0].isList())
+    return Value(static_cast<int64_t>(a[0].asList().size()));
+  if (a[0].isMap())
+    return Value(static_cast<int64_t>(a[0].asMap().size()));
   return Value();
 }
 
 Value roundValue(const Args& a, const EvalContext&) {
-  if (!a[0].isNumber()) return Value();
-  if (a.size() < 2) return Value(std::round(a[0].asNumber()));
-  if (!a[1].isInteger()) return Value();
+  if (!a[0].isNumber())
+    return Value();
+  if (a.size() < 2)
+    return Value(std::round(a[0].asNumber()));
+  if (!a[1].isInteger())
+    return Value();
   double scale = std::pow(10.0, static_cast<double>(a[1].asInteger()));
   return Value(std::round(a[0].asNumber() * scale) / scale);
 }
 
 Value substringOf(const Args& a, const EvalContext&) {
-  if (!a[0].isString() || !a[1].isInteger()) return Value();
+  if (!a[0].isString() || !a[1].isInteger())
+    return Value();
   const std::string& s = a[0].asString();
   int64_t start = std::clamp<int64_t>(a[1].asInteger(), 0, static_cast<int64_t>(s.size()));
   int64_t len = static_cast<int64_t>(s.size()) - start;
   if (a.size() > 2) {
-    if (!a[2].isInteger()) return Value();
+    if (!a[2].isInteger())
+      return Value();
     len = std::clamp<int64_t>(a[2].asInteger(), 0, len);
   }
   return Value(s.substr(static_cast<size_t>(start), static_cast<size_t>(len)));
 }
 
 Value replaceIn(const Args& a, const EvalContext&) {
-  if (!a[0].isString() || !a[1].isString() || !a[2].isString()) return Value();
+  if (!a[0].isString() || !a[1].isString() || !a[2].isString())
+    return Value();
   std::string s = a[0].asString();
   const std::string& from = a[1].asString();
   const std::string& to = a[2].asString();
-  if (from.empty()) return Value(s);
+  if (from.empty())
+    return Value(s);
   for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
     s.replace(pos, from.size(), to);
   }
@@ -136,12 +171,14 @@ Value replaceIn(const Args& a, const EvalContext&) {
 }
 
 Value splitString(const Args& a, const EvalContext&) {
-  if (!a[0].isString() || !a[1].isString()) return Value();
+  if (!a[0].isString() || !a[1].isString())
+    return Value();
   const std::string& s = a[0].asString();
   const std::string& sep = a[1].asString();
   core::List parts;
   if (sep.empty()) {
-    for (char c : s) parts.emplace_back(std::string(1, c));
+    for (char c : s)
+      parts.emplace_back(std::string(1, c));
     return Value(std::move(parts));
   }
   size_t begin = 0;
@@ -154,7 +191,8 @@ Value splitString(const Args& a, const EvalContext&) {
 }
 
 Value leftOrRight(const Args& a, bool left) {
-  if (!a[0].isString() || !a[1].isInteger() || a[1].asInteger() < 0) return Value();
+  if (!a[0].isString() || !a[1].isInteger() || a[1].asInteger() < 0)
+    return Value();
   const std::string& s = a[0].asString();
   size_t n = std::min<size_t>(static_cast<size_t>(a[1].asInteger()), s.size());
   return Value(left ? s.substr(0, n) : s.substr(s.size() - n));
@@ -162,60 +200,51 @@ Value leftOrRight(const Args& a, bool left) {
 
 Value rangeOf(const Args& a, const EvalContext&) {
   for (const Value& v : a) {
-    if (!v.isInteger()) return Value();
+    if (!v.isInteger())
+      return Value();
   }
   int64_t from = a[0].asInteger();
   int64_t to = a[1].asInteger();
   int64_t step = a.size() > 2 ? a[2].asInteger() : 1;
-  if (step == 0) return Value();
+  if (step == 0)
+    return Value();
   core::List out;
   for (int64_t i = from; step > 0 ? i <= to : i >= to; i += step) {
-    if (out.size() >= 1'000'000) return Value();
+    if (out.size() >= 1'000'000)
+      return Value();
     out.emplace_back(i);
   }
   return Value(std::move(out));
 }
 
-// Calendar fields of an instant, in UTC (Howard Hinnant's civil-from-days).
-struct Civil {
-  int64_t year;
-  unsigned month;
-  unsigned day;
-};
-
-Civil civilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
-}
-
-int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 Value truncateDateTime(const Args& a, const EvalContext&) {
-  if (!a[0].isString()) return Value();
+  if (!a[0].isString())
+    return Value();
   Value t = parseDateTimeValue(a[1]);
-  if (t.kind() != core::ValueKind::DateTime) return Value();
+  if (t.kind() != core::ValueKind::DateTime)
+    return Value();
   int64_t ms = t.asDateTime().epoch_ms;
   std::string unit = a[0].asString();
-  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto floorTo = [&](int64_t step) { return Value(core::DateTime{floorDiv(ms, step) * step}); };
-  if (unit == "second") return floorTo(1000);
-  if (unit == "minute") return floorTo(60'000);
-  if (unit == "hour") return floorTo(3'600'000);
-  if (unit == "day") return floorTo(86'400'000);
-  int64_t days = floorDiv(ms, 86'400'000);
+  for (char& c : unit)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto floorTo = [&](int64_t step) {
+    return Value(core::DateTime{core::floorDiv(ms, step) * step});
+  };
+  if (unit == "second")
+    return floorTo(1000);
+  if (unit == "minute")
+    return floorTo(60'000);
+  if (unit == "hour")
+    return floorTo(3'600'000);
+  if (unit == "day")
+    return floorTo(86'400'000);
+  int64_t days = core::floorDiv(ms, 86'400'000);
   if (unit == "week") {
     // ISO weeks start on Monday; 1970-01-01 was a Thursday.
     int64_t monday = days - (((days + 3) % 7) + 7) % 7;
     return Value(core::DateTime{monday * 86'400'000});
   }
-  Civil c = civilFromDays(days);
+  core::CivilDate c = core::civilFromDays(days);
   if (unit == "month" || unit == "year") {
     std::string iso = fmt::format("{:04}-{:02}-01", c.year, unit == "year" ? 1u : c.month);
     return parseDateTimeValue(Value(iso));
@@ -248,10 +277,13 @@ Value numeric(const Args& a, double (*f)(double)) {
 }
 
 Value listPart(const Args& a, int which) {
-  if (!a[0].isList()) return Value();
+  if (!a[0].isList())
+    return Value();
   const core::List& l = a[0].asList();
-  if (which == 2) return l.empty() ? Value(core::List{}) : Value(core::List(l.begin() + 1, l.end()));
-  if (l.empty()) return Value();
+  if (which == 2)
+    return l.empty() ? Value(core::List{}) : Value(core::List(l.begin() + 1, l.end()));
+  if (l.empty())
+    return Value();
   return which == 0 ? l.front() : l.back();
 }
 
@@ -271,8 +303,10 @@ const std::vector<ScalarFunction>& builtinScalarFunctions() {
        [](const Args& a, const EvalContext&) { return trimWith(a, false, true); }},
       {"reverse", 1, 1, "reverse a string or a list",
        [](const Args& a, const EvalContext&) {
-         if (a[0].isString()) return Value(std::string(a[0].asString().rbegin(), a[0].asString().rend()));
-         if (a[0].isList()) return Value(core::List(a[0].asList().rbegin(), a[0].asList().rend()));
+         if (a[0].isString())
+           return Value(std::string(a[0].asString().rbegin(), a[0].asString().rend()));
+         if (a[0].isList())
+           return Value(core::List(a[0].asList().rbegin(), a[0].asList().rend()));
          return Value();
        }},
       {"left", 2, 2, "the first n characters",
@@ -304,7 +338,8 @@ const std::vector<ScalarFunction>& builtinScalarFunctions() {
       {"coalesce", 1, -1, "the first non-null argument",
        [](const Args& a, const EvalContext&) {
          for (const Value& v : a) {
-           if (!v.isNull()) return v;
+           if (!v.isNull())
+             return v;
          }
          return Value();
        }},
@@ -324,20 +359,24 @@ const std::vector<ScalarFunction>& builtinScalarFunctions() {
       {"range", 2, 3, "range(from, to[, step]), inclusive", rangeOf},
       {"abs", 1, 1, "absolute value",
        [](const Args& a, const EvalContext&) {
-         if (a[0].isInteger()) return a[0].asInteger() < 0 ? Value(-a[0].asInteger()) : a[0];
+         if (a[0].isInteger())
+           return a[0].asInteger() < 0 ? Value(-a[0].asInteger()) : a[0];
          return numeric(a, std::fabs);
        }},
-      {"ceil", 1, 1, "round up", [](const Args& a, const EvalContext&) { return numeric(a, std::ceil); }},
+      {"ceil", 1, 1, "round up",
+       [](const Args& a, const EvalContext&) { return numeric(a, std::ceil); }},
       {"floor", 1, 1, "round down",
        [](const Args& a, const EvalContext&) { return numeric(a, std::floor); }},
       {"round", 1, 2, "round to the nearest (or to n decimals)", roundValue},
       {"sign", 1, 1, "-1, 0 or 1",
        [](const Args& a, const EvalContext&) {
-         if (!a[0].isNumber()) return Value();
+         if (!a[0].isNumber())
+           return Value();
          double d = a[0].asNumber();
          return Value(int64_t{d > 0 ? 1 : (d < 0 ? -1 : 0)});
        }},
-      {"sqrt", 1, 1, "square root", [](const Args& a, const EvalContext&) { return numeric(a, std::sqrt); }},
+      {"sqrt", 1, 1, "square root",
+       [](const Args& a, const EvalContext&) { return numeric(a, std::sqrt); }},
       {"elementId", 1, 1, "the element's id, such as `orders:42`", nullptr,
        [](const ElementVersion& e) { return Value(e.element.id); }},
       {"drasi.changeDateTime", 1, 1, "commit time of the element's last change", nullptr,

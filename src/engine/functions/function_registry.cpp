@@ -7,8 +7,7 @@ namespace livedash::engine {
 namespace {
 
 bool sameName(std::string_view a, const char* b) {
-  return a.size() == std::char_traits<char>::length(b) &&
-         strncasecmp(a.data(), b, a.size()) == 0;
+  return a.size() == std::char_traits<char>::length(b) && strncasecmp(a.data(), b, a.size()) == 0;
 }
 
 }  // namespace
@@ -16,7 +15,8 @@ bool sameName(std::string_view a, const char* b) {
 const ScalarFunction* findScalarFunction(std::string_view name) {
   for (const auto* table : {&builtinScalarFunctions(), &futureFunctions()}) {
     for (const ScalarFunction& f : *table) {
-      if (sameName(name, f.name)) return &f;
+      if (sameName(name, f.name))
+        return &f;
     }
   }
   return nullptr;
@@ -24,16 +24,20 @@ const ScalarFunction* findScalarFunction(std::string_view name) {
 
 const AggregateFunction* findAggregateFunction(std::string_view name) {
   for (const AggregateFunction& f : builtinAggregateFunctions()) {
-    if (sameName(name, f.name)) return &f;
+    if (sameName(name, f.name))
+      return &f;
   }
   return nullptr;
 }
 
 std::vector<std::string> allFunctionNames() {
   std::vector<std::string> names;
-  for (const ScalarFunction& f : builtinScalarFunctions()) names.emplace_back(f.name);
-  for (const ScalarFunction& f : futureFunctions()) names.emplace_back(f.name);
-  for (const AggregateFunction& f : builtinAggregateFunctions()) names.emplace_back(f.name);
+  for (const ScalarFunction& f : builtinScalarFunctions())
+    names.emplace_back(f.name);
+  for (const ScalarFunction& f : futureFunctions())
+    names.emplace_back(f.name);
+  for (const AggregateFunction& f : builtinAggregateFunctions())
+    names.emplace_back(f.name);
   return names;
 }
 

@@ -16,15 +16,19 @@ using core::Value;
 namespace {
 
 std::optional<int64_t> durationMs(const Value& v) {
-  if (v.isInteger()) return v.asInteger();
-  if (v.kind() == core::ValueKind::Duration) return v.asDuration().approxMillis();
+  if (v.isInteger())
+    return v.asInteger();
+  if (v.kind() == core::ValueKind::Duration)
+    return v.asDuration().approxMillis();
   return std::nullopt;
 }
 
 std::optional<int64_t> instantMs(const Value& v) {
-  if (v.isInteger()) return v.asInteger();
+  if (v.isInteger())
+    return v.asInteger();
   Value t = parseDateTimeValue(v);
-  if (t.kind() == core::ValueKind::DateTime) return t.asDateTime().epoch_ms;
+  if (t.kind() == core::ValueKind::DateTime)
+    return t.asDateTime().epoch_ms;
   return std::nullopt;
 }
 
@@ -54,21 +58,25 @@ Value trueFor(const BoundExpr& e, EvalContext& ctx) {
 Value trueUntil(const BoundExpr& e, EvalContext& ctx) {
   Value cond = evaluate(e.children[0], ctx);
   std::optional<int64_t> until = instantMs(evaluate(e.children[1], ctx));
-  if (!cond.isBool() || !until) return Value();
-  if (!cond.asBool()) return Value(false);
+  if (!cond.isBool() || !until)
+    return Value();
+  if (!cond.asBool())
+    return Value(false);
   return *until <= ctx.now_ms ? cond : awaitUntil(*until, ctx);
 }
 
 Value trueLater(const BoundExpr& e, EvalContext& ctx) {
   Value cond = evaluate(e.children[0], ctx);
   std::optional<int64_t> at = instantMs(evaluate(e.children[1], ctx));
-  if (!at) return Value();
+  if (!at)
+    return Value();
   return *at <= ctx.now_ms ? cond : awaitUntil(*at, ctx);
 }
 
 Value trueNowOrLater(const BoundExpr& e, EvalContext& ctx) {
   Value cond = evaluate(e.children[0], ctx);
-  if (isTrue(cond)) return cond;
+  if (isTrue(cond))
+    return cond;
   return trueLater(e, ctx);
 }
 
@@ -83,8 +91,8 @@ const std::vector<ScalarFunction>& futureFunctions() {
        nullptr, nullptr, false, trueUntil, true},
       {"drasi.trueLater", 2, 2, "the condition, evaluated again at the given time", nullptr,
        nullptr, false, trueLater, true},
-      {"drasi.trueNowOrLater", 2, 2, "true now if the condition holds, else as trueLater",
-       nullptr, nullptr, false, trueNowOrLater, true},
+      {"drasi.trueNowOrLater", 2, 2, "true now if the condition holds, else as trueLater", nullptr,
+       nullptr, false, trueNowOrLater, true},
   };
   return kFunctions;
 }

@@ -5,51 +5,65 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/calendar.hpp"
+
 namespace livedash::engine {
 
 using core::Value;
 
 namespace {
 
-// Days since the epoch of a proleptic Gregorian date (Howard Hinnant's algorithm).
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
+using core::daysFromCivil;
 
 bool readInt(std::string_view s, size_t& pos, size_t digits, int64_t& out) {
-  if (pos + digits > s.size()) return false;
+  if (pos + digits > s.size())
+    return false;
   auto [ptr, ec] = std::from_chars(s.data() + pos, s.data() + pos + digits, out);
-  if (ec != std::errc() || ptr != s.data() + pos + digits) return false;
+  if (ec != std::errc() || ptr != s.data() + pos + digits)
+    return false;
   pos += digits;
   return true;
 }
 
 int64_t unitMillis(std::string_view key, bool& months, bool& days) {
   months = days = false;
-  if (key == "years") { months = true; return 12; }
-  if (key == "months") { months = true; return 1; }
-  if (key == "weeks") { days = true; return 7; }
-  if (key == "days") { days = true; return 1; }
-  if (key == "hours") return 3'600'000;
-  if (key == "minutes") return 60'000;
-  if (key == "seconds") return 1000;
-  if (key == "milliseconds") return 1;
+  if (key == "years") {
+    months = true;
+    return 12;
+  }
+  if (key == "months") {
+    months = true;
+    return 1;
+  }
+  if (key == "weeks") {
+    days = true;
+    return 7;
+  }
+  if (key == "days") {
+    days = true;
+    return 1;
+  }
+  if (key == "hours")
+    return 3'600'000;
+  if (key == "minutes")
+    return 60'000;
+  if (key == "seconds")
+    return 1000;
+  if (key == "milliseconds")
+    return 1;
   return 0;
 }
 
 Value durationFromMap(const core::Map& map) {
   core::Duration d;
   for (const auto& [key, v] : map) {
-    if (!v.isNumber()) return Value();
+    if (!v.isNumber())
+      return Value();
     bool months = false;
     bool days = false;
     int64_t unit = unitMillis(key, months, days);
-    if (unit == 0) return Value();
+    if (unit == 0)
+      return Value();
     double amount = v.asNumber() * static_cast<double>(unit);
     if (months) {
       d.months += static_cast<int64_t>(amount);
@@ -63,7 +77,8 @@ Value durationFromMap(const core::Map& map) {
 }
 
 Value durationFromIso(std::string_view s) {
-  if (s.size() < 2 || s[0] != 'P') return Value();
+  if (s.size() < 2 || s[0] != 'P')
+    return Value();
   core::Duration d;
   bool in_time = false;
   size_t pos = 1;
@@ -77,19 +92,29 @@ Value durationFromIso(std::string_view s) {
     while (pos < s.size() && (std::isdigit(static_cast<unsigned char>(s[pos])) || s[pos] == '.')) {
       ++pos;
     }
-    if (pos == start || pos >= s.size()) return Value();
+    if (pos == start || pos >= s.size())
+      return Value();
     double amount = 0;
     auto [end, ec] = std::from_chars(s.data() + start, s.data() + pos, amount);
-    if (ec != std::errc() || end != s.data() + pos || !std::isfinite(amount)) return Value();
+    if (ec != std::errc() || end != s.data() + pos || !std::isfinite(amount))
+      return Value();
     char unit = s[pos++];
-    if (!in_time && unit == 'Y') d.months += static_cast<int64_t>(amount * 12);
-    else if (!in_time && unit == 'M') d.months += static_cast<int64_t>(amount);
-    else if (!in_time && unit == 'W') d.days += static_cast<int64_t>(amount * 7);
-    else if (!in_time && unit == 'D') d.days += static_cast<int64_t>(amount);
-    else if (in_time && unit == 'H') d.millis += std::llround(amount * 3'600'000);
-    else if (in_time && unit == 'M') d.millis += std::llround(amount * 60'000);
-    else if (in_time && unit == 'S') d.millis += std::llround(amount * 1000);
-    else return Value();
+    if (!in_time && unit == 'Y')
+      d.months += static_cast<int64_t>(amount * 12);
+    else if (!in_time && unit == 'M')
+      d.months += static_cast<int64_t>(amount);
+    else if (!in_time && unit == 'W')
+      d.days += static_cast<int64_t>(amount * 7);
+    else if (!in_time && unit == 'D')
+      d.days += static_cast<int64_t>(amount);
+    else if (in_time && unit == 'H')
+      d.millis += std::llround(amount * 3'600'000);
+    else if (in_time && unit == 'M')
+      d.millis += std::llround(amount * 60'000);
+    else if (in_time && unit == 'S')
+      d.millis += std::llround(amount * 1000);
+    else
+      return Value();
   }
   return Value(d);
 }
@@ -97,9 +122,12 @@ Value durationFromIso(std::string_view s) {
 }  // namespace
 
 Value parseDurationValue(const Value& v) {
-  if (v.kind() == core::ValueKind::Duration) return v;
-  if (v.isMap()) return durationFromMap(v.asMap());
-  if (v.isString()) return durationFromIso(v.asString());
+  if (v.kind() == core::ValueKind::Duration)
+    return v;
+  if (v.isMap())
+    return durationFromMap(v.asMap());
+  if (v.isString())
+    return durationFromIso(v.asString());
   return Value();
 }
 
@@ -110,7 +138,8 @@ std::optional<int64_t> parseIsoDateTimeMs(std::string_view s) {
       pos >= s.size() || s[pos++] != '-' || !readInt(s, pos, 2, d)) {
     return std::nullopt;
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31)
+    return std::nullopt;
   if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
     ++pos;
     if (!readInt(s, pos, 2, h) || pos >= s.size() || s[pos++] != ':' || !readInt(s, pos, 2, mi)) {
@@ -118,7 +147,8 @@ std::optional<int64_t> parseIsoDateTimeMs(std::string_view s) {
     }
     if (pos < s.size() && s[pos] == ':') {
       ++pos;
-      if (!readInt(s, pos, 2, sec)) return std::nullopt;
+      if (!readInt(s, pos, 2, sec))
+        return std::nullopt;
       if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
         ++pos;
         int64_t scale = 100;
@@ -136,22 +166,29 @@ std::optional<int64_t> parseIsoDateTimeMs(std::string_view s) {
     } else if (s[pos] == '+' || s[pos] == '-') {
       int sign = s[pos++] == '+' ? 1 : -1;
       int64_t oh = 0, om = 0;
-      if (!readInt(s, pos, 2, oh)) return std::nullopt;
-      if (pos < s.size() && s[pos] == ':') ++pos;
-      if (pos < s.size() && !readInt(s, pos, 2, om)) return std::nullopt;
+      if (!readInt(s, pos, 2, oh))
+        return std::nullopt;
+      if (pos < s.size() && s[pos] == ':')
+        ++pos;
+      if (pos < s.size() && !readInt(s, pos, 2, om))
+        return std::nullopt;
       offset_min = sign * (oh * 60 + om);
     }
   }
-  if (pos != s.size()) return std::nullopt;
+  if (pos != s.size())
+    return std::nullopt;
   int64_t days = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   return ((days * 24 + h) * 60 + mi - offset_min) * 60'000 + sec * 1000 + ms;
 }
 
 Value parseDateTimeValue(const Value& v) {
-  if (v.kind() == core::ValueKind::DateTime) return v;
-  if (v.isInteger()) return Value(core::DateTime{v.asInteger()});
+  if (v.kind() == core::ValueKind::DateTime)
+    return v;
+  if (v.isInteger())
+    return Value(core::DateTime{v.asInteger()});
   if (v.isString()) {
-    if (auto ms = parseIsoDateTimeMs(v.asString())) return Value(core::DateTime{*ms});
+    if (auto ms = parseIsoDateTimeMs(v.asString()))
+      return Value(core::DateTime{*ms});
   }
   return Value();
 }

@@ -24,7 +24,8 @@ void ExactSum::add(const Value& v, int sign) {
   }
   inexact_ += d * sign;
   float_terms_ += sign;
-  if (float_terms_ == 0) inexact_ = 0;
+  if (float_terms_ == 0)
+    inexact_ = 0;
 }
 
 double ExactSum::value() const {
@@ -63,7 +64,8 @@ class SumAccumulator final : public Accumulator {
 
  private:
   void update(const Value& v, int sign) {
-    if (!v.isNumber()) return;
+    if (!v.isNumber())
+      return;
     sum_.add(v, sign);
     n_ += sign;
   }
@@ -76,19 +78,23 @@ class MultisetAccumulator final : public Accumulator {
  public:
   explicit MultisetAccumulator(AggregateKind kind) : kind_(kind) {}
   void add(const Value& v) override {
-    if (!v.isNull()) ++values_[v];
+    if (!v.isNull())
+      ++values_[v];
   }
   void remove(const Value& v) override {
     auto it = values_.find(v);
-    if (it != values_.end() && --it->second == 0) values_.erase(it);
+    if (it != values_.end() && --it->second == 0)
+      values_.erase(it);
   }
   Value result() const override {
     if (kind_ == AggregateKind::Collect) {
       core::List out;
-      for (const auto& [v, n] : values_) out.insert(out.end(), static_cast<size_t>(n), v);
+      for (const auto& [v, n] : values_)
+        out.insert(out.end(), static_cast<size_t>(n), v);
       return Value(std::move(out));
     }
-    if (values_.empty()) return Value();
+    if (values_.empty())
+      return Value();
     return kind_ == AggregateKind::Min ? values_.begin()->first : values_.rbegin()->first;
   }
 
@@ -102,12 +108,15 @@ class DistinctAccumulator final : public Accumulator {
  public:
   explicit DistinctAccumulator(AccumulatorPtr inner) : inner_(std::move(inner)) {}
   void add(const Value& v) override {
-    if (v.isNull()) return;
-    if (++counts_[v] == 1) inner_->add(v);
+    if (v.isNull())
+      return;
+    if (++counts_[v] == 1)
+      inner_->add(v);
   }
   void remove(const Value& v) override {
     auto it = counts_.find(v);
-    if (it == counts_.end()) return;
+    if (it == counts_.end())
+      return;
     if (--it->second == 0) {
       counts_.erase(it);
       inner_->remove(v);
@@ -125,14 +134,23 @@ class DistinctAccumulator final : public Accumulator {
 AccumulatorPtr makeAccumulator(const AggregateSpec& spec) {
   AccumulatorPtr acc;
   switch (spec.kind) {
-    case AggregateKind::Count: acc = std::make_unique<CountAccumulator>(!spec.argument); break;
-    case AggregateKind::Sum: acc = std::make_unique<SumAccumulator>(false); break;
-    case AggregateKind::Avg: acc = std::make_unique<SumAccumulator>(true); break;
+    case AggregateKind::Count:
+      acc = std::make_unique<CountAccumulator>(!spec.argument);
+      break;
+    case AggregateKind::Sum:
+      acc = std::make_unique<SumAccumulator>(false);
+      break;
+    case AggregateKind::Avg:
+      acc = std::make_unique<SumAccumulator>(true);
+      break;
     case AggregateKind::Min:
     case AggregateKind::Max:
-    case AggregateKind::Collect: acc = std::make_unique<MultisetAccumulator>(spec.kind); break;
+    case AggregateKind::Collect:
+      acc = std::make_unique<MultisetAccumulator>(spec.kind);
+      break;
   }
-  if (spec.distinct) acc = std::make_unique<DistinctAccumulator>(std::move(acc));
+  if (spec.distinct)
+    acc = std::make_unique<DistinctAccumulator>(std::move(acc));
   return acc;
 }
 

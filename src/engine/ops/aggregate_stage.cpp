@@ -11,11 +11,13 @@ void AggregateStage::push(const RowKey& key, EvalContext* ctx) {
     apply(existing->second, -1);
     contributions_.erase(existing);
   }
-  if (!ctx) return;
+  if (!ctx)
+    return;
   parameters_ = ctx->parameters;
   Contribution c;
   c.group.reserve(plan_.items.size());
-  for (const BoundExpr& item : plan_.items) c.group.push_back(evaluate(item, *ctx));
+  for (const BoundExpr& item : plan_.items)
+    c.group.push_back(evaluate(item, *ctx));
   c.arguments.reserve(plan_.aggregates.size());
   for (const AggregateSpec& spec : plan_.aggregates) {
     c.arguments.push_back(spec.argument ? evaluate(*spec.argument, *ctx) : core::Value());
@@ -49,13 +51,15 @@ void AggregateStage::flush(int64_t now_ms) {
   for (const RowKey& group_key : dirty_) {
     auto it = groups_.find(group_key);
     if (it == groups_.end() || it->second.rows <= 0) {
-      if (it != groups_.end()) groups_.erase(it);
+      if (it != groups_.end())
+        groups_.erase(it);
       next_->push(group_key, nullptr);
       continue;
     }
     std::vector<core::Value> results;
     results.reserve(it->second.accumulators.size());
-    for (const AccumulatorPtr& acc : it->second.accumulators) results.push_back(acc->result());
+    for (const AccumulatorPtr& acc : it->second.accumulators)
+      results.push_back(acc->result());
     EvalContext finalize;
     finalize.aggregates = &results;
     finalize.parameters = parameters_;

@@ -6,18 +6,23 @@ namespace livedash::engine {
 namespace {
 
 bool hasAllLabels(const ElementVersion& v, const std::vector<std::string>& labels) {
-  if (v.element.isRelation()) return false;
+  if (v.element.isRelation())
+    return false;
   for (const std::string& label : labels) {
-    if (!v.element.hasLabel(label)) return false;
+    if (!v.element.hasLabel(label))
+      return false;
   }
   return true;
 }
 
 bool hasAnyType(const ElementVersion& v, const std::vector<std::string>& types) {
-  if (!v.element.isRelation()) return false;
-  if (types.empty()) return true;
+  if (!v.element.isRelation())
+    return false;
+  if (types.empty())
+    return true;
   for (const std::string& t : types) {
-    if (v.element.hasLabel(t)) return true;
+    if (v.element.hasLabel(t))
+      return true;
   }
   return false;
 }
@@ -45,7 +50,8 @@ struct PatternMatcher::Search {
   void emit(const std::vector<const ElementVersion*>& binding) {
     RowKey key;
     key.reserve(binding.size());
-    for (const ElementVersion* v : binding) key.emplace_back(v ? v->element.id : std::string());
+    for (const ElementVersion* v : binding)
+      key.emplace_back(v ? v->element.id : std::string());
     out.emplace(std::move(key), binding);
   }
 
@@ -58,18 +64,22 @@ struct PatternMatcher::Search {
     extensions = nullptr;
     bool any = false;
     for (const auto& binding : found) {
-      if (m.optional_filter_ && !m.optional_filter_(binding)) continue;
+      if (m.optional_filter_ && !m.optional_filter_(binding))
+        continue;
       emit(binding);
       any = true;
     }
-    if (!any) emit(bound);  // the optional slots are null here
+    if (!any)
+      emit(bound);  // the optional slots are null here
   }
 
   void run() {
     for (size_t i = 0; i < plan().edges.size(); ++i) {
       const MatchEdge& e = plan().edges[i];
-      if (edge_done[i] || e.optional != optional_phase) continue;
-      if (!bound[e.from] && !bound[e.to]) continue;
+      if (edge_done[i] || e.optional != optional_phase)
+        continue;
+      if (!bound[e.from] && !bound[e.to])
+        continue;
       edge_done[i] = true;
       if (e.join) {
         expandJoin(e);
@@ -80,10 +90,12 @@ struct PatternMatcher::Search {
       return;
     }
     for (const MatchNode& n : plan().nodes) {
-      if (bound[n.slot] || n.optional != optional_phase) continue;
+      if (bound[n.slot] || n.optional != optional_phase)
+        continue;
       // A part of the pattern not connected to what is bound: every element of the label.
       if (const auto* ids = m.store_.idsWithLabel(n.labels[0])) {
-        for (const std::string& id : *ids) bindNodeAndRun(n.slot, m.store_.find(id).get());
+        for (const std::string& id : *ids)
+          bindNodeAndRun(n.slot, m.store_.find(id).get());
       }
       return;
     }
@@ -97,7 +109,8 @@ struct PatternMatcher::Search {
   }
 
   void bindNodeAndRun(int node, const ElementVersion* v) {
-    if (!v || !hasAllLabels(*v, plan().nodes[node].labels)) return;
+    if (!v || !hasAllLabels(*v, plan().nodes[node].labels))
+      return;
     bound[node] = v;
     run();
     bound[node] = nullptr;
@@ -109,16 +122,19 @@ struct PatternMatcher::Search {
     if (from && to) {
       const core::Value* a = property(*from, e.from_key.property);
       const core::Value* b = property(*to, e.to_key.property);
-      if (a && b && *a == *b) run();
+      if (a && b && *a == *b)
+        run();
       return;
     }
     bool from_known = from != nullptr;
     const core::Value* value =
         property(from_known ? *from : *to, from_known ? e.from_key.property : e.to_key.property);
     const JoinIndex* index = m.joinIndex(from_known ? e.to_key : e.from_key);
-    if (!value || !index) return;
+    if (!value || !index)
+      return;
     auto it = index->find(*value);
-    if (it == index->end()) return;
+    if (it == index->end())
+      return;
     for (const std::string& id : it->second) {
       bindNodeAndRun(from_known ? e.to : e.from, m.store_.find(id).get());
     }
@@ -134,19 +150,23 @@ struct PatternMatcher::Search {
       return;
     }
     const auto* ids = m.store_.relationsOf(anchor->element.id);
-    if (!ids) return;
+    if (!ids)
+      return;
     std::vector<std::string> candidates(ids->begin(), ids->end());
     for (const std::string& id : candidates) {
       ElementVersionConstSharedPtr r = m.store_.find(id);
-      if (r && hasAnyType(*r, e.types)) tryRelation(e, *r);
+      if (r && hasAnyType(*r, e.types))
+        tryRelation(e, *r);
     }
   }
 
   void tryRelation(const MatchEdge& e, const ElementVersion& r) {
     const std::string& start = r.element.start_id;
     const std::string& end = r.element.end_id;
-    if (e.direction != query::Direction::Incoming) tryOrientation(e, r, start, end);
-    if (e.direction != query::Direction::Outgoing && start != end) tryOrientation(e, r, end, start);
+    if (e.direction != query::Direction::Incoming)
+      tryOrientation(e, r, start, end);
+    if (e.direction != query::Direction::Outgoing && start != end)
+      tryOrientation(e, r, end, start);
   }
 
   void tryOrientation(const MatchEdge& e, const ElementVersion& r, const std::string& from_id,
@@ -164,7 +184,8 @@ struct PatternMatcher::Search {
         !hasAllLabels(*to, plan().nodes[e.to].labels)) {
       return;
     }
-    if (e.from == e.to && from != to) return;
+    if (e.from == e.to && from != to)
+      return;
     bound[e.slot] = &r;
     bound[e.from] = from;
     bound[e.to] = to;
@@ -182,25 +203,31 @@ const PatternMatcher::JoinIndex* PatternMatcher::joinIndex(const JoinSpec::Key& 
 
 void PatternMatcher::indexJoinKeys(const core::Element& e, int sign) {
   for (const MatchEdge& edge : plan_.edges) {
-    if (!edge.join) continue;
+    if (!edge.join)
+      continue;
     for (const JoinSpec::Key* key : {&edge.from_key, &edge.to_key}) {
-      if (!e.hasLabel(key->label)) continue;
+      if (!e.hasLabel(key->label))
+        continue;
       auto value = e.properties.find(key->property);
-      if (value == e.properties.end() || value->second.isNull()) continue;
+      if (value == e.properties.end() || value->second.isNull())
+        continue;
       JoinIndex& index = join_indexes_[{key->label, key->property}];
       if (sign > 0) {
         index[value->second].insert(e.id);
       } else if (auto it = index.find(value->second); it != index.end()) {
         it->second.erase(e.id);
-        if (it->second.empty()) index.erase(it);
+        if (it->second.empty())
+          index.erase(it);
       }
     }
   }
 }
 
 void PatternMatcher::updateJoinIndexes(const ElementTransition& t) {
-  if (t.before) indexJoinKeys(t.before->element, -1);
-  if (t.after) indexJoinKeys(t.after->element, +1);
+  if (t.before)
+    indexJoinKeys(t.before->element, -1);
+  if (t.after)
+    indexJoinKeys(t.after->element, +1);
 }
 
 void PatternMatcher::solveFrom(const ElementVersion& start, bool first_node_only,
@@ -208,13 +235,17 @@ void PatternMatcher::solveFrom(const ElementVersion& start, bool first_node_only
   Search search{*this, std::vector<const ElementVersion*>(plan_.slot_count),
                 std::vector<bool>(plan_.edges.size()), out};
   for (const MatchNode& n : plan_.nodes) {
-    if (first_node_only && n.slot != 0) break;
-    if (!n.optional) search.bindNodeAndRun(n.slot, &start);
+    if (first_node_only && n.slot != 0)
+      break;
+    if (!n.optional)
+      search.bindNodeAndRun(n.slot, &start);
   }
-  if (first_node_only) return;
+  if (first_node_only)
+    return;
   for (size_t i = 0; i < plan_.edges.size(); ++i) {
     const MatchEdge& e = plan_.edges[i];
-    if (e.join || e.optional || !hasAnyType(start, e.types)) continue;
+    if (e.join || e.optional || !hasAnyType(start, e.types))
+      continue;
     search.edge_done[i] = true;
     search.bound[e.slot] = &start;
     search.tryRelation(e, start);
@@ -225,7 +256,8 @@ void PatternMatcher::solveFrom(const ElementVersion& start, bool first_node_only
 
 void PatternMatcher::record(const RowKey& key) {
   for (const core::Value& id : key) {
-    if (!id.asString().empty()) solutions_by_element_[id.asString()].insert(key);
+    if (!id.asString().empty())
+      solutions_by_element_[id.asString()].insert(key);
   }
   ++solution_count_;
 }
@@ -233,9 +265,11 @@ void PatternMatcher::record(const RowKey& key) {
 void PatternMatcher::forget(const RowKey& key) {
   for (const core::Value& id : key) {
     auto it = solutions_by_element_.find(id.asString());
-    if (it == solutions_by_element_.end()) continue;
+    if (it == solutions_by_element_.end())
+      continue;
     it->second.erase(key);
-    if (it->second.empty()) solutions_by_element_.erase(it);
+    if (it->second.empty())
+      solutions_by_element_.erase(it);
   }
   --solution_count_;
 }
@@ -253,17 +287,21 @@ void PatternMatcher::neighboursThroughOptionalEdges(const ElementVersion& v,
     return;
   }
   for (const MatchEdge& edge : plan_.edges) {
-    if (!edge.optional) continue;
+    if (!edge.optional)
+      continue;
     bool from_optional = plan_.nodes[edge.from].optional;
     const MatchNode& mine = plan_.nodes[from_optional ? edge.from : edge.to];
-    if (!hasAllLabels(v, mine.labels)) continue;
+    if (!hasAllLabels(v, mine.labels))
+      continue;
     if (edge.join) {
       const JoinSpec::Key& my_key = from_optional ? edge.from_key : edge.to_key;
       const JoinSpec::Key& their_key = from_optional ? edge.to_key : edge.from_key;
       const core::Value* value = property(v, my_key.property);
       const JoinIndex* index = joinIndex(their_key);
-      if (!value || !index) continue;
-      if (auto it = index->find(*value); it != index->end()) out.insert(it->second.begin(), it->second.end());
+      if (!value || !index)
+        continue;
+      if (auto it = index->find(*value); it != index->end())
+        out.insert(it->second.begin(), it->second.end());
     } else if (const auto* rels = store_.relationsOf(e.id)) {
       for (const std::string& rel_id : *rels) {
         if (ElementVersionConstSharedPtr r = store_.find(rel_id)) {
@@ -280,11 +318,13 @@ std::unordered_set<std::string> PatternMatcher::optionalAnchors(const ElementTra
   if (auto it = solutions_by_element_.find(id); it != solutions_by_element_.end()) {
     for (const RowKey& key : it->second) {
       for (const MatchNode& n : plan_.nodes) {
-        if (!n.optional && key[n.slot].asString() != id) anchors.insert(key[n.slot].asString());
+        if (!n.optional && key[n.slot].asString() != id)
+          anchors.insert(key[n.slot].asString());
       }
     }
   }
-  if (t.after) neighboursThroughOptionalEdges(*t.after, anchors);
+  if (t.after)
+    neighboursThroughOptionalEdges(*t.after, anchors);
   anchors.erase(id);
   return anchors;
 }
@@ -294,7 +334,8 @@ void PatternMatcher::onTransition(const ElementTransition& t, const Emit& emit,
   updateJoinIndexes(t);
   const std::string& id = t.after ? t.after->element.id : t.before->element.id;
   std::unordered_set<std::string> anchors;
-  if (plan_.hasOptionalPart()) anchors = optionalAnchors(t);
+  if (plan_.hasOptionalPart())
+    anchors = optionalAnchors(t);
   std::unordered_set<RowKey, core::ValuesHash> stale;
   for (const std::string* element : {&id}) {
     if (auto it = solutions_by_element_.find(*element); it != solutions_by_element_.end()) {
@@ -311,12 +352,15 @@ void PatternMatcher::onTransition(const ElementTransition& t, const Emit& emit,
     remove(key);
   }
   std::map<RowKey, std::vector<const ElementVersion*>> found;
-  if (t.after) solveFrom(*t.after, false, found);
+  if (t.after)
+    solveFrom(*t.after, false, found);
   for (const std::string& anchor : anchors) {
-    if (ElementVersionConstSharedPtr v = store_.find(anchor)) solveFrom(*v, false, found);
+    if (ElementVersionConstSharedPtr v = store_.find(anchor))
+      solveFrom(*v, false, found);
   }
   for (const auto& [key, binding] : found) {
-    if (emit(key, binding)) record(key);
+    if (emit(key, binding))
+      record(key);
   }
 }
 
@@ -324,16 +368,19 @@ void PatternMatcher::reevaluate(const RowKey& key, const Emit& emit, const Remov
   std::vector<const ElementVersion*> binding(plan_.slot_count);
   for (size_t i = 0; i < key.size() && i < binding.size(); ++i) {
     const std::string& id = key[i].asString();
-    if (id.empty()) continue;
+    if (id.empty())
+      continue;
     binding[i] = store_.find(id).get();
-    if (!binding[i]) return;  // an element is gone: its transition already removed the solution
+    if (!binding[i])
+      return;  // an element is gone: its transition already removed the solution
   }
   bool known = false;
   if (auto it = solutions_by_element_.find(key[0].asString()); it != solutions_by_element_.end()) {
     known = it->second.count(key) > 0;
   }
   bool passed = emit(key, binding);
-  if (passed && !known) record(key);
+  if (passed && !known)
+    record(key);
   if (!passed && known) {
     forget(key);
     remove(key);
@@ -342,7 +389,8 @@ void PatternMatcher::reevaluate(const RowKey& key, const Emit& emit, const Remov
 
 void PatternMatcher::bootstrap(const Emit& emit) {
   for (const MatchEdge& edge : plan_.edges) {
-    if (!edge.join) continue;
+    if (!edge.join)
+      continue;
     for (const JoinSpec::Key* key : {&edge.from_key, &edge.to_key}) {
       if (const auto* ids = store_.idsWithLabel(key->label)) {
         for (const std::string& id : *ids) {
@@ -354,10 +402,12 @@ void PatternMatcher::bootstrap(const Emit& emit) {
   }
   std::map<RowKey, std::vector<const ElementVersion*>> found;
   if (const auto* ids = store_.idsWithLabel(plan_.nodes[0].labels[0])) {
-    for (const std::string& id : *ids) solveFrom(*store_.find(id), true, found);
+    for (const std::string& id : *ids)
+      solveFrom(*store_.find(id), true, found);
   }
   for (const auto& [key, binding] : found) {
-    if (emit(key, binding)) record(key);
+    if (emit(key, binding))
+      record(key);
   }
 }
 

@@ -45,7 +45,8 @@ class PatternMatcher {
 
  private:
   struct Search;
-  using JoinIndex = std::unordered_map<core::Value, std::unordered_set<std::string>, core::ValueHash>;
+  using JoinIndex =
+      std::unordered_map<core::Value, std::unordered_set<std::string>, core::ValueHash>;
 
   void updateJoinIndexes(const ElementTransition& t);
   void indexJoinKeys(const core::Element& e, int sign);
@@ -64,7 +65,8 @@ class PatternMatcher {
   const ElementStore& store_;
   OptionalFilter optional_filter_;
   std::map<std::pair<std::string, std::string>, JoinIndex> join_indexes_;
-  std::unordered_map<std::string, std::unordered_set<RowKey, core::ValuesHash>> solutions_by_element_;
+  std::unordered_map<std::string, std::unordered_set<RowKey, core::ValuesHash>>
+      solutions_by_element_;
   size_t solution_count_ = 0;
 
   friend struct Search;

@@ -32,7 +32,8 @@ bool ResultStage::SortOrder::operator()(const SortEntry& a, const SortEntry& b) 
 }
 
 Row ResultStage::visiblePart(const Row& row) const {
-  if (row.size() <= visible_columns_) return row;
+  if (row.size() <= visible_columns_)
+    return row;
   return Row(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(visible_columns_));
 }
 
@@ -41,7 +42,8 @@ Row ResultStage::sortValues(const Row& row) const {
   ctx.columns = &row;
   Row values;
   values.reserve(top_n_->keys.size());
-  for (const BoundExpr& key : top_n_->keys) values.push_back(evaluate(key, ctx));
+  for (const BoundExpr& key : top_n_->keys)
+    values.push_back(evaluate(key, ctx));
   return values;
 }
 
@@ -51,15 +53,18 @@ void ResultStage::push(const RowKey& key, EvalContext* ctx) {
     if (order_.key_comp().descending == nullptr) {
       order_ = std::set<SortEntry, SortOrder>(SortOrder{&top_n_->descending});
     }
-    if (existing != rows_.end()) order_.erase(SortEntry{sortValues(existing->second), key});
-    if (ctx) order_.insert(SortEntry{sortValues(*ctx->columns), key});
+    if (existing != rows_.end())
+      order_.erase(SortEntry{sortValues(existing->second), key});
+    if (ctx)
+      order_.insert(SortEntry{sortValues(*ctx->columns), key});
     window_dirty_ = true;
   } else if (!batch_start_.count(key)) {
-    batch_start_.emplace(key, existing == rows_.end() ? std::nullopt
-                                                      : std::optional<Row>(existing->second));
+    batch_start_.emplace(
+        key, existing == rows_.end() ? std::nullopt : std::optional<Row>(existing->second));
   }
   if (!ctx) {
-    if (existing != rows_.end()) rows_.erase(existing);
+    if (existing != rows_.end())
+      rows_.erase(existing);
     return;
   }
   if (existing != rows_.end()) {
@@ -83,14 +88,16 @@ void ResultStage::takeDiff(QueryDiff& diff) {
     } else if (start && now != rows_.end()) {
       Row before = visiblePart(*start);
       Row after = visiblePart(now->second);
-      if (before != after) diff.updated.emplace_back(std::move(before), std::move(after));
+      if (before != after)
+        diff.updated.emplace_back(std::move(before), std::move(after));
     }
   }
   batch_start_.clear();
 }
 
 void ResultStage::takeWindowDiff(QueryDiff& diff) {
-  if (!window_dirty_) return;
+  if (!window_dirty_)
+    return;
   window_dirty_ = false;
   std::vector<std::pair<RowKey, Row>> window;
   int64_t skip = top_n_->skip;
@@ -99,22 +106,26 @@ void ResultStage::takeWindowDiff(QueryDiff& diff) {
       --skip;
       continue;
     }
-    if (top_n_->limit && static_cast<int64_t>(window.size()) >= *top_n_->limit) break;
+    if (top_n_->limit && static_cast<int64_t>(window.size()) >= *top_n_->limit)
+      break;
     window.emplace_back(entry.key, visiblePart(rows_.at(entry.key)));
   }
   std::unordered_map<RowKey, const Row*, core::ValuesHash> previous;
-  for (const auto& [key, row] : visible_window_) previous.emplace(key, &row);
+  for (const auto& [key, row] : visible_window_)
+    previous.emplace(key, &row);
   for (const auto& [key, row] : window) {
     auto it = previous.find(key);
     if (it == previous.end()) {
       diff.added.push_back(row);
       continue;
     }
-    if (*it->second != row) diff.updated.emplace_back(*it->second, row);
+    if (*it->second != row)
+      diff.updated.emplace_back(*it->second, row);
     previous.erase(it);
   }
   for (const auto& [key, row] : visible_window_) {
-    if (previous.count(key)) diff.deleted.push_back(row);
+    if (previous.count(key))
+      diff.deleted.push_back(row);
   }
   visible_window_ = std::move(window);
 }
@@ -122,11 +133,13 @@ void ResultStage::takeWindowDiff(QueryDiff& diff) {
 std::vector<Row> ResultStage::visibleRows() const {
   std::vector<Row> out;
   if (top_n_) {
-    for (const auto& [key, row] : visible_window_) out.push_back(row);
+    for (const auto& [key, row] : visible_window_)
+      out.push_back(row);
     return out;
   }
   out.reserve(rows_.size());
-  for (const auto& [key, row] : rows_) out.push_back(visiblePart(row));
+  for (const auto& [key, row] : rows_)
+    out.push_back(visiblePart(row));
   return out;
 }
 

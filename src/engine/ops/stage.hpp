@@ -25,7 +25,8 @@ class Stage {
   //! The input row for `key` is now `ctx` (nullptr: there is no row for `key` any more).
   virtual void push(const RowKey& key, EvalContext* ctx) = 0;
   virtual void flush(int64_t now_ms) {
-    if (next_) next_->flush(now_ms);
+    if (next_)
+      next_->flush(now_ms);
   }
   void setNext(Stage* next) { next_ = next; }
 

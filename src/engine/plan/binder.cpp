@@ -24,15 +24,19 @@ namespace {
 
 std::vector<std::string> Scope::names() const {
   std::vector<std::string> out;
-  for (const auto& [name, slot] : slots) out.push_back(name);
+  for (const auto& [name, slot] : slots)
+    out.push_back(name);
   return out;
 }
 
 bool Binder::containsAggregate(const Expr& e) {
-  if (e.kind == ExprKind::CountStar) return true;
-  if (e.kind == ExprKind::FunctionCall && findAggregateFunction(e.name)) return true;
+  if (e.kind == ExprKind::CountStar)
+    return true;
+  if (e.kind == ExprKind::FunctionCall && findAggregateFunction(e.name))
+    return true;
   for (const auto& child : e.children) {
-    if (child && containsAggregate(*child)) return true;
+    if (child && containsAggregate(*child))
+      return true;
   }
   return false;
 }
@@ -61,8 +65,10 @@ BoundExpr Binder::bindExpr(const Expr& e, const Scope& scope, std::vector<Aggreg
       b.kind = BoundKind::Literal;
       b.literal = e.literal;
       return b;
-    case ExprKind::Variable: return bindVariable(e, scope);
-    case ExprKind::Parameter: return bindParameter(e);
+    case ExprKind::Variable:
+      return bindVariable(e, scope);
+    case ExprKind::Parameter:
+      return bindParameter(e);
     case ExprKind::Property: {
       BoundExpr target = bindExpr(*e.children[0], scope, specs, inside_aggregate);
       if (target.kind == BoundKind::Element) {
@@ -77,16 +83,23 @@ BoundExpr Binder::bindExpr(const Expr& e, const Scope& scope, std::vector<Aggreg
       b.children.push_back(std::move(target));
       return b;
     }
-    case ExprKind::Index: b.kind = BoundKind::Index; break;
-    case ExprKind::Slice: b.kind = BoundKind::Slice; break;
+    case ExprKind::Index:
+      b.kind = BoundKind::Index;
+      break;
+    case ExprKind::Slice:
+      b.kind = BoundKind::Slice;
+      break;
     case ExprKind::FunctionCall:
-    case ExprKind::CountStar: return bindCall(e, scope, specs, inside_aggregate);
+    case ExprKind::CountStar:
+      return bindCall(e, scope, specs, inside_aggregate);
     case ExprKind::Unary:
     case ExprKind::Binary:
       b.kind = e.kind == ExprKind::Unary ? BoundKind::Unary : BoundKind::Binary;
       b.op = e.op;
       break;
-    case ExprKind::List: b.kind = BoundKind::List; break;
+    case ExprKind::List:
+      b.kind = BoundKind::List;
+      break;
     case ExprKind::Map:
       b.kind = BoundKind::Map;
       b.keys = e.keys;
@@ -127,8 +140,9 @@ BoundExpr Binder::bindVariable(const Expr& e, const Scope& scope) {
   auto found = scope.slots.find(e.name);
   if (found == scope.slots.end()) {
     std::string suggestion = core::closestMatch(e.name, scope.names());
-    semanticError(e, fmt::format("unknown variable `{}`", e.name),
-                  suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
+    semanticError(
+        e, fmt::format("unknown variable `{}`", e.name),
+        suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
   }
   b.kind = scope.kind == Scope::Kind::Elements ? BoundKind::Element : BoundKind::Column;
   b.slot = found->second;
@@ -160,20 +174,22 @@ BoundExpr Binder::bindCall(const Expr& e, const Scope& scope, std::vector<Aggreg
     if (e.name.rfind("drasi.", 0) == 0) {
       unsupportedError(e, fmt::format("function `{}` is not supported yet", e.name));
     }
-    semanticError(e, fmt::format("unknown function `{}`", e.name),
-                  suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
+    semanticError(
+        e, fmt::format("unknown function `{}`", e.name),
+        suggestion.empty() ? std::string() : fmt::format("did you mean `{}`?", suggestion));
   }
   int n = static_cast<int>(e.children.size());
   if (n < fn->min_args || (fn->max_args >= 0 && n > fn->max_args)) {
-    std::string expected = fn->min_args == fn->max_args
-                               ? fmt::format("{}", fn->min_args)
-                               : (fn->max_args < 0 ? fmt::format("at least {}", fn->min_args)
-                                                   : fmt::format("{} to {}", fn->min_args,
-                                                                 fn->max_args));
+    std::string expected =
+        fn->min_args == fn->max_args
+            ? fmt::format("{}", fn->min_args)
+            : (fn->max_args < 0 ? fmt::format("at least {}", fn->min_args)
+                                : fmt::format("{} to {}", fn->min_args, fn->max_args));
     semanticError(e, fmt::format("`{}` takes {} argument{}, got {}", fn->name, expected,
                                  expected == "1" ? "" : "s", n));
   }
-  if (e.distinct) semanticError(e, fmt::format("DISTINCT only applies to aggregates, not `{}`", e.name));
+  if (e.distinct)
+    semanticError(e, fmt::format("DISTINCT only applies to aggregates, not `{}`", e.name));
   BoundExpr b;
   b.kind = BoundKind::Call;
   b.fn = fn;
@@ -199,10 +215,12 @@ BoundExpr Binder::bindCall(const Expr& e, const Scope& scope, std::vector<Aggreg
 
 BoundExpr Binder::bindAggregate(const Expr& e, const Scope& scope,
                                 std::vector<AggregateSpec>* specs, bool inside_aggregate) {
-  if (inside_aggregate) semanticError(e, "aggregate inside aggregate");
+  if (inside_aggregate)
+    semanticError(e, "aggregate inside aggregate");
   if (!specs) {
-    semanticError(e, fmt::format("aggregate `{}` is not allowed here",
-                                 e.kind == ExprKind::CountStar ? "count(*)" : e.name),
+    semanticError(e,
+                  fmt::format("aggregate `{}` is not allowed here",
+                              e.kind == ExprKind::CountStar ? "count(*)" : e.name),
                   "aggregates belong in WITH or RETURN items");
   }
   AggregateSpec spec;

@@ -1,8 +1,9 @@
 // src/engine/plan/planner.cpp
 #include "engine/plan/planner.hpp"
 
-#include <fmt/format.h>
 #include <set>
+
+#include <fmt/format.h>
 
 #include "engine/plan/binder.hpp"
 
@@ -21,7 +22,8 @@ namespace {
 }
 
 BoundExpr conjunction(std::optional<BoundExpr> lhs, BoundExpr rhs) {
-  if (!lhs) return rhs;
+  if (!lhs)
+    return rhs;
   BoundExpr b;
   b.kind = BoundKind::Binary;
   b.op = query::Operator::And;
@@ -38,7 +40,8 @@ const BoundExpr* findRowReference(const BoundExpr& e) {
     return &e;
   }
   for (const BoundExpr& child : e.children) {
-    if (const BoundExpr* found = findRowReference(child)) return found;
+    if (const BoundExpr* found = findRowReference(child))
+      return found;
   }
   return nullptr;
 }
@@ -60,8 +63,8 @@ class Planner {
       }
       planProjection(std::get<query::ProjectionClause>(query_.clauses[i]));
     }
-    plan_.columns = std::make_shared<const std::vector<std::string>>(
-        plan_.projections.back().columns);
+    plan_.columns =
+        std::make_shared<const std::vector<std::string>>(plan_.projections.back().columns);
     return std::move(plan_);
   }
 
@@ -69,7 +72,8 @@ class Planner {
   void planMatches(size_t& i) {
     for (; i < query_.clauses.size(); ++i) {
       const auto* m = std::get_if<query::MatchClause>(&query_.clauses[i]);
-      if (!m) break;
+      if (!m)
+        break;
       planMatch(*m);
     }
     if (plan_.match.nodes.empty()) {
@@ -80,8 +84,10 @@ class Planner {
 
   void planMatch(const query::MatchClause& m) {
     if (m.optional) {
-      if (plan_.match.nodes.empty()) unsupported(m.span, "OPTIONAL MATCH needs a MATCH before it");
-      if (in_optional_) unsupported(m.span, "only one OPTIONAL MATCH is supported yet");
+      if (plan_.match.nodes.empty())
+        unsupported(m.span, "OPTIONAL MATCH needs a MATCH before it");
+      if (in_optional_)
+        unsupported(m.span, "only one OPTIONAL MATCH is supported yet");
       in_optional_ = true;
       optional_span_ = m.span;
     }
@@ -107,14 +113,17 @@ class Planner {
     MatchPlan& match = plan_.match;
     if (!node.variable.empty()) {
       for (size_t i = 0; i < match.nodes.size(); ++i) {
-        if (match.nodes[i].variable != node.variable) continue;
-        for (const std::string& label : node.labels) match.nodes[i].labels.push_back(label);
+        if (match.nodes[i].variable != node.variable)
+          continue;
+        for (const std::string& label : node.labels)
+          match.nodes[i].labels.push_back(label);
         addInline(node, static_cast<int>(i));
         return static_cast<int>(i);
       }
     }
     MatchNode n;
-    n.variable = node.variable.empty() ? "  node" + std::to_string(match.nodes.size()) : node.variable;
+    n.variable =
+        node.variable.empty() ? "  node" + std::to_string(match.nodes.size()) : node.variable;
     n.labels = node.labels;
     n.slot = static_cast<int>(match.nodes.size());
     n.optional = in_optional_;
@@ -145,7 +154,8 @@ class Planner {
     e.direction = r.direction;
     e.types = r.types;
     for (const JoinSpec& j : plan_.joins) {
-      if (r.types.size() == 1 && r.types[0] == j.id) e.join = &j;
+      if (r.types.size() == 1 && r.types[0] == j.id)
+        e.join = &j;
     }
     plan_.match.edges.push_back(std::move(e));
     edge_spans_.push_back(r.span);
@@ -160,7 +170,8 @@ class Planner {
         unsupported(node_spans_[n.slot], "a node pattern needs a label, such as (o:orders)");
       }
       scope_.slots[n.variable] = n.slot;
-      for (const std::string& label : n.labels) plan_.labels.push_back(label);
+      for (const std::string& label : n.labels)
+        plan_.labels.push_back(label);
     }
     int slot = static_cast<int>(match.nodes.size());
     for (size_t i = 0; i < match.edges.size(); ++i) {
@@ -175,14 +186,17 @@ class Planner {
       if (e.join) {
         resolveJoinKeys(e, edge_spans_[i]);
       } else {
-        for (const std::string& t : e.types) plan_.labels.push_back(t);
+        for (const std::string& t : e.types)
+          plan_.labels.push_back(t);
       }
     }
     match.slot_count = static_cast<size_t>(slot);
     scope_.kind = Scope::Kind::Elements;
-    for (const auto& [index, property] : inline_properties_) addPredicate(equalsProperty(index, *property));
+    for (const auto& [index, property] : inline_properties_)
+      addPredicate(equalsProperty(index, *property));
     binder_.allowFutureFunctions(true);
-    for (const Expr* where : pending_predicates_) addPredicate(binder_.bind(*where, scope_));
+    for (const Expr* where : pending_predicates_)
+      addPredicate(binder_.bind(*where, scope_));
     binder_.allowFutureFunctions(false);
     for (const auto& [index, property] : optional_properties_) {
       match.optional_predicate =
@@ -199,17 +213,21 @@ class Planner {
   void checkOptionalShape() {
     const MatchPlan& match = plan_.match;
     int optional_nodes = 0;
-    for (const MatchNode& n : match.nodes) optional_nodes += n.optional ? 1 : 0;
+    for (const MatchNode& n : match.nodes)
+      optional_nodes += n.optional ? 1 : 0;
     if (optional_nodes == 0) {
-      if (in_optional_) unsupported(optional_span_, "this OPTIONAL MATCH adds no new node");
+      if (in_optional_)
+        unsupported(optional_span_, "this OPTIONAL MATCH adds no new node");
       return;
     }
     bool attached = false;
     for (const MatchEdge& e : match.edges) {
       bool from_optional = match.nodes[e.from].optional;
       bool to_optional = match.nodes[e.to].optional;
-      if (e.optional && from_optional != to_optional) attached = true;
-      if (from_optional && to_optional) attached = false;
+      if (e.optional && from_optional != to_optional)
+        attached = true;
+      if (from_optional && to_optional)
+        attached = false;
     }
     if (optional_nodes > 1 || !attached) {
       unsupported(optional_span_,
@@ -221,9 +239,11 @@ class Planner {
   void resolveJoinKeys(MatchEdge& e, core::SourceSpan span) {
     auto keyFor = [&](int node, const JoinSpec::Key* other) -> const JoinSpec::Key* {
       for (const JoinSpec::Key& k : e.join->keys) {
-        if (&k == other) continue;
+        if (&k == other)
+          continue;
         for (const std::string& label : plan_.match.nodes[node].labels) {
-          if (label == k.label) return &k;
+          if (label == k.label)
+            return &k;
         }
       }
       return nullptr;
@@ -231,9 +251,9 @@ class Planner {
     const JoinSpec::Key* from = keyFor(e.from, nullptr);
     const JoinSpec::Key* to = from ? keyFor(e.to, from) : nullptr;
     if (!from || !to) {
-      semantic(span, fmt::format("join `{}` does not connect `{}` and `{}`", e.join->id,
-                                 plan_.match.nodes[e.from].labels[0],
-                                 plan_.match.nodes[e.to].labels[0]),
+      semantic(span,
+               fmt::format("join `{}` does not connect `{}` and `{}`", e.join->id,
+                           plan_.match.nodes[e.from].labels[0], plan_.match.nodes[e.to].labels[0]),
                "its keys name the labels it joins, under `joins:` in the query's config");
     }
     e.from_key = *from;
@@ -259,7 +279,8 @@ class Planner {
   }
 
   void planProjection(const query::ProjectionClause& c) {
-    if (c.star) unsupported(c.span, "`*` projections are not supported yet; name the columns");
+    if (c.star)
+      unsupported(c.span, "`*` projections are not supported yet; name the columns");
     ProjectionPlan p;
     std::set<std::string> seen;
     bool aggregating = c.distinct;
@@ -277,12 +298,14 @@ class Planner {
     }
     Scope output;
     output.kind = Scope::Kind::Columns;
-    for (size_t k = 0; k < p.columns.size(); ++k) output.slots[p.columns[k]] = static_cast<int>(k);
+    for (size_t k = 0; k < p.columns.size(); ++k)
+      output.slots[p.columns[k]] = static_cast<int>(k);
     if (c.where) {
       p.having = binder_.bind(*c.where, output);
     }
     if (!c.order_by.empty() || c.skip || c.limit) {
-      if (!c.is_return) unsupported(c.span, "ORDER BY, SKIP and LIMIT are supported on RETURN only");
+      if (!c.is_return)
+        unsupported(c.span, "ORDER BY, SKIP and LIMIT are supported on RETURN only");
       planTopN(c, p, output);
     }
     plan_.projections.push_back(std::move(p));
@@ -293,7 +316,8 @@ class Planner {
     bool is_aggregate = Binder::containsAggregate(*item.expr);
     if (!p.aggregating || !is_aggregate) {
       p.items.push_back(binder_.bind(*item.expr, scope_));
-      if (p.aggregating) p.is_group_column.push_back(true);
+      if (p.aggregating)
+        p.is_group_column.push_back(true);
       return;
     }
     BoundExpr bound = binder_.bindAggregating(*item.expr, scope_, p.aggregates);
@@ -317,8 +341,10 @@ class Planner {
       t.keys.push_back(bindSortKey(c, p, output, *s.expr));
       t.descending.push_back(s.descending);
     }
-    if (c.skip) t.skip = constantCount(*c.skip, "SKIP");
-    if (c.limit) t.limit = constantCount(*c.limit, "LIMIT");
+    if (c.skip)
+      t.skip = constantCount(*c.skip, "SKIP");
+    if (c.limit)
+      t.limit = constantCount(*c.limit, "LIMIT");
     plan_.top_n = std::move(t);
   }
 
@@ -328,12 +354,14 @@ class Planner {
                         const Expr& e) {
     std::string text = e.text(query_.text);
     for (size_t k = 0; k < c.items.size(); ++k) {
-      if (c.items[k].expr->text(query_.text) == text) return columnRef(static_cast<int>(k));
+      if (c.items[k].expr->text(query_.text) == text)
+        return columnRef(static_cast<int>(k));
     }
     if (e.kind == query::ExprKind::Variable && output.slots.count(e.name)) {
       return columnRef(output.slots.at(e.name));
     }
-    if (p.aggregating) return binder_.bind(e, output);
+    if (p.aggregating)
+      return binder_.bind(e, output);
     p.items.push_back(binder_.bind(e, scope_));
     ++p.hidden_columns;
     return columnRef(static_cast<int>(p.items.size() - 1));

@@ -62,7 +62,8 @@ struct MatchPlan {
   std::optional<BoundExpr> optional_predicate;
   bool hasOptionalPart() const {
     for (const MatchNode& n : nodes) {
-      if (n.optional) return true;
+      if (n.optional)
+        return true;
     }
     return false;
   }

@@ -17,7 +17,9 @@ core::Value rowValue(const engine::QueryDiff& diff, const std::vector<core::Valu
   return core::Value(std::move(m));
 }
 
-const std::string* nonEmpty(const std::string& s) { return s.empty() ? nullptr : &s; }
+const std::string* nonEmpty(const std::string& s) {
+  return s.empty() ? nullptr : &s;
+}
 
 }  // namespace
 
@@ -30,9 +32,10 @@ LogReaction::LogReaction(std::string id, std::vector<std::string> queries,
       default_template_(std::move(default_template)),
       writer_(std::move(writer)) {}
 
-void LogReaction::emit(const std::string& query, const std::string* template_text,
-                       const char* kind, const core::Map& context) {
-  if (!template_text) template_text = nonEmpty(default_template_);
+void LogReaction::emit(const std::string& query, const std::string* template_text, const char* kind,
+                       const core::Map& context) {
+  if (!template_text)
+    template_text = nonEmpty(default_template_);
   if (template_text) {
     writer_(fmt::format("[{}] {}", id_, renderTemplate(*template_text, context)));
     return;

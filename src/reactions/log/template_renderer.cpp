@@ -7,8 +7,10 @@ namespace livedash::reactions {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ')
+    s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ')
+    s.remove_suffix(1);
   return s;
 }
 
@@ -17,9 +19,11 @@ core::Value lookup(std::string_view path, const core::Map& context) {
   while (!path.empty()) {
     size_t dot = path.find('.');
     std::string_view key = path.substr(0, dot);
-    if (!current.isMap()) return core::Value();
+    if (!current.isMap())
+      return core::Value();
     auto it = current.asMap().find(key);
-    if (it == current.asMap().end()) return core::Value();
+    if (it == current.asMap().end())
+      return core::Value();
     current = it->second;
     path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
   }
@@ -27,8 +31,10 @@ core::Value lookup(std::string_view path, const core::Map& context) {
 }
 
 std::string plainText(const core::Value& v) {
-  if (v.isNull()) return "";
-  if (v.isString()) return v.asString();
+  if (v.isNull())
+    return "";
+  if (v.isString())
+    return v.asString();
   return core::toJson(v);
 }
 

@@ -32,8 +32,7 @@ class ApiTest : public ::testing::Test {
     return c.request("GET", target);
   }
   server::test::Reply send(const std::string& method, const std::string& target,
-                           const std::string& body,
-                           const std::string& type = "application/json") {
+                           const std::string& body, const std::string& type = "application/json") {
     TestClient c(app->port());
     return c.request(method, target, {{"Content-Type", type}}, body);
   }
@@ -49,10 +48,12 @@ class ApiTest : public ::testing::Test {
 
 std::string sortedDataJson(const core::Value& envelope) {
   std::vector<std::string> rows;
-  for (const core::Value& row : envelope.asMap().at("data").asList()) rows.push_back(core::toJson(row));
+  for (const core::Value& row : envelope.asMap().at("data").asList())
+    rows.push_back(core::toJson(row));
   std::sort(rows.begin(), rows.end());
   std::string out;
-  for (const auto& r : rows) out += r + "\n";
+  for (const auto& r : rows)
+    out += r + "\n";
   return out;
 }
 
@@ -76,8 +77,9 @@ TEST_F(ApiTest, SqlWriteIsVisibleInTheNextSnapshotAndOnTheStream) {
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.header("content-type"), "text/event-stream");
 
-  auto reply = send("POST", "/api/v1/sources/shop/sql",
-                    R"({"sql":"UPDATE orders SET status = 'shipped' WHERE customer_name = 'Bob'"})");
+  auto reply =
+      send("POST", "/api/v1/sources/shop/sql",
+           R"({"sql":"UPDATE orders SET status = 'shipped' WHERE customer_name = 'Bob'"})");
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(core::parseJson(reply.body).asMap().at("data").asMap().at("changes"), core::Value(1));
   core::Value r = results();
@@ -87,7 +89,8 @@ TEST_F(ApiTest, SqlWriteIsVisibleInTheNextSnapshotAndOnTheStream) {
             "{\"orders\":2,\"revenue\":25.25,\"status\":\"shipped\"}\n");
 
   server::test::SseEvent event = stream.nextEvent();
-  while (event.data.empty()) event = stream.nextEvent();  // skip retry and comments
+  while (event.data.empty())
+    event = stream.nextEvent();  // skip retry and comments
   EXPECT_EQ(event.id, "2") << "the bootstrap diff was event 1, before this client connected";
   core::Value diff = core::parseJson(event.data);
   EXPECT_EQ(diff.asMap().at("queryId"), core::Value("stats"));
@@ -123,8 +126,8 @@ TEST_F(ApiTest, BadInputGetsJsonErrorsAndChangesNothing) {
     EXPECT_EQ(body.asMap().at("success"), core::Value(false));
     EXPECT_EQ(body.asMap().at("error").asMap().at("code"), core::Value(code)) << r.body;
   };
-  check(send("POST", "/api/v1/sources/shop/sql", "UPDATE orders SET total = -1", "text/plain"),
-        400, "constraint_violation");
+  check(send("POST", "/api/v1/sources/shop/sql", "UPDATE orders SET total = -1", "text/plain"), 400,
+        "constraint_violation");
   check(send("POST", "/api/v1/sources/shop/sql", "SELEC 1", "text/plain"), 400, "sql_error");
   check(send("POST", "/api/v1/sources/shop/tables/orders/rows", "{not json"), 400, "invalid_json");
   check(send("POST", "/api/v1/sources/shop/tables/orders/rows", R"({"customer_name":"x"})"), 400,
@@ -132,7 +135,8 @@ TEST_F(ApiTest, BadInputGetsJsonErrorsAndChangesNothing) {
   check(get("/api/v1/queries/nope/results"), 404, "query_not_found");
   check(get("/api/v1/sources/nope/tables"), 404, "source_not_found");
   check(get("/api/v1/nothing/here"), 404, "not_found");
-  EXPECT_EQ(results().asMap().at("sequence"), core::Value(1)) << "no failed write reached the engine";
+  EXPECT_EQ(results().asMap().at("sequence"), core::Value(1))
+      << "no failed write reached the engine";
 }
 
 }  // namespace

@@ -2,11 +2,11 @@
 //
 // `livedash check` on the seed's own server.yaml (read from ../shared/seeds at test time) and on
 // broken copies of it.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "app/cli.hpp"
 
@@ -17,7 +17,8 @@ constexpr const char* kSeed = LIVEDASH_SOURCE_DIR "/../shared/seeds/000_7329c02a
 
 std::string seedServerYaml() {
   std::ifstream in(kSeed);
-  if (!in) return {};
+  if (!in)
+    return {};
   std::stringstream s;
   s << in.rdbuf();
   std::string text = s.str();
@@ -52,21 +53,24 @@ void replace(std::string& text, const std::string& from, const std::string& to) 
 
 TEST(CliCheck, AcceptsTheSeedServerYaml) {
   std::string yaml = seedServerYaml();
-  if (yaml.empty()) GTEST_SKIP() << "seed 000 not found at " << kSeed << " (a user's clone)";
+  if (yaml.empty())
+    GTEST_SKIP() << "seed 000 not found at " << kSeed << " (a user's clone)";
   std::string err;
   EXPECT_EQ(check(writeTemp("livedash-seed.yaml", yaml), err), 0) << err;
 }
 
 TEST(CliCheck, NamesEveryErrorInABrokenCopy) {
   std::string yaml = seedServerYaml();
-  if (yaml.empty()) GTEST_SKIP() << "seed 000 not found at " << kSeed << " (a user's clone)";
+  if (yaml.empty())
+    GTEST_SKIP() << "seed 000 not found at " << kSeed << " (a user's clone)";
   replace(yaml, "slot_name:", "slot_nme:");
   replace(yaml, "drasi.trueFor(o.status = o.status", "drasi.trueFor(o.status = x.status");
   replace(yaml, "heartbeat_interval_ms: 30000", "heartbeat_interval_ms: soon");
   std::string path = writeTemp("livedash-seed-broken.yaml", yaml);
   std::string err;
   EXPECT_EQ(check(path, err), 2);
-  EXPECT_NE(err.find(path + ":18:5: sources[0].slot_nme: unknown key `slot_nme`"), std::string::npos)
+  EXPECT_NE(err.find(path + ":18:5: sources[0].slot_nme: unknown key `slot_nme`"),
+            std::string::npos)
       << err;
   EXPECT_NE(err.find("hint: did you mean `slot_name`?"), std::string::npos) << err;
   EXPECT_NE(err.find(path + ":42:38: queries[1].query: unknown variable `x`"), std::string::npos)

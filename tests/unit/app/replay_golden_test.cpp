@@ -3,12 +3,12 @@
 // Every folder in tests/queries/ is one `livedash replay` case: query.cypher, changes.jsonl, an
 // optional joins.yaml, and expected.jsonl (stdout, or "exit N" and stderr for a failing case).
 // LIVEDASH_UPDATE_GOLDEN=1 rewrites the expectations; review the diff before committing.
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "app/replay.hpp"
 
@@ -29,7 +29,8 @@ class ReplayGolden : public ::testing::TestWithParam<std::string> {};
 TEST_P(ReplayGolden, MatchesExpectedOutput) {
   fs::path dir = fs::path(LIVEDASH_SOURCE_DIR) / "tests/queries" / GetParam();
   ReplayOptions options{(dir / "query.cypher").string(), "", (dir / "changes.jsonl").string()};
-  if (fs::exists(dir / "joins.yaml")) options.joins_file = (dir / "joins.yaml").string();
+  if (fs::exists(dir / "joins.yaml"))
+    options.joins_file = (dir / "joins.yaml").string();
   std::ostringstream out;
   std::ostringstream err;
   int code = runReplay(options, out, err);
@@ -48,21 +49,23 @@ TEST_P(ReplayGolden, MatchesExpectedOutput) {
 
 std::vector<std::string> cases() {
   std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(fs::path(LIVEDASH_SOURCE_DIR) / "tests/queries")) {
-    if (entry.is_directory()) names.push_back(entry.path().filename().string());
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(LIVEDASH_SOURCE_DIR) / "tests/queries")) {
+    if (entry.is_directory())
+      names.push_back(entry.path().filename().string());
   }
   std::sort(names.begin(), names.end());
   return names;
 }
 
-INSTANTIATE_TEST_SUITE_P(Queries, ReplayGolden, ::testing::ValuesIn(cases()),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Queries, ReplayGolden, ::testing::ValuesIn(cases()), [](const auto& info) {
+  std::string name = info.param;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)))
+      c = '_';
+  }
+  return name;
+});
 
 }  // namespace
 }  // namespace livedash::app

@@ -32,18 +32,19 @@ TEST(SseReactionPort, StreamOnItsOwnPortWithHeartbeatsAndCors) {
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.header("access-control-allow-origin"), "http://localhost:3000");
   server::test::SseEvent event = stream.nextEvent();
-  while (event.comment.empty()) event = stream.nextEvent();
+  while (event.comment.empty())
+    event = stream.nextEvent();
   EXPECT_EQ(event.comment.rfind("heartbeat", 0), 0u) << event.comment;
 
   TestClient rest(app.port());
-  auto results = rest.request("GET", "/api/v1/queries/stats/results",
-                              {{"Origin", "http://localhost:3000"}});
+  auto results =
+      rest.request("GET", "/api/v1/queries/stats/results", {{"Origin", "http://localhost:3000"}});
   EXPECT_EQ(results.status, 200);
   EXPECT_EQ(results.header("access-control-allow-origin"), "http://localhost:3000");
   TestClient preflight(app.port());
-  auto options_reply = preflight.request("OPTIONS", "/api/v1/sources/shop/sql",
-                                         {{"Origin", "http://localhost:3000"},
-                                          {"Access-Control-Request-Method", "POST"}});
+  auto options_reply = preflight.request(
+      "OPTIONS", "/api/v1/sources/shop/sql",
+      {{"Origin", "http://localhost:3000"}, {"Access-Control-Request-Method", "POST"}});
   EXPECT_EQ(options_reply.status, 204);
 
   // The main port does not serve the reaction's stream.

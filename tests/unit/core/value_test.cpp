@@ -38,7 +38,9 @@ TEST(Json, RoundTripsMapsAndLists) {
   EXPECT_EQ(toJson(v), R"({"a":{"c":-3},"b":[1,2.5,"x",null,true]})");
 }
 
-TEST(Json, RejectsBadInput) { EXPECT_THROW(parseJson("{\"a\":"), Error); }
+TEST(Json, RejectsBadInput) {
+  EXPECT_THROW(parseJson("{\"a\":"), Error);
+}
 
 TEST(Json, FormatsInstantsAndDurations) {
   EXPECT_EQ(formatDateTime(DateTime{0}), "1970-01-01T00:00:00.000Z");

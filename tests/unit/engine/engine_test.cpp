@@ -112,9 +112,9 @@ TEST_F(EngineTest, TopNPromotesTheNextRowOnDelete) {
 
 TEST_F(EngineTest, MinAndMaxStayCorrectUnderDeletes) {
   add("extremes", "MATCH (o:orders) RETURN min(o.total) AS lo, max(o.total) AS hi, count(*) AS n");
-  engine.apply(batchOf({orderChange(ChangeOp::Insert, 1, "a", 5),
-                        orderChange(ChangeOp::Insert, 2, "a", 9),
-                        orderChange(ChangeOp::Insert, 3, "a", 1)}));
+  engine.apply(
+      batchOf({orderChange(ChangeOp::Insert, 1, "a", 5), orderChange(ChangeOp::Insert, 2, "a", 9),
+               orderChange(ChangeOp::Insert, 3, "a", 1)}));
   engine.apply(batchOf({orderChange(ChangeOp::Delete, 3, "", 0)}));
   engine.apply(batchOf({orderChange(ChangeOp::Delete, 2, "", 0)}));
   EXPECT_EQ(rows("extremes"), std::vector<std::string>{R"({"lo":5.0,"hi":5.0,"n":1})"});
@@ -124,9 +124,9 @@ TEST_F(EngineTest, CountDistinctAndHaving) {
   add("busy",
       "MATCH (o:orders) WITH o.status AS status, count(DISTINCT o.customer_name) AS customers "
       "WHERE customers > 1 RETURN status, customers");
-  engine.apply(batchOf({orderChange(ChangeOp::Insert, 1, "a", 1),
-                        orderChange(ChangeOp::Insert, 6, "a", 1),
-                        orderChange(ChangeOp::Insert, 2, "b", 1)}));
+  engine.apply(
+      batchOf({orderChange(ChangeOp::Insert, 1, "a", 1), orderChange(ChangeOp::Insert, 6, "a", 1),
+               orderChange(ChangeOp::Insert, 2, "b", 1)}));
   EXPECT_TRUE(rows("busy").empty()) << "orders 1 and 6 share customer c1";
   engine.apply(batchOf({orderChange(ChangeOp::Insert, 3, "a", 1)}));
   EXPECT_EQ(rows("busy"), std::vector<std::string>{R"({"status":"a","customers":2})"});

@@ -72,7 +72,8 @@ TEST(Functions, ElementsAndTime) {
   EXPECT_EQ(eval("datetime.truncate('month', o.at)"), R"("2026-11-01T00:00:00.000Z")");
   EXPECT_EQ(eval("datetime('2026-11-22T10:00:00Z') + duration({hours: 2, minutes: 30})"),
             R"("2026-11-22T12:30:00.000Z")");
-  EXPECT_EQ(eval("duration.inSeconds(datetime('2026-01-01T00:00:00Z'), o.at)"), R"("PT7810H37M12S")");
+  EXPECT_EQ(eval("duration.inSeconds(datetime('2026-01-01T00:00:00Z'), o.at)"),
+            R"("PT7810H37M12S")");
   EXPECT_EQ(eval("datetime.realtime()"), R"("2023-11-14T22:13:20.000Z")");
   EXPECT_EQ(eval("duration('PT1H30M')"), R"("PT1H30M")");
   EXPECT_EQ(eval("duration('P.D')"), "null");

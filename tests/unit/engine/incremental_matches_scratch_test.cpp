@@ -2,10 +2,10 @@
 //
 // Random change streams: after every transaction, each query's incrementally maintained result
 // must equal a fresh query built from scratch over the same elements.
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <random>
+
+#include <gtest/gtest.h>
 
 #include "engine_test_util.hpp"
 
@@ -17,7 +17,8 @@ const char* const kQueries[] = {
     "RETURN status, orderCount, totalValue",
     "MATCH (o:orders) WHERE o.status IN ['processing', 'packing'] RETURN o.id AS orderId, "
     "o.customer_name AS customerName, o.status AS status, o.total AS total",
-    "MATCH (o:orders) RETURN o.id AS orderId, o.created_at AS createdAt ORDER BY o.created_at DESC, "
+    "MATCH (o:orders) RETURN o.id AS orderId, o.created_at AS createdAt ORDER BY o.created_at "
+    "DESC, "
     "o.id LIMIT 10",
     "MATCH (o:orders) RETURN o.customer_name AS c, count(DISTINCT o.status) AS statuses, "
     "min(o.total) AS lo, max(o.total) AS hi, avg(o.total) AS mean",
@@ -57,7 +58,8 @@ core::Change randomPayment(std::mt19937& rng) {
 }
 
 uint32_t testSeed() {
-  if (const char* env = std::getenv("LIVEDASH_TEST_SEED")) return static_cast<uint32_t>(std::atoi(env));
+  if (const char* env = std::getenv("LIVEDASH_TEST_SEED"))
+    return static_cast<uint32_t>(std::atoi(env));
   return 20261122;
 }
 

@@ -128,8 +128,8 @@ TEST_F(JoinTest, RelationshipElementsFromAGraphSource) {
 
 TEST_F(JoinTest, JoinThatDoesNotConnectTheLabelsIsRejected) {
   try {
-    engine.addQuery({"bad", "MATCH (p:payments)-[:FOR_ORDER]->(c:customers) RETURN p.id AS id",
-                     {}, kForOrder});
+    engine.addQuery(
+        {"bad", "MATCH (p:payments)-[:FOR_ORDER]->(c:customers) RETURN p.id AS id", {}, kForOrder});
     FAIL() << "expected an error";
   } catch (const core::Error& e) {
     EXPECT_STREQ(e.what(), "join `FOR_ORDER` does not connect `payments` and `customers`");

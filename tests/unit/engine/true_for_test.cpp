@@ -104,9 +104,8 @@ TEST_F(TrueForTest, RowsPresentAtBootstrapStartAtTheSnapshotTime) {
 }
 
 TEST_F(TrueForTest, FutureFunctionsOutsideMatchWhereAreRejected) {
-  EXPECT_THROW(engine.addQuery({"bad",
-                                "MATCH (o:orders) RETURN drasi.trueFor(o.status = 'a', 1000) AS x",
-                                {}}),
+  EXPECT_THROW(engine.addQuery(
+                   {"bad", "MATCH (o:orders) RETURN drasi.trueFor(o.status = 'a', 1000) AS x", {}}),
                core::Error);
 }
 

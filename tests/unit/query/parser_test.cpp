@@ -129,8 +129,7 @@ TEST(Parser, NumberLiteralsOutOfRangeAreErrorsNotCrashes) {
 }
 
 TEST(Parser, LexerErrors) {
-  EXPECT_EQ(parseError("MATCH (o) WHERE o.x = 'abc RETURN o").code(),
-            core::ErrorCode::QuerySyntax);
+  EXPECT_EQ(parseError("MATCH (o) WHERE o.x = 'abc RETURN o").code(), core::ErrorCode::QuerySyntax);
   EXPECT_STREQ(parseError("MATCH (o) WHERE o.x = # RETURN o").what(), "unexpected character `#`");
   EXPECT_EQ(parseError("MATCH (a)-[*]->(b) RETURN a").code(), core::ErrorCode::QueryUnsupported);
 }
