@@ -1,15 +1,16 @@
-// Wires the order operations page: three query stores, their widgets, and the live client that
+// Wires the order operations page: four query stores, their widgets, and the live client that
 // keeps the stores current. Everything is same-origin and relative to the page.
 
 import { QueryStore } from './js/query-store.js';
 import { LiveClient } from './js/live-client.js';
-import { ConnectionStatus, StatusTiles, RecentOrders, PaymentIssues, EventLog } from './js/widgets.js';
+import { ConnectionStatus, StatusTiles, RecentOrders, StuckOrders, PaymentIssues, EventLog } from './js/widgets.js';
 
 const $ = (id) => document.getElementById(id);
 
 const stores = new Map([
   ['order-stats', new QueryStore('order-stats', (row) => String(row.status))],
   ['recent-orders', new QueryStore('recent-orders', (row) => String(row.orderId))],
+  ['stuck-orders', new QueryStore('stuck-orders', (row) => String(row.orderId))],
   ['open-payments', new QueryStore('open-payments', (row) => String(row.paymentId))],
 ]);
 
@@ -21,6 +22,7 @@ const status = new ConnectionStatus({
 });
 new StatusTiles($('status-tiles'), $('stats-totals'), stores.get('order-stats'));
 new RecentOrders($('recent-orders'), $('recent-empty'), stores.get('recent-orders'));
+new StuckOrders($('stuck-orders'), $('stuck-empty'), $('stuck-summary'), stores.get('stuck-orders'));
 new PaymentIssues($('payment-issues'), $('payments-empty'), $('payments-summary'), stores.get('open-payments'));
 const events = new EventLog($('event-log'), $('events-empty'));
 

@@ -22,10 +22,14 @@ const SNAPSHOTS = /\/api\/v1\/queries\//;
 
 // ----------------------------------------------------------------------------- server
 
-/** Starts `livedash demo --port 0 --rate 0` and resolves once it prints its URL. */
+/**
+ * Starts `livedash demo --port 0 --rate 0 --stuck-after 3` (an order is stuck after 3 s in
+ * processing or packing) and resolves once it prints its URL.
+ */
 function startServer() {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(BIN, ['demo', '--port', '0', '--rate', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const startedAt = Date.now();
+    const child = spawn(BIN, ['demo', '--port', '0', '--rate', '0', '--stuck-after', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -36,7 +40,7 @@ function startServer() {
       const m = output.match(/livedash is serving (http:\/\/\S+?):(\d+)/);
       if (m) {
         clearTimeout(timer);
-        resolvePromise({ child, url: `http://127.0.0.1:${m[2]}`, output: () => output });
+        resolvePromise({ child, url: `http://127.0.0.1:${m[2]}`, startedAt, output: () => output });
       }
     };
     child.stdout.setEncoding('utf8').on('data', onData);
@@ -88,6 +92,7 @@ function brightness(rgb) {
 }
 
 const clean = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('order operations dashboard', () => {
   let server;
@@ -120,11 +125,22 @@ describe('order operations dashboard', () => {
   const tile = (name) => page.getByRole('region', { name: 'Orders by status' }).getByRole('article', { name, exact: true });
   const recentRows = () => page.getByRole('list', { name: 'Recent orders' }).getByRole('listitem');
   const issueRows = () => page.getByRole('list', { name: 'Payment issues' }).getByRole('listitem');
+  const stuckRows = (p = page) => p.getByRole('list', { name: 'Stuck orders' }).getByRole('listitem');
 
   async function tileShows(name, count, revenue) {
     const t = tile(name);
     assert.equal(clean(await t.locator('.tile-count').textContent()), count, `${name} count`);
     assert.equal(clean(await t.locator('.tile-revenue').textContent()), revenue, `${name} revenue`);
+  }
+
+  /** The stuck orders card lists exactly these orders, top to bottom: [id, customer, status, total]. */
+  async function stuckShows(expected, p = page) {
+    const rows = (await stuckRows(p).allInnerTexts()).map(clean);
+    assert.equal(rows.length, expected.length, `stuck orders: ${JSON.stringify(rows)}`);
+    expected.forEach(([id, customer, status, total], i) => {
+      const want = new RegExp(`^Order #${id} — ${escapeRe(customer)} ${escapeRe(total)} ${status} stuck for \\d+ (s|min)$`, 'i');
+      assert.match(rows[i], want, `stuck order ${i + 1} of ${rows.length}`);
+    });
   }
 
   async function badgeText() {
@@ -184,6 +200,51 @@ describe('order operations dashboard', () => {
     assert.match(updated, /^\d{2}:\d{2}:\d{2}$/, 'last updated shows a time');
   });
 
+  test('the seeded orders in processing or packing show as stuck within 5 s of start, longest first', { timeout: 10_000 }, async () => {
+    // The three were seeded together, so they have been stuck equally long: lowest number first.
+    await eventually(() => stuckShows([
+      [2, 'Bob Smith', 'processing', '$249.99'],
+      [3, 'Carol Williams', 'processing', '$89.99'],
+      [4, 'David Brown', 'packing', '$199.99'],
+    ]), { timeout: 5000, since: server.startedAt, what: 'seeded stuck orders on screen' });
+    assert.equal(clean(await page.locator('#stuck-summary').textContent()), '3 stuck');
+    assert.equal(await page.getByText('No stuck orders').isVisible(), false);
+    // The seeded figures are unchanged.
+    await tileShows('Processing', '2', '$339.98');
+    await tileShows('Packing', '1', '$199.99');
+  });
+
+  test('how long an order has been stuck keeps counting, without redrawing the list', { timeout: 15_000 }, async () => {
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    try {
+      other.on('pageerror', (err) => pageErrors.push(err.message));
+      await other.clock.install(); // time still flows; fastForward jumps ahead
+      await other.goto(server.url + '/');
+      await eventually(async () => {
+        assert.equal(clean(await other.getByRole('status').textContent()).toLowerCase(), 'live');
+        assert.equal(await stuckRows(other).count(), 3);
+      }, { timeout: 5000, what: 'second page live with its stuck orders' });
+      const ages = () => stuckRows(other).locator('.issue-age').allTextContents();
+      for (const age of await ages()) assert.match(age, /^stuck for \d+ s$/);
+      // Mark the rows and watch the list: the clock moving on must only change the texts.
+      await other.evaluate(() => {
+        const list = document.getElementById('stuck-orders');
+        for (const li of list.children) li.__seen = true;
+        window.__stuckListChanges = 0;
+        new MutationObserver((records) => { window.__stuckListChanges += records.length; }).observe(list, { childList: true });
+      });
+      await other.clock.fastForward('02:30');
+      await eventually(async () => {
+        assert.deepEqual(await ages(), ['stuck for 2 min', 'stuck for 2 min', 'stuck for 2 min']);
+      }, { timeout: 3000, what: 'stuck times after 2.5 min' });
+      assert.equal(await other.evaluate(() => [...document.getElementById('stuck-orders').children].every((li) => li.__seen)), true,
+        'the same rows are still there');
+      assert.equal(await other.evaluate(() => window.__stuckListChanges), 0, 'no row was added, removed or moved');
+    } finally {
+      await other.close();
+    }
+  });
+
   test('a new order shows in the pending tile and on top of recent orders within 1 s', { timeout: 10_000 }, async () => {
     const since = Date.now();
     await sql("INSERT INTO orders (customer_id, customer_name, status, total) VALUES (1, 'Alice Johnson', 'pending', 449.99)");
@@ -232,6 +293,16 @@ describe('order operations dashboard', () => {
     assert.ok(px >= 40, `tile numbers are ${px}px`);
     const dark = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
 
+    // Balanced at 1280 px: the two alert cards side by side and as tall as each other, then recent
+    // orders beside the live events, ending on the same line.
+    const box = (name) => page.getByRole('region', { name, exact: true }).boundingBox();
+    const [stuck, payments, recent, events] = await Promise.all(
+      ['Stuck orders', 'Payment issues', 'Recent orders', 'Live events'].map(box));
+    assert.ok(stuck.x < payments.x && Math.abs(stuck.y - payments.y) < 1, 'stuck orders beside payment issues');
+    assert.ok(Math.abs(stuck.height - payments.height) < 1, `alert cards ${stuck.height}px and ${payments.height}px tall`);
+    assert.ok(recent.y > stuck.y + stuck.height && Math.abs(recent.y - events.y) < 1, 'recent orders beside the live events, below the alerts');
+    assert.ok(Math.abs(recent.y + recent.height - (events.y + events.height)) < 1, 'recent orders and live events end together');
+
     const phone = await browser.newPage({ viewport: { width: 375, height: 812 }, colorScheme: 'dark' });
     try {
       phone.on('pageerror', (err) => pageErrors.push(err.message));
@@ -239,6 +310,7 @@ describe('order operations dashboard', () => {
       await eventually(async () => {
         assert.equal(clean(await phone.getByRole('status').textContent()).toLowerCase(), 'live');
         assert.equal(await phone.getByRole('list', { name: 'Payment issues' }).getByRole('listitem').count(), 2);
+        assert.ok(await stuckRows(phone).count() >= 3);
       }, { timeout: 5000, what: 'phone page loaded' });
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `the phone layout scrolls sideways by ${overflow}px`);
@@ -275,12 +347,18 @@ describe('order operations dashboard', () => {
     await eventually(async () => assert.equal(await badgeText(), 'polling'), { timeout: 8000, what: 'badge polling' });
 
     // A change still reaches the page, through the 5 s snapshot polls. Order 4 leaves packing,
-    // so the packing group disappears from the result: its tile shows 0 and $0.00.
+    // so the packing group disappears from the result: its tile shows 0 and $0.00. It is no
+    // longer stuck either; order 1, moved to processing by an earlier test, has been for 3 s.
     let since = Date.now();
     await sql("UPDATE orders SET status='shipped' WHERE id=4");
     await eventually(async () => {
       await tileShows('Packing', '0', '$0.00');
       await tileShows('Shipped', '2', '$359.98');
+      await stuckShows([
+        [2, 'Bob Smith', 'processing', '$249.99'],
+        [3, 'Carol Williams', 'processing', '$89.99'],
+        [1, 'Alice Johnson', 'processing', '$129.99'],
+      ]);
     }, { timeout: 6500, since, what: 'change seen while polling' });
     assert.equal(await badgeText(), 'polling');
 
@@ -347,6 +425,51 @@ describe('order operations dashboard', () => {
     }, { timeout: 1000, what: 'odd customer name on screen' });
     assert.equal(await page.locator('main img').count(), 0);
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  });
+
+  test('an order that leaves processing and packing leaves the stuck orders within 1 s', { timeout: 10_000 }, async () => {
+    // Where the earlier tests left them: order 4 shipped, order 1 processing since before the
+    // polling test, order 2 moved on to packing last (a change, so its clock started again).
+    await eventually(() => stuckShows([
+      [3, 'Carol Williams', 'processing', '$89.99'],
+      [1, 'Alice Johnson', 'processing', '$129.99'],
+      [2, 'Bob Smith', 'packing', '$249.99'],
+    ]), { timeout: 4000, what: 'stuck orders after the earlier tests' });
+
+    let since = Date.now();
+    await sql("UPDATE orders SET status='shipped' WHERE id=3");
+    await eventually(() => stuckShows([
+      [1, 'Alice Johnson', 'processing', '$129.99'],
+      [2, 'Bob Smith', 'packing', '$249.99'],
+    ]), { timeout: 1000, since, what: 'order 3 gone from the stuck orders' });
+    assert.equal(clean(await page.locator('#stuck-summary').textContent()), '2 stuck');
+
+    since = Date.now();
+    await sql("UPDATE orders SET status='delivered' WHERE id IN (1, 2)");
+    await eventually(async () => {
+      assert.equal(await stuckRows().count(), 0);
+      assert.equal(await page.getByText('No stuck orders.').isVisible(), true);
+      assert.equal(await page.locator('#stuck-summary').isVisible(), false);
+    }, { timeout: 1000, since, what: 'no stuck orders' });
+  });
+
+  test('a new order in processing shows as stuck after 3 s, not before', { timeout: 10_000 }, async () => {
+    const since = Date.now();
+    await sql("INSERT INTO orders (customer_id, customer_name, status, total) VALUES (5, 'Eve Davis', 'processing', 59.5)");
+    await eventually(async () => {
+      const first = clean(await recentRows().first().innerText());
+      assert.match(first, /#10\b.*Eve Davis.*processing.*\$59\.50/i);
+    }, { timeout: 1000, since, what: 'new order on screen' });
+    await sleep(since + 1000 - Date.now());
+    assert.equal(await stuckRows().count(), 0, 'not stuck after 1 s');
+    assert.equal(await page.getByText('No stuck orders.').isVisible(), true);
+
+    await eventually(() => stuckShows([[10, 'Eve Davis', 'processing', '$59.50']]),
+      { timeout: 5000, since, what: 'new order stuck' });
+    const after = Date.now() - since;
+    assert.ok(after >= 2500, `listed as stuck ${after} ms after it was placed`);
+    const age = clean(await stuckRows().first().locator('.issue-age').textContent());
+    assert.match(age, /^stuck for [2-9] s$/);
   });
 
   test('raised no script errors', () => {

@@ -62,6 +62,20 @@ export function ago(value, now = Date.now()) {
   return `${Math.floor(h / 24)} d ago`;
 }
 
+/** How long ago an instant was, coarsely: `12 s`, `3 min`, `2 h 5 min`, `3 d 4 h`; `—` when unknown. */
+export function elapsed(value, now = Date.now()) {
+  const ms = toMillis(value);
+  if (Number.isNaN(ms)) return '—';
+  const s = Math.max(0, Math.floor((now - ms) / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
 /** `12 s`, `3 min 5 s`: a short duration for the stale warning. */
 export function duration(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));

@@ -210,6 +210,92 @@ export class RecentOrders {
   }
 }
 
+// ------------------------------------------------------------------------------- stuck orders
+
+export class StuckOrders {
+  constructor(list, empty, summary, store, refreshMs = 5000) {
+    this.list = list;
+    this.empty = empty;
+    this.summary = summary;
+    this.items = new Map(); // orderId → { root, fields, row }
+    this.ready = false;
+    bind(this, store);
+    // Only the "stuck for" texts move with the clock; the rows stay as they are.
+    setInterval(() => this.refreshAges(), refreshMs);
+  }
+
+  /** Longest stuck first: the oldest last change, then the oldest order. */
+  static longestFirst(a, b) {
+    const ta = fmt.toMillis(a.lastUpdate);
+    const tb = fmt.toMillis(b.lastUpdate);
+    if (ta !== tb) return (Number.isNaN(ta) ? Infinity : ta) - (Number.isNaN(tb) ? Infinity : tb);
+    return fmt.toNumber(a.orderId) - fmt.toNumber(b.orderId);
+  }
+
+  static age(row, now) {
+    return `stuck for ${fmt.elapsed(row?.lastUpdate, now)}`;
+  }
+
+  item(row) {
+    const key = String(row.orderId);
+    let item = this.items.get(key);
+    if (item) return item;
+    const fields = {
+      order: h('span', { class: 'issue-order' }),
+      customer: h('span', { class: 'issue-customer-name' }),
+      amount: h('span', { class: 'issue-amount' }),
+      status: h('span', { class: 'chip' }),
+      age: h('time', { class: 'issue-age' }),
+    };
+    // "Order #4 — David Brown"; on a narrow card the name goes on a line of its own, without the dash.
+    const customer = h('span', { class: 'issue-customer' }, h('span', { class: 'issue-dash', text: '— ' }), fields.customer);
+    const root = h('li', { class: 'issue stuck', dataset: { orderId: key } },
+      h('div', { class: 'issue-head' }, fields.order, customer, fields.amount),
+      h('div', { class: 'issue-body' }, fields.status, fields.age));
+    item = { root, fields, row: null };
+    this.items.set(key, item);
+    return item;
+  }
+
+  render(rows, highlight) {
+    const shown = rows.slice().sort(StuckOrders.longestFirst);
+    const keep = new Set(shown.map((r) => String(r.orderId)));
+    for (const [key, item] of this.items) {
+      if (!keep.has(key)) {
+        item.root.remove();
+        this.items.delete(key);
+      }
+    }
+    const now = Date.now();
+    const els = shown.map((row) => {
+      const fresh = !this.items.has(String(row.orderId));
+      const item = this.item(row);
+      const f = item.fields;
+      const flashIt = highlight && !fresh;
+      setText(f.order, `Order #${row.orderId ?? '?'}`, false);
+      setText(f.customer, String(row.customerName ?? '—'), flashIt);
+      setText(f.amount, fmt.currency(row.total), flashIt);
+      setVariant(f.status, `status-${fmt.token(row.status)}`);
+      setText(f.status, fmt.label(row.status), flashIt);
+      f.age.dateTime = String(row.lastUpdate ?? '');
+      f.age.title = row.lastUpdate ? `In ${String(row.status ?? 'this stage')} since ${fmt.dateTime(row.lastUpdate)}` : '';
+      setText(f.age, StuckOrders.age(row, now), false);
+      item.row = row;
+      if (fresh && highlight) flash(item.root, 'enter');
+      return item.root;
+    });
+    placeInOrder(this.list, els);
+    this.empty.hidden = shown.length > 0;
+    this.summary.textContent = `${fmt.count(shown.length)} stuck`;
+    this.summary.hidden = shown.length === 0;
+  }
+
+  refreshAges() {
+    const now = Date.now();
+    for (const item of this.items.values()) setText(item.fields.age, StuckOrders.age(item.row, now), false);
+  }
+}
+
 // ------------------------------------------------------------------------------- payment issues
 
 const PAYMENT_RANK = { failed: 0, pending: 1 };
