@@ -28,12 +28,20 @@ ElementTransition ElementStore::apply(const core::Change& change, int64_t commit
       version->element.labels = t.before->element.labels;
     }
   }
-  if (t.before) {
-    unindex(t.before->element);
+  // Most updates keep the labels: then the label index already has the element.
+  bool same_shape = t.before && t.before->element.labels == version->element.labels &&
+                    t.before->element.start_id == version->element.start_id &&
+                    t.before->element.end_id == version->element.end_id;
+  if (!same_shape) {
+    if (t.before) unindex(t.before->element);
+    index(version->element);
   }
-  index(version->element);
   t.after = version;
-  elements_[change.element.id] = version;
+  if (it != elements_.end()) {
+    it->second = version;
+  } else {
+    elements_.emplace(change.element.id, version);
+  }
   return t;
 }
 

@@ -7,20 +7,29 @@ namespace livedash::engine {
 
 void AggregateStage::push(const RowKey& key, EvalContext* ctx) {
   auto existing = contributions_.find(key);
-  if (existing != contributions_.end()) {
-    apply(existing->second, -1);
-    contributions_.erase(existing);
-  }
-  if (!ctx)
+  if (!ctx) {
+    if (existing != contributions_.end()) {
+      apply(existing->second, -1);
+      contributions_.erase(existing);
+    }
     return;
+  }
   parameters_ = ctx->parameters;
   Contribution c;
   c.group.reserve(plan_.items.size());
-  for (const BoundExpr& item : plan_.items)
+  for (const BoundExpr& item : plan_.items) {
     c.group.push_back(evaluate(item, *ctx));
+  }
   c.arguments.reserve(plan_.aggregates.size());
   for (const AggregateSpec& spec : plan_.aggregates) {
     c.arguments.push_back(spec.argument ? evaluate(*spec.argument, *ctx) : core::Value());
+  }
+  if (existing != contributions_.end()) {
+    // Replaced in place: most changes update a row that is already counted.
+    apply(existing->second, -1);
+    apply(c, 1);
+    existing->second = std::move(c);
+    return;
   }
   apply(c, 1);
   contributions_.emplace(key, std::move(c));
