@@ -91,7 +91,7 @@ void AggregateStage::flush(int64_t now_ms) {
       next_->push(group_key, &out);
     }
   }
-  dirty_.clear();
+  clearForNextTransaction(dirty_);
   Stage::flush(now_ms);
 }
 

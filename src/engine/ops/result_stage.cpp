@@ -92,7 +92,7 @@ void ResultStage::takeDiff(QueryDiff& diff) {
         diff.updated.emplace_back(std::move(before), std::move(after));
     }
   }
-  batch_start_.clear();
+  clearForNextTransaction(batch_start_);
 }
 
 void ResultStage::takeWindowDiff(QueryDiff& diff) {

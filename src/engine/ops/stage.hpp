@@ -19,6 +19,18 @@ namespace livedash::engine {
 using RowKey = std::vector<core::Value>;
 using Row = std::vector<core::Value>;
 
+//! Empties a per-transaction hash container. clear() keeps the bucket array, and clearing it
+//! costs its full size every time: after one huge transaction (a bootstrap) that would be a
+//! multi-megabyte memset on every later one. So a grown container is replaced instead.
+template <class HashContainer>
+void clearForNextTransaction(HashContainer& c) {
+  if (c.bucket_count() > 1024) {
+    HashContainer().swap(c);
+  } else {
+    c.clear();
+  }
+}
+
 class Stage {
  public:
   virtual ~Stage() = default;

@@ -234,6 +234,15 @@ BoundExpr Binder::bindAggregate(const Expr& e, const Scope& scope,
     spec.kind = fn->kind;
     spec.distinct = e.distinct;
     spec.argument = bindExpr(*e.children[0], scope, nullptr, true);
+    if (spec.kind == AggregateKind::Count && spec.argument->kind == BoundKind::Element) {
+      // count(o) needs the element's identity, not a copy of all its properties.
+      BoundExpr id;
+      id.kind = BoundKind::Call;
+      id.fn = findScalarFunction("elementId");
+      id.span = spec.argument->span;
+      id.children.push_back(std::move(*spec.argument));
+      spec.argument = std::move(id);
+    }
   }
   BoundExpr b;
   b.kind = BoundKind::AggregateResult;
