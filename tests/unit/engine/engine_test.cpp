@@ -19,17 +19,9 @@ constexpr const char* kOrderStats =
     "WITH o.status AS status, count(o) AS orderCount, sum(o.total) AS totalValue\n"
     "RETURN status, orderCount, totalValue";
 
-class EngineTest : public ::testing::Test {
+class EngineTest : public testing::EngineFixture {
  protected:
-  void SetUp() override { engine.setDiffSink(&sink); }
   void add(const std::string& id, const std::string& text) { engine.addQuery({id, text, {}}); }
-  std::vector<std::string> rows(const std::string& id) {
-    return sortedRows(engine.findQuery(id)->snapshot());
-  }
-
-  core::FakeClock clock{1000};
-  Engine engine{clock};
-  RecordingSink sink;
 };
 
 TEST_F(EngineTest, GroupCountAndSumFollowStatusChanges) {

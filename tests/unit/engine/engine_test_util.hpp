@@ -1,6 +1,8 @@
 // tests/unit/engine/engine_test_util.hpp
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -55,5 +57,19 @@ inline std::vector<std::string> sortedRows(const QuerySnapshot& s) {
   std::sort(out.begin(), out.end());
   return out;
 }
+
+//! An engine with a stepped clock and a sink that records every diff.
+class EngineFixture : public ::testing::Test {
+ protected:
+  void SetUp() override { engine.setDiffSink(&sink); }
+  //! The query's current rows, as sorted JSON lines.
+  std::vector<std::string> rows(const std::string& id) {
+    return sortedRows(engine.findQuery(id)->snapshot());
+  }
+
+  core::FakeClock clock{1000};
+  Engine engine{clock};
+  RecordingSink sink;
+};
 
 }  // namespace livedash::engine::testing

@@ -44,16 +44,7 @@ constexpr const char* kPaymentIssues =
     "MATCH (p:payments)-[:FOR_ORDER]->(o:orders) WHERE p.status IN ['pending', 'failed'] "
     "RETURN o.id AS orderId, o.customer_name AS customerName, p.status AS paymentStatus";
 
-class JoinTest : public ::testing::Test {
- protected:
-  void SetUp() override { engine.setDiffSink(&sink); }
-  std::vector<std::string> rows(const std::string& id) {
-    return sortedRows(engine.findQuery(id)->snapshot());
-  }
-  core::FakeClock clock{0};
-  Engine engine{clock};
-  RecordingSink sink;
-};
+class JoinTest : public testing::EngineFixture {};
 
 TEST_F(JoinTest, SyntheticJoinFollowsBothSidesAndMovesWithItsKey) {
   engine.addQuery({"issues", kPaymentIssues, {}, kForOrder});

@@ -18,10 +18,11 @@ constexpr const char* kStuckOrders =
     "  AND drasi.trueFor(o.status = o.status, duration({minutes: 1}))\n"
     "RETURN o.id AS orderId, o.status AS status, drasi.changeDateTime(o) AS lastUpdate";
 
-class TrueForTest : public ::testing::Test {
+class TrueForTest : public testing::EngineFixture {
  protected:
   void SetUp() override {
-    engine.setDiffSink(&sink);
+    EngineFixture::SetUp();
+    clock.setMs(0);
     engine.addQuery({"stuck", kStuckOrders, {}});
   }
   void at(int64_t ms, std::vector<core::Change> changes) {
@@ -32,19 +33,15 @@ class TrueForTest : public ::testing::Test {
     clock.setMs(ms);
     engine.fireDueFutures();
   }
-  size_t rows() { return engine.findQuery("stuck")->snapshot().rows.size(); }
-
-  core::FakeClock clock{0};
-  Engine engine{clock};
-  testing::RecordingSink sink;
+  size_t stuckCount() { return engine.findQuery("stuck")->snapshot().rows.size(); }
 };
 
 TEST_F(TrueForTest, ReportsExactlyOnceWhenTheThresholdIsCrossed) {
   at(0, {orderChange(ChangeOp::Insert, 1, "processing", 10)});
-  EXPECT_EQ(rows(), 0u);
+  EXPECT_EQ(stuckCount(), 0u);
   EXPECT_EQ(engine.pendingFutures(), 1u);
   stepTo(59'999);
-  EXPECT_EQ(rows(), 0u);
+  EXPECT_EQ(stuckCount(), 0u);
   EXPECT_TRUE(sink.diffs.empty());
   stepTo(60'000);  // exactly at the threshold
   ASSERT_EQ(sink.diffs.size(), 1u);
@@ -61,23 +58,23 @@ TEST_F(TrueForTest, KeepsItsStartWhileTrueAndWithdrawsWhenTheOrderMovesOn) {
   at(0, {orderChange(ChangeOp::Insert, 1, "processing", 10)});
   at(30'000, {orderChange(ChangeOp::Update, 1, "packing", 10)});
   stepTo(60'000);
-  ASSERT_EQ(rows(), 1u) << "the condition held since 0, through the move to packing";
+  ASSERT_EQ(stuckCount(), 1u) << "the condition held since 0, through the move to packing";
   at(70'000, {orderChange(ChangeOp::Update, 1, "shipped", 10)});
-  EXPECT_EQ(rows(), 0u);
+  EXPECT_EQ(stuckCount(), 0u);
   EXPECT_EQ(sink.diffs.back().deleted.size(), 1u);
   // Re-entering starts afresh: stuck again only a full minute later.
   at(80'000, {orderChange(ChangeOp::Update, 1, "processing", 10)});
   stepTo(139'999);
-  EXPECT_EQ(rows(), 0u);
+  EXPECT_EQ(stuckCount(), 0u);
   stepTo(140'000);
-  EXPECT_EQ(rows(), 1u);
+  EXPECT_EQ(stuckCount(), 1u);
 }
 
 TEST_F(TrueForTest, DeletedRowWithAPendingTimerIsNeverReported) {
   at(0, {orderChange(ChangeOp::Insert, 1, "processing", 10)});
   at(10'000, {orderChange(ChangeOp::Delete, 1, "", 0)});
   stepTo(120'000);
-  EXPECT_EQ(rows(), 0u);
+  EXPECT_EQ(stuckCount(), 0u);
   EXPECT_TRUE(sink.diffs.empty());
 }
 
