@@ -78,10 +78,9 @@ void ContinuousQuery::removeSolution(const RowKey& key) {
 void ContinuousQuery::pushElement(const ElementVersion* version, const std::string& id,
                                   int64_t now_ms, int64_t change_time_ms) {
   RowKey key{core::Value(id)};
-  if (version) {
-    for (const std::string& label : plan_.match.nodes[0].labels) {
-      if (!version->element.hasLabel(label))
-        version = nullptr;
+  for (const std::string& label : plan_.match.nodes[0].labels) {
+    if (version && !version->element.hasLabel(label)) {
+      version = nullptr;
     }
   }
   if (!version) {

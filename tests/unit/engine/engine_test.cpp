@@ -132,6 +132,17 @@ TEST_F(EngineTest, QueryAddedLaterStartsFromCurrentElements) {
   EXPECT_EQ(engine.findQuery("stats")->snapshot().sequence, 0u);
 }
 
+TEST_F(EngineTest, AVariableNamedInTwoMatchesNeedsBothLabels) {
+  // Found by the fuzzer: the second label check dereferenced a dropped element.
+  add("both", "MATCH (o:archived) MATCH (o:orders) RETURN o.id AS id");
+  engine.apply(batchOf({orderChange(ChangeOp::Insert, 1, "pending", 5)}));
+  EXPECT_TRUE(rows("both").empty());
+  core::Change both = orderChange(ChangeOp::Insert, 2, "pending", 5);
+  both.element.labels.push_back("archived");
+  engine.apply(batchOf({both}));
+  EXPECT_EQ(rows("both"), std::vector<std::string>{R"({"id":2})"});
+}
+
 core::Error addError(Engine& engine, const std::string& text) {
   try {
     engine.addQuery({"bad", text, {}});

@@ -1,0 +1,2 @@
+MATCH (o:ordgrs)MATCH (o:orders)
+RETURN o.id AS oMAtde
