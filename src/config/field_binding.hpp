@@ -116,10 +116,12 @@ void readValue(Reader& r, const YAML::Node& node, const std::string& path, std::
   }
 }
 
-//! A mapping whose keys are names chosen by the user (query ids, header names, params).
-template <class T, class Compare>
-void readValue(Reader& r, const YAML::Node& node, const std::string& path,
-               std::map<std::string, T, Compare>& out) {
+//! A mapping whose keys are names chosen by the user (query ids, header names, params): any
+//! string-keyed map type (std::map, core::Map).
+template <class MapType>
+requires std::same_as<typename MapType::key_type, std::string> &&
+         requires { typename MapType::mapped_type; }
+void readValue(Reader& r, const YAML::Node& node, const std::string& path, MapType& out) {
   if (!node.IsMap()) {
     r.wrongType(node, path, "a mapping");
     return;

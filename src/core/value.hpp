@@ -5,6 +5,7 @@
 // a Value is cheap (at most a refcount bump or a short-string copy).
 #pragma once
 
+#include <boost/container/flat_map.hpp>
 #include <compare>
 #include <cstdint>
 #include <map>
@@ -18,7 +19,9 @@ namespace livedash::core {
 
 class Value;
 using List = std::vector<Value>;
-using Map = std::map<std::string, Value, std::less<>>;
+// A sorted vector: element properties are a handful of keys, copied on every update, and one
+// allocation per copy beats one per key.
+using Map = boost::container::flat_map<std::string, Value, std::less<>>;
 using ListConstSharedPtr = std::shared_ptr<const List>;
 using MapConstSharedPtr = std::shared_ptr<const Map>;
 

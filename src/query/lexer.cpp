@@ -92,6 +92,8 @@ const char* tokenKindName(TokenKind kind) {
 
 namespace {
 
+constexpr size_t kMaxTokens = 10'000;
+
 class Lexer {
  public:
   explicit Lexer(std::string_view text) : text_(text) {}
@@ -103,6 +105,11 @@ class Lexer {
       if (pos_ >= text_.size()) {
         tokens.push_back(Token{TokenKind::End, "", span(pos_, 0)});
         return tokens;
+      }
+      // The syntax tree has at most about one node per token, and everything after the parser
+      // walks it recursively: bounding the tokens bounds those recursions.
+      if (tokens.size() >= kMaxTokens) {
+        fail(pos_, 1, fmt::format("query is too long: more than {} tokens", kMaxTokens));
       }
       tokens.push_back(next());
     }

@@ -139,7 +139,16 @@ ExprPtr ParserBase::unaryOp(Operator op, ExprPtr operand, size_t start) {
   return e;
 }
 
+ParserBase::DepthGuard::DepthGuard(ParserBase& parser) : parser_(parser) {
+  if (++parser_.depth_ > kMaxDepth) {
+    --parser_.depth_;
+    parser_.fail(parser_.peek(),
+                 fmt::format("expression nested more than {} levels deep", kMaxDepth));
+  }
+}
+
 ExprPtr ParserBase::expression() {
+  DepthGuard guard(*this);
   return orExpr();
 }
 
@@ -165,6 +174,7 @@ ExprPtr ParserBase::andExpr() {
 }
 
 ExprPtr ParserBase::notExpr() {
+  DepthGuard guard(*this);
   size_t start = peek().span.offset;
   if (acceptKeyword("NOT"))
     return unaryOp(Operator::Not, notExpr(), start);
@@ -261,6 +271,7 @@ ExprPtr ParserBase::power() {
 }
 
 ExprPtr ParserBase::unary() {
+  DepthGuard guard(*this);
   size_t start = peek().span.offset;
   if (accept(TokenKind::Minus))
     return unaryOp(Operator::Neg, unary(), start);

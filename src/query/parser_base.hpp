@@ -46,6 +46,21 @@ class ParserBase {
   size_t pos_ = 0;
 
  private:
+  //! Counts nesting on the recursive paths of the grammar, so that hostile input (thousands of
+  //! `[` or `NOT`) is a syntax error instead of a stack overflow.
+  class DepthGuard {
+   public:
+    explicit DepthGuard(ParserBase& parser);
+    ~DepthGuard() { --parser_.depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+
+   private:
+    ParserBase& parser_;
+  };
+  static constexpr int kMaxDepth = 200;
+  int depth_ = 0;
+
   ExprPtr orExpr();
   ExprPtr xorExpr();
   ExprPtr andExpr();

@@ -128,6 +128,28 @@ TEST(Parser, NumberLiteralsOutOfRangeAreErrorsNotCrashes) {
                "integer literal 99999999999999999999 is out of range");
 }
 
+TEST(Parser, DeepNestingIsAnErrorNotAStackOverflow) {
+  // Found by the fuzzer: 1,700 `[` overflowed the stack.
+  for (const char* open : {"[", "(", "NOT ", "-"}) {
+    std::string text = "MATCH (o:orders) RETURN ";
+    for (int i = 0; i < 5000; ++i) text += open;
+    text += "1 AS x";
+    EXPECT_STREQ(parseError(text).what(), "expression nested more than 200 levels deep") << open;
+  }
+  std::string fine = "MATCH (o:orders) RETURN ";
+  for (int i = 0; i < 50; ++i) fine += "[";
+  fine += "1";
+  for (int i = 0; i < 50; ++i) fine += "]";
+  EXPECT_NO_THROW(parseQuery(fine + " AS x"));
+}
+
+TEST(Parser, HugeQueriesAreRejectedBeforeTheirTreeGrowsUnbounded) {
+  std::string text = "MATCH (o:orders) RETURN 1";
+  for (int i = 0; i < 6000; ++i) text += " + o.x";
+  text += " AS x";
+  EXPECT_STREQ(parseError(text).what(), "query is too long: more than 10000 tokens");
+}
+
 TEST(Parser, LexerErrors) {
   EXPECT_EQ(parseError("MATCH (o) WHERE o.x = 'abc RETURN o").code(), core::ErrorCode::QuerySyntax);
   EXPECT_STREQ(parseError("MATCH (o) WHERE o.x = # RETURN o").what(), "unexpected character `#`");
