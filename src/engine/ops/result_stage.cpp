@@ -53,11 +53,25 @@ void ResultStage::push(const RowKey& key, EvalContext* ctx) {
     if (order_.key_comp().descending == nullptr) {
       order_ = std::set<SortEntry, SortOrder>(SortOrder{&top_n_->descending});
     }
-    if (existing != rows_.end())
-      order_.erase(SortEntry{sortValues(existing->second), key});
-    if (ctx)
-      order_.insert(SortEntry{sortValues(*ctx->columns), key});
-    window_dirty_ = true;
+    std::optional<SortEntry> before;
+    std::optional<SortEntry> after;
+    if (existing != rows_.end()) {
+      before = SortEntry{sortValues(existing->second), key};
+    }
+    if (ctx) {
+      after = SortEntry{sortValues(*ctx->columns), key};
+    }
+    // Most updates leave the sort key alone: the row keeps its place.
+    bool same_place = before && after && before->sort_values == after->sort_values;
+    if (!same_place) {
+      if (before) {
+        order_.erase(*before);
+      }
+      if (after) {
+        order_.insert(*after);
+      }
+    }
+    window_dirty_ = window_dirty_ || affectsWindow(before) || affectsWindow(after);
   } else if (!batch_start_.count(key)) {
     batch_start_.emplace(
         key, existing == rows_.end() ? std::nullopt : std::optional<Row>(existing->second));
@@ -72,6 +86,17 @@ void ResultStage::push(const RowKey& key, EvalContext* ctx) {
   } else {
     rows_.emplace(key, *ctx->columns);
   }
+}
+
+bool ResultStage::affectsWindow(const std::optional<SortEntry>& entry) const {
+  if (!entry) {
+    return false;
+  }
+  if (!boundary_) {
+    return true;
+  }
+  // At or before the boundary: inside the window, or before it, shifting it.
+  return !order_.key_comp()(*boundary_, *entry);
 }
 
 void ResultStage::takeDiff(QueryDiff& diff) {
@@ -100,6 +125,7 @@ void ResultStage::takeWindowDiff(QueryDiff& diff) {
     return;
   window_dirty_ = false;
   std::vector<std::pair<RowKey, Row>> window;
+  const SortEntry* last = nullptr;
   int64_t skip = top_n_->skip;
   for (const SortEntry& entry : order_) {
     if (skip > 0) {
@@ -109,7 +135,11 @@ void ResultStage::takeWindowDiff(QueryDiff& diff) {
     if (top_n_->limit && static_cast<int64_t>(window.size()) >= *top_n_->limit)
       break;
     window.emplace_back(entry.key, visiblePart(rows_.at(entry.key)));
+    last = &entry;
   }
+  bool full = top_n_->limit && *top_n_->limit > 0 &&
+              static_cast<int64_t>(window.size()) == *top_n_->limit;
+  boundary_ = full ? std::optional<SortEntry>(*last) : std::nullopt;
   std::unordered_map<RowKey, const Row*, core::ValuesHash> previous;
   for (const auto& [key, row] : visible_window_)
     previous.emplace(key, &row);

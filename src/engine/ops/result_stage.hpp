@@ -43,6 +43,8 @@ class ResultStage final : public Stage {
   Row visiblePart(const Row& row) const;
   Row sortValues(const Row& row) const;
   void takeWindowDiff(QueryDiff& diff);
+  //! Whether a row at this position can change what the window shows.
+  bool affectsWindow(const std::optional<SortEntry>& entry) const;
 
   size_t visible_columns_;
   const std::optional<TopNPlan>& top_n_;
@@ -52,6 +54,9 @@ class ResultStage final : public Stage {
   std::set<SortEntry, SortOrder> order_{SortOrder{nullptr}};
   std::vector<std::pair<RowKey, Row>> visible_window_;
   bool window_dirty_ = false;
+  //! The window's last row when the window is full: a change ordered after it (and not moving
+  //! anything at or before it) leaves the window as it is. Unset: every change counts.
+  std::optional<SortEntry> boundary_;
 };
 
 }  // namespace livedash::engine
