@@ -53,18 +53,21 @@ ServerConfig load(std::string_view text, const std::string& file) {
 
 }  // namespace
 
-ServerConfig loadConfigFile(const std::string& path) {
+std::string readConfigText(const std::string& path, std::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     core::Diagnostic d;
     d.file = path;
-    d.message = fmt::format("cannot read the config file: {}", std::strerror(errno));
+    d.message = fmt::format("cannot read the {}: {}", what, std::strerror(errno));
     throw ConfigError({std::move(d)});
   }
   std::ostringstream contents;
   contents << in.rdbuf();
-  std::string text = contents.str();
-  return load(text, path);
+  return contents.str();
+}
+
+ServerConfig loadConfigFile(const std::string& path) {
+  return load(readConfigText(path, "config file"), path);
 }
 
 ServerConfig loadConfigString(std::string_view yaml, const std::string& display_name) {

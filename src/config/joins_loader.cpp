@@ -2,10 +2,6 @@
 //
 // A joins file for `livedash replay --joins`: the same list as a query's `joins:` in the config,
 // in YAML or JSON, either bare or under a `joins:` key.
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -19,16 +15,7 @@ namespace livedash::config {
 void readValue(Reader& r, const YAML::Node& node, const std::string& path, JoinConfig& out);
 
 std::vector<JoinConfig> loadJoinsFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    core::Diagnostic d;
-    d.file = path;
-    d.message = fmt::format("cannot read the joins file: {}", std::strerror(errno));
-    throw ConfigError({std::move(d)});
-  }
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  std::string text = contents.str();
+  std::string text = readConfigText(path, "joins file");
   Reader reader(path, text, "", processEnvironment());
   YAML::Node root;
   try {

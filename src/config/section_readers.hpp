@@ -20,6 +20,9 @@ void readValue(Reader& r, const YAML::Node& node, const std::string& path, Dashb
 
 void readServerConfig(Reader& r, const YAML::Node& root, ServerConfig& out);
 
+//! The whole file, or a ConfigError naming it ("cannot read the <what>: <reason>").
+std::string readConfigText(const std::string& path, std::string_view what);
+
 //! Duplicate ids, and names that refer to no source or query. Run after the whole file is read.
 void checkCrossReferences(Reader& r);
 

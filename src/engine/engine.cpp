@@ -40,30 +40,22 @@ std::vector<std::string> Engine::queryIds() const {
 void Engine::apply(const core::ChangeBatch& batch) {
   int64_t now = clock_.nowMs();
   std::vector<ContinuousQuery*> touched;
-  std::vector<std::string> labels;
   for (const core::Change& change : batch.changes) {
     ElementTransition t = store_.apply(change, batch.commit_time_ms);
-    if (!t.before && !t.after)
+    if (!t.before && !t.after) {
       continue;
-    labels.clear();
-    if (t.before)
-      labels = t.before->element.labels;
-    if (t.after)
-      labels.insert(labels.end(), t.after->element.labels.begin(), t.after->element.labels.end());
+    }
     for (auto& [id, query] : queries_) {
-      if (!query->readsAnyLabel(labels))
+      bool reads = (t.before && query->readsAnyLabel(t.before->element.labels)) ||
+                   (t.after && query->readsAnyLabel(t.after->element.labels));
+      if (!reads) {
         continue;
-      query->onTransition(t, now, batch.commit_time_ms);
-      if (std::find(touched.begin(), touched.end(), query.get()) == touched.end()) {
-        touched.push_back(query.get());
       }
+      query->onTransition(t, now, batch.commit_time_ms);
+      markTouched(touched, query.get());
     }
   }
-  for (ContinuousQuery* query : touched) {
-    std::optional<QueryDiff> diff = query->endTransaction(now, batch.commit_time_ms);
-    if (diff && sink_)
-      sink_->onDiff(*diff);
-  }
+  endTransactions(touched, now, batch.commit_time_ms);
 }
 
 void Engine::fireDueFutures() {
@@ -71,17 +63,28 @@ void Engine::fireDueFutures() {
   std::vector<ContinuousQuery*> touched;
   for (const FutureItem& item : futures_.takeDue(now)) {
     auto it = queries_.find(item.query_id);
-    if (it == queries_.end())
+    if (it == queries_.end()) {
       continue;
-    it->second->reevaluate(item.key, now);
-    if (std::find(touched.begin(), touched.end(), it->second.get()) == touched.end()) {
-      touched.push_back(it->second.get());
     }
+    it->second->reevaluate(item.key, now);
+    markTouched(touched, it->second.get());
   }
+  endTransactions(touched, now, now);
+}
+
+void Engine::markTouched(std::vector<ContinuousQuery*>& touched, ContinuousQuery* query) {
+  if (std::find(touched.begin(), touched.end(), query) == touched.end()) {
+    touched.push_back(query);
+  }
+}
+
+void Engine::endTransactions(const std::vector<ContinuousQuery*>& touched, int64_t now_ms,
+                             int64_t commit_time_ms) {
   for (ContinuousQuery* query : touched) {
-    std::optional<QueryDiff> diff = query->endTransaction(now, now);
-    if (diff && sink_)
+    std::optional<QueryDiff> diff = query->endTransaction(now_ms, commit_time_ms);
+    if (diff && sink_) {
       sink_->onDiff(*diff);
+    }
   }
 }
 

@@ -50,6 +50,11 @@ class Engine {
   const core::Clock& clock() const { return clock_; }
 
  private:
+  static void markTouched(std::vector<ContinuousQuery*>& touched, ContinuousQuery* query);
+  //! Ends the transaction in each touched query and hands its diff, if any, to the sink.
+  void endTransactions(const std::vector<ContinuousQuery*>& touched, int64_t now_ms,
+                       int64_t commit_time_ms);
+
   const core::Clock& clock_;
   DiffSink* sink_ = nullptr;
   ElementStore store_;

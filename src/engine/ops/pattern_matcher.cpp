@@ -336,12 +336,9 @@ void PatternMatcher::onTransition(const ElementTransition& t, const Emit& emit,
   std::unordered_set<std::string> anchors;
   if (plan_.hasOptionalPart())
     anchors = optionalAnchors(t);
+  // The element itself is re-derived like an anchor: from its current version in the store.
+  anchors.insert(id);
   std::unordered_set<RowKey, core::ValuesHash> stale;
-  for (const std::string* element : {&id}) {
-    if (auto it = solutions_by_element_.find(*element); it != solutions_by_element_.end()) {
-      stale.insert(it->second.begin(), it->second.end());
-    }
-  }
   for (const std::string& anchor : anchors) {
     if (auto it = solutions_by_element_.find(anchor); it != solutions_by_element_.end()) {
       stale.insert(it->second.begin(), it->second.end());
@@ -352,8 +349,6 @@ void PatternMatcher::onTransition(const ElementTransition& t, const Emit& emit,
     remove(key);
   }
   std::map<RowKey, std::vector<const ElementVersion*>> found;
-  if (t.after)
-    solveFrom(*t.after, false, found);
   for (const std::string& anchor : anchors) {
     if (ElementVersionConstSharedPtr v = store_.find(anchor))
       solveFrom(*v, false, found);

@@ -50,9 +50,6 @@ Row ResultStage::sortValues(const Row& row) const {
 void ResultStage::push(const RowKey& key, EvalContext* ctx) {
   auto existing = rows_.find(key);
   if (top_n_) {
-    if (order_.key_comp().descending == nullptr) {
-      order_ = std::set<SortEntry, SortOrder>(SortOrder{&top_n_->descending});
-    }
     std::optional<SortEntry> before;
     std::optional<SortEntry> after;
     if (existing != rows_.end()) {
@@ -137,8 +134,8 @@ void ResultStage::takeWindowDiff(QueryDiff& diff) {
     window.emplace_back(entry.key, visiblePart(rows_.at(entry.key)));
     last = &entry;
   }
-  bool full = top_n_->limit && *top_n_->limit > 0 &&
-              static_cast<int64_t>(window.size()) == *top_n_->limit;
+  bool full =
+      top_n_->limit && *top_n_->limit > 0 && static_cast<int64_t>(window.size()) == *top_n_->limit;
   boundary_ = full ? std::optional<SortEntry>(*last) : std::nullopt;
   std::unordered_map<RowKey, const Row*, core::ValuesHash> previous;
   for (const auto& [key, row] : visible_window_)

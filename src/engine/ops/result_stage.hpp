@@ -19,7 +19,9 @@ namespace livedash::engine {
 class ResultStage final : public Stage {
  public:
   ResultStage(size_t visible_columns, const std::optional<TopNPlan>& top_n)
-      : visible_columns_(visible_columns), top_n_(top_n) {}
+      : visible_columns_(visible_columns),
+        top_n_(top_n),
+        order_(SortOrder{top_n ? &top_n->descending : nullptr}) {}
 
   void push(const RowKey& key, EvalContext* ctx) override;
   void flush(int64_t) override {}
@@ -51,7 +53,7 @@ class ResultStage final : public Stage {
   std::unordered_map<RowKey, Row, core::ValuesHash> rows_;
   std::unordered_map<RowKey, std::optional<Row>, core::ValuesHash> batch_start_;
   // Top-N only.
-  std::set<SortEntry, SortOrder> order_{SortOrder{nullptr}};
+  std::set<SortEntry, SortOrder> order_;
   std::vector<std::pair<RowKey, Row>> visible_window_;
   bool window_dirty_ = false;
   //! The window's last row when the window is full: a change ordered after it (and not moving
