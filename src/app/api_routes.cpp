@@ -65,9 +65,35 @@ struct Routes {
     throw core::Error(core::ErrorCode::SourceNotFound, fmt::format("no source `{}`", id));
   }
 
+  //! 200 with "ok" when every source is streaming; 503 with "degraded" while one is connecting,
+  //! reconnecting or failed, so that a load balancer or an orchestrator can tell.
   HttpResponse health(const HttpRequest&) const {
-    return HttpResponse::json(200, R"({"status":"ok","timestamp":)" +
-                                       str(core::formatDateTime({ctx.clock.nowMs()})) + "}");
+    bool healthy = true;
+    std::string list = "[";
+    for (const auto& [id, source] : ctx.sources) {
+      sources::SourceStatus s = source->status();
+      healthy = healthy && s.state == sources::SourceState::Streaming;
+      if (list.size() > 1)
+        list += ',';
+      list += sourceStatusJson(id, s);
+    }
+    list += ']';
+    return HttpResponse::json(healthy ? 200 : 503,
+                              fmt::format(R"({{"status":{},"timestamp":{},"sources":{}}})",
+                                          str(healthy ? "ok" : "degraded"),
+                                          str(core::formatDateTime({ctx.clock.nowMs()})), list));
+  }
+
+  static std::string sourceStatusJson(const std::string& id, const sources::SourceStatus& s) {
+    std::string out = fmt::format(R"({{"id":{},"state":{},"reconnects":{})", str(id),
+                                  str(sources::sourceStateName(s.state)), s.reconnects);
+    if (!s.message.empty())
+      out += fmt::format(R"(,"message":{})", str(s.message));
+    if (!s.position.empty())
+      out += fmt::format(R"(,"position":{})", str(s.position));
+    if (s.last_commit_ms > 0)
+      out += fmt::format(R"(,"lastCommit":{})", str(core::formatDateTime({s.last_commit_ms})));
+    return out + "}";
   }
 
   HttpResponse queryResults(const HttpRequest& r) const {
@@ -76,6 +102,9 @@ struct Routes {
       const engine::ContinuousQuery* q = e.findQuery(id);
       if (!q)
         return std::nullopt;
+      if (q->error())
+        throw core::Error(core::ErrorCode::QueryFailed,
+                          fmt::format("query `{}` failed: {}", id, *q->error()));
       return q->snapshot();
     });
     if (!snapshot)
@@ -85,8 +114,13 @@ struct Routes {
   }
 
   std::string queryJson(const config::QueryConfig& q) const {
-    return fmt::format(R"({{"id":{},"status":"Running","query":{},"links":{{"results":{}}}}})",
-                       str(q.id), str(q.query), str("/api/v1/queries/" + q.id + "/results"));
+    std::optional<std::string> error = ctx.engine.call([&](engine::Engine& e) {
+      const engine::ContinuousQuery* running = e.findQuery(q.id);
+      return running ? running->error() : std::optional<std::string>();
+    });
+    std::string status = error ? R"("Error","error":)" + str(*error) : R"("Running")";
+    return fmt::format(R"({{"id":{},"status":{},"query":{},"links":{{"results":{}}}}})", str(q.id),
+                       status, str(q.query), str("/api/v1/queries/" + q.id + "/results"));
   }
 
   HttpResponse listQueries(const HttpRequest&) const {
@@ -113,9 +147,14 @@ struct Routes {
       if (out.size() > 1)
         out += ',';
       bool embedded = s.kind == config::SourceKind::Embedded;
-      out += fmt::format(R"({{"id":{},"kind":{},"status":{}}})", str(s.id),
+      auto running = ctx.sources.find(s.id);
+      sources::SourceStatus status;
+      if (running != ctx.sources.end())
+        status = running->second->status();
+      out += fmt::format(R"({{"id":{},"kind":{},"status":{},"state":{}}})", str(s.id),
                          str(embedded ? "embedded" : "postgres"),
-                         str(embedded ? "Running" : "Stopped"));
+                         str(status.state == sources::SourceState::Stopped ? "Stopped" : "Running"),
+                         sourceStatusJson(s.id, status));
     }
     return ok(out + "]");
   }

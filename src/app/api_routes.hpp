@@ -15,6 +15,8 @@ namespace livedash::app {
 struct ApiContext {
   EngineThread& engine;
   const std::map<std::string, std::unique_ptr<sources::EmbeddedSource>>& embedded_sources;
+  //! Every source by id (embedded ones included), for /health and the source list.
+  const std::map<std::string, sources::Source*>& sources;
   const config::ServerConfig& config;
   const core::Clock& clock;
 };

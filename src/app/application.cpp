@@ -1,12 +1,14 @@
 // src/app/application.cpp
 #include "app/application.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "app/api_routes.hpp"
 #include "app/embedded_files.hpp"
 #include "app/query_check.hpp"
 #include "app/query_definition.hpp"
+#include "app/source_factory.hpp"
 #include "config/config_error.hpp"
 #include "reactions/log/log_reaction.hpp"
 #include "reactions/sse/sse_reaction.hpp"
@@ -77,8 +79,12 @@ void Application::createReactions() {
       }
       server::SseStreamSharedPtr s = host->addSseStream(stream);
       sse_streams_.push_back(s);
-      reactions_.push_back(
-          std::make_unique<reactions::SseReaction>(r.id, r.queries, sse->sse_path, *s));
+      auto [first, slot] = resumeSequence("reaction:" + r.id);
+      std::function<void(uint64_t)> persist;
+      if (slot)
+        persist = [slot](uint64_t sequence) { *slot = sequence; };
+      reactions_.push_back(std::make_unique<reactions::SseReaction>(r.id, r.queries, sse->sse_path,
+                                                                    *s, first, std::move(persist)));
     } else if (const config::LogReactionConfig* log = r.log()) {
       reactions_.push_back(std::make_unique<reactions::LogReaction>(
           r.id, r.queries, logRoutes(*log), log->default_template,
@@ -92,29 +98,46 @@ void Application::createReactions() {
     engine_.addReaction(r.get());
 }
 
+std::pair<uint64_t, uint64_t*> Application::resumeSequence(const std::string& name) {
+  if (!sequence_store_)
+    return {0, nullptr};
+  uint64_t* slot = sequence_store_->slot(name);
+  // A restart is not a continuation: the bootstrap rebuilds the result from scratch, so the
+  // numbering jumps, and a client holding an older number knows to reload the snapshot.
+  if (*slot > 0)
+    *slot += SequenceStore::kRestartGap;
+  return {*slot, slot};
+}
+
 void Application::createSources() {
   for (const config::SourceConfig& s : config_.sources) {
     const config::EmbeddedSourceConfig* e = s.embedded();
-    if (!e)
+    if (!e) {
+      external_sources_.push_back(makePostgresSource(s, clock_));
+      sources_.emplace(s.id, external_sources_.back().get());
       continue;
+    }
     sources::EmbeddedSourceOptions o;
     o.id = s.id;
     o.path = e->path;
     o.schema_files = e->schema_files;
-    embedded_sources_.emplace(s.id, std::make_unique<sources::EmbeddedSource>(std::move(o)));
+    auto source = std::make_unique<sources::EmbeddedSource>(std::move(o));
+    sources_.emplace(s.id, source.get());
+    embedded_sources_.emplace(s.id, std::move(source));
   }
 }
 
 void Application::start() {
   std::vector<core::Diagnostic> problems = checkQueries(config_);
-  std::vector<core::Diagnostic> unrunnable = checkRunnable(config_);
-  problems.insert(problems.end(), unrunnable.begin(), unrunnable.end());
   if (!problems.empty())
     throw config::ConfigError(std::move(problems));
 
+  if (!config_.state_dir.empty())
+    sequence_store_ = std::make_unique<SequenceStore>(config_.state_dir);
   createReactions();
   createSources();
-  registerApiRoutes(*main_server_, ApiContext{engine_, embedded_sources_, config_, clock_});
+  registerApiRoutes(*main_server_,
+                    ApiContext{engine_, embedded_sources_, sources_, config_, clock_});
   if (options_.serve_dashboard) {
     for (const EmbeddedFile& f : embeddedFiles()) {
       if (!f.path.starts_with("web/"))
@@ -128,15 +151,55 @@ void Application::start() {
   main_server_->start();
   for (auto& [id, s] : reaction_servers_)
     s->start();
-  engine_.start();
+  std::map<std::string, uint64_t*> sequence_slots;
+  std::vector<engine::QueryDefinition> definitions;
   for (const config::QueryConfig& q : config_.queries) {
+    engine::QueryDefinition d = toDefinition(q);
+    auto [first, slot] = resumeSequence("query:" + q.id);
+    d.initial_sequence = first;
+    if (slot)
+      sequence_slots.emplace(q.id, slot);
+    definitions.push_back(std::move(d));
+  }
+  engine_.setSequenceSlots(std::move(sequence_slots));
+  engine_.start();
+  for (engine::QueryDefinition& d : definitions) {
     engine_.call([&](engine::Engine& e) {
-      e.addQuery(toDefinition(q));
+      e.addQuery(std::move(d));
       return 0;
     });
   }
   for (auto& [id, source] : embedded_sources_)
     source->start(engine_);
+  for (auto& source : external_sources_) {
+    try {
+      source->start(engine_);
+    } catch (const core::Error& e) {
+      if (e.code() != core::ErrorCode::ConfigInvalid)
+        throw core::Error(e.code(), fmt::format("source `{}`: {}", source->id(), e.what()));
+      // A fault in the database's setup is reported against the source's entry in the file.
+      const config::SourceConfig* where = nullptr;
+      for (const config::SourceConfig& s : config_.sources) {
+        if (s.id == source->id())
+          where = &s;
+      }
+      core::Diagnostic d;
+      d.file = where && !where->location.file.empty() ? where->location.file : config_.file;
+      d.key_path = where ? where->location.key_path : "";
+      d.position = where ? where->location.position : core::LineColumn{};
+      d.message = fmt::format("source `{}`: {}", source->id(), e.what());
+      d.hint = e.hint();
+      throw config::ConfigError({std::move(d)});
+    }
+  }
+  for (auto& source : external_sources_) {
+    if (!source->waitUntilReady(options_.source_ready_timeout_ms)) {
+      sources::SourceStatus s = source->status();
+      spdlog::warn("source `{}` is not ready yet ({}{}{}); serving while it catches up",
+                   source->id(), sources::sourceStateName(s.state), s.message.empty() ? "" : ": ",
+                   s.message);
+    }
+  }
   // The bootstrap batches are queued ahead of this call: once it returns, the initial results
   // are in place, so start() means "ready to answer".
   engine_.call([](engine::Engine&) { return 0; });
@@ -145,6 +208,8 @@ void Application::start() {
 
 void Application::stop() {
   for (auto& [id, source] : embedded_sources_)
+    source->stop();
+  for (auto& source : external_sources_)
     source->stop();
   for (auto& [id, s] : reaction_servers_)
     s->stop();

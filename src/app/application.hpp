@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/engine_thread.hpp"
+#include "app/sequence_store.hpp"
 #include "config/server_config.hpp"
 #include "core/clock.hpp"
 #include "reactions/reaction.hpp"
@@ -25,6 +26,8 @@ struct ApplicationOptions {
   int io_threads = 2;
   //! Serve the dashboard page at `/`.
   bool serve_dashboard = true;
+  //! How long start() waits for each external source's bootstrap before serving anyway.
+  int64_t source_ready_timeout_ms = 60'000;
 };
 
 class Application {
@@ -46,6 +49,9 @@ class Application {
  private:
   void createReactions();
   void createSources();
+  //! The sequence a query or reaction continues from after a restart (0 when new), and the slot
+  //! that records it; no slot without a state_dir.
+  std::pair<uint64_t, uint64_t*> resumeSequence(const std::string& name);
 
   config::ServerConfig config_;
   ApplicationOptions options_;
@@ -54,8 +60,14 @@ class Application {
   std::unique_ptr<server::HttpServer> main_server_;
   std::map<std::string, std::unique_ptr<server::HttpServer>> reaction_servers_;
   std::vector<server::SseStreamSharedPtr> sse_streams_;
+  //! Present when the config has a `state_dir`.
+  std::unique_ptr<SequenceStore> sequence_store_;
   std::vector<reactions::ReactionPtr> reactions_;
   std::map<std::string, std::unique_ptr<sources::EmbeddedSource>> embedded_sources_;
+  //! Sources of other kinds (PostgreSQL).
+  std::vector<sources::SourcePtr> external_sources_;
+  //! Every source by id, in start order.
+  std::map<std::string, sources::Source*> sources_;
   bool started_ = false;
 };
 

@@ -56,7 +56,6 @@ int check(const std::string& path) {
     config::ServerConfig cfg = config::loadConfigFile(path);
     std::vector<core::Diagnostic> errors = checkQueries(cfg);
     printDiagnostics(cfg.warnings, "warning");
-    printDiagnostics(checkRunnable(cfg), "warning");
     if (!errors.empty()) {
       printDiagnostics(errors, "error");
       std::cerr << errors.size() << " error" << (errors.size() == 1 ? "" : "s") << " in " << path

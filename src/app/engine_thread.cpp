@@ -43,10 +43,17 @@ void EngineThread::onBatch(core::ChangeBatch&& batch) {
   post([this, shared](engine::Engine& e) {
     e.apply(*shared);
     applied_.fetch_add(1);
+    if (shared->on_applied)
+      shared->on_applied();
   });
 }
 
 void EngineThread::onDiff(const engine::QueryDiff& diff) {
+  if (!sequence_slots_.empty()) {
+    auto slot = sequence_slots_.find(diff.query_id);
+    if (slot != sequence_slots_.end())
+      *slot->second = diff.sequence;
+  }
   std::string json;
   for (reactions::Reaction* r : reactions_) {
     const auto& qs = r->queries();

@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -42,6 +43,12 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
     return result.get();
   }
 
+  //! Where each query's last published sequence is recorded before its diff reaches a reaction
+  //! (see SequenceStore). Set before start().
+  void setSequenceSlots(std::map<std::string, uint64_t*> slots) {
+    sequence_slots_ = std::move(slots);
+  }
+
   //! Batches applied so far (for tests and metrics).
   uint64_t appliedBatches() const { return applied_.load(); }
 
@@ -51,6 +58,7 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
 
   engine::Engine engine_;
   std::vector<reactions::Reaction*> reactions_;
+  std::map<std::string, uint64_t*> sequence_slots_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::function<void(engine::Engine&)>> tasks_;

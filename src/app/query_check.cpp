@@ -18,20 +18,4 @@ std::vector<core::Diagnostic> checkQueries(const config::ServerConfig& config) {
   return out;
 }
 
-std::vector<core::Diagnostic> checkRunnable(const config::ServerConfig& config) {
-  std::vector<core::Diagnostic> out;
-  for (const config::SourceConfig& s : config.sources) {
-    if (s.kind == config::SourceKind::Postgres) {
-      core::Diagnostic d;
-      d.file = s.location.file.empty() ? config.file : s.location.file;
-      d.key_path = s.location.key_path;
-      d.position = s.location.position;
-      d.message = "PostgreSQL sources are not available in this build yet";
-      d.hint = "use `kind: embedded` for now";
-      out.push_back(std::move(d));
-    }
-  }
-  return out;
-}
-
 }  // namespace livedash::app

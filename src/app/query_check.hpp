@@ -12,7 +12,4 @@ namespace livedash::app {
 //! (file, key path, line:column, caret under the query text) for each one that fails.
 std::vector<core::Diagnostic> checkQueries(const config::ServerConfig& config);
 
-//! Diagnostics for what the config asks for and this build cannot run yet.
-std::vector<core::Diagnostic> checkRunnable(const config::ServerConfig& config);
-
 }  // namespace livedash::app

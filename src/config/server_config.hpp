@@ -27,6 +27,9 @@ struct ServerConfig {
   std::vector<QueryConfig> queries;
   std::vector<ReactionConfig> reactions;
   std::vector<DashboardConfig> dashboards;
+  //! Where livedash keeps what must survive a restart (the last sequence of each query and
+  //! reaction, so a restarted process never repeats one). Empty: nothing is kept.
+  std::string state_dir;
   //! Keys that were accepted but have no effect (drasi-server settings livedash does not use).
   std::vector<core::Diagnostic> warnings;
 };

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,9 @@ struct Element {
   }
 };
 
-enum class ChangeOp : uint8_t { Insert, Update, Delete };
+//! Truncate deletes every node labelled `element.labels[0]` (a TRUNCATE TABLE, whose rows the
+//! source does not list).
+enum class ChangeOp : uint8_t { Insert, Update, Delete, Truncate };
 
 struct Change {
   ChangeOp op = ChangeOp::Insert;
@@ -43,6 +46,13 @@ struct Change {
   Map before;
 };
 
+//! A column a table no longer has (ALTER TABLE … DROP COLUMN, seen in the replication stream).
+//! Queries that read it cannot be answered any more, and go into an error state.
+struct DroppedProperty {
+  std::string label;
+  std::string property;
+};
+
 //! One source transaction. The engine turns it into at most one diff per query.
 struct ChangeBatch {
   std::string source_id;
@@ -51,6 +61,11 @@ struct ChangeBatch {
   //! Whether this batch is the bootstrap snapshot rather than a live transaction.
   bool bootstrap = false;
   std::vector<Change> changes;
+  //! Schema changes seen with this transaction, applied before its changes.
+  std::vector<DroppedProperty> dropped_properties;
+  //! Called on the engine thread once the batch is applied and its diffs are handed to the
+  //! reactions (a replication source acknowledges its LSN here). Must be quick and not throw.
+  std::function<void()> on_applied;
 };
 
 //! Receives change batches from a source. Called from the source's own thread; the implementation

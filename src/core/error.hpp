@@ -31,6 +31,7 @@ namespace livedash::core {
   X(ReactionNotFound, "reaction_not_found", 404)         \
   X(MethodNotAllowed, "method_not_allowed", 405)         \
   X(Conflict, "conflict", 409)                           \
+  X(QueryFailed, "query_failed", 409)                    \
   X(PayloadTooLarge, "payload_too_large", 413)           \
   X(UnsupportedMediaType, "unsupported_media_type", 415) \
   X(Internal, "internal", 500)                           \

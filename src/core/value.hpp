@@ -5,7 +5,6 @@
 // a Value is cheap (at most a refcount bump or a short-string copy).
 #pragma once
 
-#include <boost/container/flat_map.hpp>
 #include <compare>
 #include <cstdint>
 #include <map>
@@ -14,6 +13,8 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include <boost/container/flat_map.hpp>
 
 namespace livedash::core {
 

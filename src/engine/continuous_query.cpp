@@ -12,7 +12,8 @@ namespace livedash::engine {
 ContinuousQuery::ContinuousQuery(QueryDefinition definition)
     : definition_(std::move(definition)),
       plan_(planQuery(query::parseQuery(definition_.text), definition_.parameters,
-                      definition_.joins)) {
+                      definition_.joins)),
+      sequence_(definition_.initial_sequence) {
   for (const ProjectionPlan& p : plan_.projections) {
     if (p.aggregating) {
       stages_.push_back(std::make_unique<AggregateStage>(p));
@@ -31,6 +32,8 @@ ContinuousQuery::ContinuousQuery(QueryDefinition definition)
 ContinuousQuery::~ContinuousQuery() = default;
 
 bool ContinuousQuery::readsAnyLabel(const std::vector<std::string>& labels) const {
+  if (error_)
+    return false;
   for (const std::string& label : labels) {
     for (const std::string& wanted : plan_.labels) {
       if (label == wanted)
@@ -166,6 +169,60 @@ std::optional<QueryDiff> ContinuousQuery::endTransaction(int64_t now_ms, int64_t
   diff.timestamp_ms = commit_time_ms;
   diff.columns = plan_.columns;
   return diff;
+}
+
+namespace {
+
+bool nodeHasLabel(const MatchPlan& match, int slot, std::string_view label) {
+  if (slot < 0 || static_cast<size_t>(slot) >= match.nodes.size())
+    return false;
+  for (const std::string& l : match.nodes[static_cast<size_t>(slot)].labels) {
+    if (l == label)
+      return true;
+  }
+  return false;
+}
+
+bool exprReads(const BoundExpr& e, const MatchPlan& match, std::string_view label,
+               std::string_view property) {
+  if (e.kind == BoundKind::ElementProperty && e.key == property &&
+      nodeHasLabel(match, e.slot, label))
+    return true;
+  if (e.kind == BoundKind::Property && e.key == property && !e.children.empty() &&
+      e.children[0].kind == BoundKind::Element && nodeHasLabel(match, e.children[0].slot, label))
+    return true;
+  for (const BoundExpr& child : e.children) {
+    if (exprReads(child, match, label, property))
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool ContinuousQuery::readsProperty(std::string_view label, std::string_view property) const {
+  const MatchPlan& match = plan_.match;
+  for (const auto& predicate : {match.predicate, match.optional_predicate}) {
+    if (predicate && exprReads(*predicate, match, label, property))
+      return true;
+  }
+  // Only the first stage reads matched elements; later stages read columns.
+  if (!plan_.projections.empty()) {
+    const ProjectionPlan& first = plan_.projections.front();
+    for (const auto* items : {&first.items, &first.aggregate_items}) {
+      for (const BoundExpr& item : *items) {
+        if (exprReads(item, match, label, property))
+          return true;
+      }
+    }
+  }
+  for (const JoinSpec& join : plan_.joins) {
+    for (const JoinSpec::Key& key : join.keys) {
+      if (key.label == label && key.property == property)
+        return true;
+    }
+  }
+  return false;
 }
 
 QuerySnapshot ContinuousQuery::snapshot() const {

@@ -26,6 +26,9 @@ struct QueryDefinition {
   std::string text;
   core::Map parameters;
   std::vector<JoinSpec> joins;
+  //! The sequence the query starts from: its first diff is this plus one. A restarted process
+  //! passes the last sequence it published, so no number is used twice.
+  uint64_t initial_sequence = 0;
 };
 
 class ContinuousQuery {
@@ -55,6 +58,13 @@ class ContinuousQuery {
   std::optional<QueryDiff> endTransaction(int64_t now_ms, int64_t commit_time_ms);
 
   QuerySnapshot snapshot() const;
+
+  //! Whether the query reads `property` of nodes labelled `label` (in MATCH, WHERE, RETURN or a
+  //! join), so that losing that column leaves it unanswerable.
+  bool readsProperty(std::string_view label, std::string_view property) const;
+  //! Puts the query into an error state: it stops following changes and keeps the message.
+  void fail(std::string message) { error_ = std::move(message); }
+  const std::optional<std::string>& error() const { return error_; }
   uint64_t sequence() const { return sequence_; }
 
  private:
@@ -76,6 +86,7 @@ class ContinuousQuery {
   Scheduler schedule_;
   bool touched_ = false;
   uint64_t sequence_ = 0;
+  std::optional<std::string> error_;
 };
 using ContinuousQueryPtr = std::unique_ptr<ContinuousQuery>;
 

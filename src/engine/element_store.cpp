@@ -33,7 +33,8 @@ ElementTransition ElementStore::apply(const core::Change& change, int64_t commit
                     t.before->element.start_id == version->element.start_id &&
                     t.before->element.end_id == version->element.end_id;
   if (!same_shape) {
-    if (t.before) unindex(t.before->element);
+    if (t.before)
+      unindex(t.before->element);
     index(version->element);
   }
   t.after = version;

@@ -40,22 +40,63 @@ std::vector<std::string> Engine::queryIds() const {
 void Engine::apply(const core::ChangeBatch& batch) {
   int64_t now = clock_.nowMs();
   std::vector<ContinuousQuery*> touched;
+  for (const core::DroppedProperty& dropped : batch.dropped_properties)
+    failQueriesReading(dropped);
   for (const core::Change& change : batch.changes) {
-    ElementTransition t = store_.apply(change, batch.commit_time_ms);
-    if (!t.before && !t.after) {
+    if (change.op == core::ChangeOp::Truncate) {
+      applyTruncate(change, now, batch.commit_time_ms, touched);
       continue;
     }
-    for (auto& [id, query] : queries_) {
-      bool reads = (t.before && query->readsAnyLabel(t.before->element.labels)) ||
-                   (t.after && query->readsAnyLabel(t.after->element.labels));
-      if (!reads) {
-        continue;
-      }
-      query->onTransition(t, now, batch.commit_time_ms);
-      markTouched(touched, query.get());
-    }
+    applyChange(change, now, batch.commit_time_ms, touched);
   }
   endTransactions(touched, now, batch.commit_time_ms);
+}
+
+void Engine::applyChange(const core::Change& change, int64_t now, int64_t commit_time_ms,
+                         std::vector<ContinuousQuery*>& touched) {
+  ElementTransition t = store_.apply(change, commit_time_ms);
+  if (!t.before && !t.after) {
+    return;
+  }
+  for (auto& [id, query] : queries_) {
+    bool reads = (t.before && query->readsAnyLabel(t.before->element.labels)) ||
+                 (t.after && query->readsAnyLabel(t.after->element.labels));
+    if (!reads) {
+      continue;
+    }
+    query->onTransition(t, now, commit_time_ms);
+    markTouched(touched, query.get());
+  }
+}
+
+void Engine::failQueriesReading(const core::DroppedProperty& dropped) {
+  for (auto& [id, query] : queries_) {
+    if (query->error() || !query->readsProperty(dropped.label, dropped.property))
+      continue;
+    query->fail(
+        fmt::format("column `{}` of `{}` was dropped, and this query reads it; fix the "
+                    "query or the table, then restart",
+                    dropped.property, dropped.label));
+  }
+}
+
+void Engine::applyTruncate(const core::Change& truncate, int64_t now, int64_t commit_time_ms,
+                           std::vector<ContinuousQuery*>& touched) {
+  if (truncate.element.labels.empty()) {
+    return;
+  }
+  const std::unordered_set<std::string>* ids = store_.idsWithLabel(truncate.element.labels[0]);
+  if (!ids) {
+    return;
+  }
+  // Deleting changes the set being walked, so the ids are copied first.
+  std::vector<std::string> doomed(ids->begin(), ids->end());
+  for (std::string& id : doomed) {
+    core::Change del;
+    del.op = core::ChangeOp::Delete;
+    del.element.id = std::move(id);
+    applyChange(del, now, commit_time_ms, touched);
+  }
 }
 
 void Engine::fireDueFutures() {

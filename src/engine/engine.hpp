@@ -50,6 +50,11 @@ class Engine {
   const core::Clock& clock() const { return clock_; }
 
  private:
+  void applyChange(const core::Change& change, int64_t now, int64_t commit_time_ms,
+                   std::vector<ContinuousQuery*>& touched);
+  void failQueriesReading(const core::DroppedProperty& dropped);
+  void applyTruncate(const core::Change& truncate, int64_t now, int64_t commit_time_ms,
+                     std::vector<ContinuousQuery*>& touched);
   static void markTouched(std::vector<ContinuousQuery*>& touched, ContinuousQuery* query);
   //! Ends the transaction in each touched query and hands its diff, if any, to the sink.
   void endTransactions(const std::vector<ContinuousQuery*>& touched, int64_t now_ms,

@@ -243,6 +243,24 @@ void PostgresCluster::stop() {
   }
 }
 
+void PostgresCluster::requirePassword(const std::string& role, const std::string& password) {
+  execute(fmt::format("CREATE ROLE \"{}\" LOGIN PASSWORD '{}'", role, password));
+  std::string hba_path = data_dir_ + "/pg_hba.conf";
+  std::string rules = fmt::format(
+      "host all {0} 127.0.0.1/32 scram-sha-256\nhost replication {0} 127.0.0.1/32 "
+      "scram-sha-256\n",
+      role);
+  // pg_hba.conf is read top-down and the first match wins, so these go first.
+  std::string existing = readFile(hba_path);
+  {
+    std::ofstream hba(hba_path, std::ios::trunc);
+    hba << rules << existing;
+    if (!hba.flush())
+      fail("cannot write pg_hba.conf");
+  }
+  execute("SELECT pg_reload_conf()");
+}
+
 void PostgresCluster::restart() {
   connections_.clear();
   running_ = true;

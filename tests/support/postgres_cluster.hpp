@@ -43,6 +43,9 @@ class PostgresCluster {
   //! Rows of a query, every value as text (std::nullopt for NULL).
   std::vector<std::vector<std::optional<std::string>>> query(
       const std::string& sql, const std::string& database = "postgres");
+  //! Makes `role` (created here, with LOGIN and `password`) authenticate with a password over
+  //! TCP, for normal and replication connections; every other role keeps trust.
+  void requirePassword(const std::string& role, const std::string& password);
   //! Restart the server (same data dir and port), for failure tests.
   void restart();
 

@@ -6,8 +6,14 @@
 namespace livedash::reactions {
 
 SseReaction::SseReaction(std::string id, std::vector<std::string> queries, std::string channel,
-                         core::FrameSink& sink)
-    : id_(std::move(id)), queries_(std::move(queries)), channel_(std::move(channel)), sink_(sink) {}
+                         core::FrameSink& sink, uint64_t first_sequence,
+                         std::function<void(uint64_t)> persist)
+    : id_(std::move(id)),
+      queries_(std::move(queries)),
+      channel_(std::move(channel)),
+      sink_(sink),
+      sequence_(first_sequence),
+      persist_(std::move(persist)) {}
 
 void SseReaction::onDiff(const engine::QueryDiff&, const std::string& diff_json) {
   auto frame = std::make_shared<core::Frame>();
@@ -18,6 +24,8 @@ void SseReaction::onDiff(const engine::QueryDiff&, const std::string& diff_json)
   frame->bytes.append(diff_json);
   frame->bytes.append("\n\n");
   sequence_.store(frame->sequence);
+  if (persist_)
+    persist_(frame->sequence);
   sink_.publish(std::move(frame));
 }
 

@@ -42,16 +42,10 @@ void appendChanges(RawRowChange& raw, const TableInfo& table, std::vector<core::
       }
       return;
     }
+    case core::ChangeOp::Truncate:
+      return;  // the preupdate hook reports each deleted row instead
   }
 }
-
-// Net effect of all changes to one element within a transaction.
-struct NetChange {
-  bool existed_before = false;
-  bool exists_after = false;
-  core::Map before;
-  core::Element last;
-};
 
 }  // namespace
 
@@ -116,38 +110,6 @@ std::vector<core::Change> buildChanges(std::vector<RawRowChange>&& raw,
     }
   }
   return coalesceChanges(std::move(changes));
-}
-
-std::vector<core::Change> coalesceChanges(std::vector<core::Change>&& changes) {
-  std::vector<NetChange> nets;
-  std::unordered_map<std::string, size_t> slot_of;
-  nets.reserve(changes.size());
-  for (core::Change& change : changes) {
-    auto [it, inserted] = slot_of.try_emplace(change.element.id, nets.size());
-    if (inserted) {
-      NetChange net;
-      net.existed_before = change.op != core::ChangeOp::Insert;
-      net.before = std::move(change.before);
-      nets.push_back(std::move(net));
-    }
-    NetChange& net = nets[it->second];
-    net.exists_after = change.op != core::ChangeOp::Delete;
-    net.last = std::move(change.element);
-  }
-  std::vector<core::Change> out;
-  out.reserve(nets.size());
-  for (NetChange& net : nets) {
-    if (net.existed_before && net.exists_after) {
-      out.push_back(makeChange(core::ChangeOp::Update, std::move(net.last), std::move(net.before)));
-    } else if (net.existed_before) {
-      // The deleted element is shown as it was before the transaction.
-      net.last.properties = net.before;
-      out.push_back(makeChange(core::ChangeOp::Delete, std::move(net.last), std::move(net.before)));
-    } else if (net.exists_after) {
-      out.push_back(makeChange(core::ChangeOp::Insert, std::move(net.last)));
-    }
-  }
-  return out;
 }
 
 }  // namespace livedash::sources::embedded

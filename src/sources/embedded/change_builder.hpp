@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/change.hpp"
+#include "sources/change_coalescing.hpp"
 #include "sources/embedded/change_capture.hpp"
 #include "sources/embedded/table_catalog.hpp"
 
@@ -32,8 +33,6 @@ core::Element rowElement(const TableInfo& table, const std::vector<core::Value>&
 std::vector<core::Change> buildChanges(std::vector<RawRowChange>&& raw,
                                        const TableCatalog& catalog);
 
-//! The net effect per element id, in order of first appearance: existed before and after →
-//! Update(first before, last after); only before → Delete; only after → Insert; neither → nothing.
-std::vector<core::Change> coalesceChanges(std::vector<core::Change>&& changes);
+using sources::coalesceChanges;
 
 }  // namespace livedash::sources::embedded

@@ -61,6 +61,13 @@ void EmbeddedSource::stop() {
   sink_ = nullptr;
 }
 
+SourceStatus EmbeddedSource::status() const {
+  std::lock_guard lock(mutex_);
+  SourceStatus s;
+  s.state = sink_ ? SourceState::Streaming : SourceState::Stopped;
+  return s;
+}
+
 std::vector<TableInfo> EmbeddedSource::tables() {
   std::lock_guard lock(mutex_);
   openLocked();

@@ -71,6 +71,8 @@ class EmbeddedSource final : public Source {
   void start(core::ChangeSink& sink) override;
   //! Stops delivering. Writes still work; a later start() bootstraps again.
   void stop() override;
+  //! Streaming while started (the store is in-process: it cannot go away), else Stopped.
+  SourceStatus status() const override;
 
   //! Opens the store and runs the schema files if it is new. Idempotent; other calls do it too.
   //! Throws SourceUnavailable (cannot open) or ConfigInvalid (a schema file fails).
@@ -115,7 +117,7 @@ class EmbeddedSource final : public Source {
   EmbeddedSourceOptions options_;
   core::SystemClock system_clock_;
   core::Clock* clock_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   core::ChangeSink* sink_ = nullptr;
   // Destroyed bottom-up: the connection closes before the VFS it uses is unregistered.
   std::unique_ptr<embedded::ClockVfs> vfs_;

@@ -167,3 +167,54 @@ TEST_F(EngineTest, SemanticErrorsNameTheProblemAndPointAtIt) {
 
 }  // namespace
 }  // namespace livedash::engine
+
+namespace livedash::engine {
+namespace {
+
+class EngineSchemaTest : public testing::EngineFixture {};
+
+TEST_F(EngineSchemaTest, TruncateDeletesEveryNodeOfTheLabel) {
+  engine.addQuery({"stats", kOrderStats, {}});
+  engine.apply(testing::batchOf({testing::orderChange(ChangeOp::Insert, 1, "pending", 10.0),
+                                 testing::orderChange(ChangeOp::Insert, 2, "shipped", 20.0)}));
+  core::ChangeBatch truncate;
+  truncate.commit_time_ms = 2000;
+  core::Change all;
+  all.op = ChangeOp::Truncate;
+  all.element.labels = {"orders"};
+  truncate.changes.push_back(all);
+  truncate.changes.push_back(testing::orderChange(ChangeOp::Insert, 3, "pending", 5.0));
+  engine.apply(truncate);
+  EXPECT_EQ(rows("stats"),
+            (std::vector<std::string>{R"({"status":"pending","orderCount":1,"totalValue":5.0})"}));
+}
+
+TEST_F(EngineSchemaTest, ADroppedColumnFailsOnlyTheQueriesThatReadIt) {
+  engine.addQuery({"stats", kOrderStats, {}});
+  engine.addQuery({"names", "MATCH (o:orders) RETURN o.id AS id", {}});
+  engine.addQuery({"joined",
+                   "MATCH (p:payments)-[:FOR_ORDER]->(o:orders) RETURN p.id AS id",
+                   {},
+                   {JoinSpec{"FOR_ORDER", {{"payments", "order_id"}, {"orders", "id"}}}}});
+  engine.apply(testing::batchOf({testing::orderChange(ChangeOp::Insert, 1, "pending", 10.0)}));
+  core::ChangeBatch alter;
+  alter.commit_time_ms = 2000;
+  alter.dropped_properties = {{"orders", "status"}};
+  engine.apply(alter);
+  EXPECT_TRUE(engine.findQuery("stats")->error().has_value());
+  EXPECT_NE(engine.findQuery("stats")->error()->find("column `status` of `orders` was dropped"),
+            std::string::npos);
+  EXPECT_FALSE(engine.findQuery("names")->error().has_value());
+  EXPECT_FALSE(engine.findQuery("joined")->error().has_value());
+  // A failed query stops following changes; the others go on.
+  size_t diffs = sink.json.size();
+  engine.apply(testing::batchOf({testing::orderChange(ChangeOp::Insert, 2, "shipped", 1.0)}, 3000));
+  EXPECT_EQ(sink.json.size(), diffs + 1);  // only `names`
+  alter.dropped_properties = {{"orders", "id"}};
+  engine.apply(alter);
+  EXPECT_TRUE(engine.findQuery("names")->error().has_value());
+  EXPECT_TRUE(engine.findQuery("joined")->error().has_value()) << "the join reads orders.id";
+}
+
+}  // namespace
+}  // namespace livedash::engine
