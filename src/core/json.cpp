@@ -199,7 +199,11 @@ Value fromBoost(const boost::json::value& j) {
 
 Value parseJson(std::string_view text) {
   boost::system::error_code ec;
-  boost::json::value j = boost::json::parse(text, ec);
+  // Deep enough for real documents (jsonb columns nest past Boost's default of 32), shallow
+  // enough that converting the tree recursively cannot exhaust the stack.
+  boost::json::parse_options options;
+  options.max_depth = 200;
+  boost::json::value j = boost::json::parse(text, ec, {}, options);
   if (ec) {
     throw Error(ErrorCode::InvalidJson, fmt::format("invalid JSON: {}", ec.message()));
   }

@@ -145,10 +145,13 @@ void ReplicationSource::runSession() {
   ensureSlot(conn, replication);
   if (!bootstrapped_)
     bootstrap(conn);
-  std::string command =
-      fmt::format("START_REPLICATION SLOT {} LOGICAL {} (proto_version '1', publication_names {})",
-                  replication.quoteIdentifier(options_.slot_name), formatLsn(queued_lsn_),
-                  replication.quoteLiteral(replication.quoteIdentifier(options_.publication_name)));
+  // Version 2 (PostgreSQL 14+) only adds streamed in-progress transactions, which are not asked
+  // for, so both versions carry the same messages here.
+  int proto_version = conn.serverVersion() >= 140000 ? 2 : 1;
+  std::string command = fmt::format(
+      "START_REPLICATION SLOT {} LOGICAL {} (proto_version '{}', publication_names {})",
+      replication.quoteIdentifier(options_.slot_name), formatLsn(queued_lsn_), proto_version,
+      replication.quoteLiteral(replication.quoteIdentifier(options_.publication_name)));
   replication.startCopyBoth(command);
   relations_.clear();
   setState(SourceState::Streaming);
