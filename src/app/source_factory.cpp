@@ -1,6 +1,7 @@
 // src/app/source_factory.cpp
 #include "app/source_factory.hpp"
 
+#include "sources/postgres/notify_source.hpp"
 #include "sources/postgres/replication_source.hpp"
 
 namespace livedash::app {
@@ -30,6 +31,16 @@ sources::postgres::TableKeyOverrides keysOf(const config::PostgresSourceConfig& 
 sources::SourcePtr makePostgresSource(const config::SourceConfig& config,
                                       const core::Clock& clock) {
   const config::PostgresSourceConfig& pg = *config.postgres();
+  if (pg.mode == config::PostgresMode::Notify) {
+    sources::postgres::NotifySourceOptions o;
+    o.id = config.id;
+    o.connection = connectionOf(pg);
+    o.tables = pg.tables;
+    o.table_keys = keysOf(pg);
+    o.channel = pg.notify_channel;
+    o.clock = &clock;
+    return std::make_unique<sources::postgres::NotifySource>(std::move(o));
+  }
   sources::postgres::ReplicationSourceOptions o;
   o.id = config.id;
   o.connection = connectionOf(pg);

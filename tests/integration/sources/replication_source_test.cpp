@@ -165,7 +165,7 @@ TEST_F(ReplicationSourceTest, UpdatesWithDefaultAndFullIdentityKeyChangesToastAn
   ASSERT_TRUE(sink.waitFor([](const RecordingSink& s) {
     return s.stateLocked().at("payments:1").at("status") == core::Value("retrying");
   }));
-  const core::Change& full = sink.batches().back().changes.at(0);
+  const core::Change full = sink.batches().back().changes.at(0);
   EXPECT_EQ(full.before.at("status"), core::Value("failed"));
 
   // A key change moves the row.
