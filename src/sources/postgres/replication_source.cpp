@@ -234,7 +234,7 @@ void ReplicationSource::stream(PgConnection& replication) {
         continue;
       }
       const auto& data = std::get<XLogData>(message);
-      handleMessage(replication, decodePgOutput(data.payload));
+      handleMessage(decodePgOutput(data.payload));
       if (!pending_)
         received_lsn_ = std::max(received_lsn_, data.wal_end);
     }
@@ -270,8 +270,7 @@ void ReplicationSource::sendStatus(PgConnection& replication, bool reply_request
                 formatLsn(queued_lsn_));
 }
 
-void ReplicationSource::handleMessage(PgConnection& replication, const PgOutputMessage& message) {
-  (void)replication;
+void ReplicationSource::handleMessage(const PgOutputMessage& message) {
   if (const auto* begin = std::get_if<BeginMessage>(&message)) {
     onBegin(*begin);
   } else if (const auto* commit = std::get_if<CommitMessage>(&message)) {

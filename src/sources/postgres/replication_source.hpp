@@ -93,7 +93,7 @@ class ReplicationSource final : public Source {
   void runSession();
   void bootstrap(PgConnection& conn);
   void stream(PgConnection& replication);
-  void handleMessage(PgConnection& replication, const PgOutputMessage& message);
+  void handleMessage(const PgOutputMessage& message);
   void onRelation(const RelationMessage& relation);
   void onBegin(const BeginMessage& begin);
   void onCommit(const CommitMessage& commit);
