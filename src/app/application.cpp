@@ -78,7 +78,7 @@ void Application::createReactions() {
         reaction_servers_.emplace(r.id, std::move(own));
       }
       server::SseStreamSharedPtr s = host->addSseStream(stream);
-      sse_streams_.push_back(s);
+      sse_streams_.emplace(r.id, s);
       auto [first, slot] = resumeSequence("reaction:" + r.id);
       std::function<void(uint64_t)> persist;
       if (slot)
@@ -136,6 +136,13 @@ void Application::start() {
     sequence_store_ = std::make_unique<SequenceStore>(config_.state_dir);
   createReactions();
   createSources();
+  metrics_ = std::make_unique<Metrics>(MetricsInputs{engine_, sources_, sse_streams_, clock_});
+  main_server_->addRoute("GET", "/metrics", [this](const server::HttpRequest&) {
+    server::HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_->render();
+    return r;
+  });
   registerApiRoutes(*main_server_,
                     ApiContext{engine_, embedded_sources_, sources_, config_, clock_});
   if (options_.serve_dashboard) {

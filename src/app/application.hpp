@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/engine_thread.hpp"
+#include "app/metrics.hpp"
 #include "app/sequence_store.hpp"
 #include "config/server_config.hpp"
 #include "core/clock.hpp"
@@ -59,7 +60,9 @@ class Application {
   EngineThread engine_;
   std::unique_ptr<server::HttpServer> main_server_;
   std::map<std::string, std::unique_ptr<server::HttpServer>> reaction_servers_;
-  std::vector<server::SseStreamSharedPtr> sse_streams_;
+  //! SSE streams by reaction id.
+  std::map<std::string, server::SseStreamSharedPtr> sse_streams_;
+  std::unique_ptr<Metrics> metrics_;
   //! Present when the config has a `state_dir`.
   std::unique_ptr<SequenceStore> sequence_store_;
   std::vector<reactions::ReactionPtr> reactions_;

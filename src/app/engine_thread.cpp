@@ -43,12 +43,14 @@ void EngineThread::onBatch(core::ChangeBatch&& batch) {
   post([this, shared](engine::Engine& e) {
     e.apply(*shared);
     applied_.fetch_add(1);
+    applied_changes_.fetch_add(shared->changes.size());
     if (shared->on_applied)
       shared->on_applied();
   });
 }
 
 void EngineThread::onDiff(const engine::QueryDiff& diff) {
+  diffs_out_.fetch_add(1);
   if (!sequence_slots_.empty()) {
     auto slot = sequence_slots_.find(diff.query_id);
     if (slot != sequence_slots_.end())

@@ -51,6 +51,9 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
 
   //! Batches applied so far (for tests and metrics).
   uint64_t appliedBatches() const { return applied_.load(); }
+  //! Row changes applied so far, and diffs handed to reactions (for the metrics).
+  uint64_t appliedChanges() const { return applied_changes_.load(); }
+  uint64_t diffsOut() const { return diffs_out_.load(); }
 
  private:
   void onDiff(const engine::QueryDiff& diff) override;
@@ -65,6 +68,8 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
   bool stopping_ = false;
   std::thread thread_;
   std::atomic<uint64_t> applied_{0};
+  std::atomic<uint64_t> applied_changes_{0};
+  std::atomic<uint64_t> diffs_out_{0};
 };
 
 }  // namespace livedash::app

@@ -35,6 +35,9 @@ struct SourceStatus {
   std::string position;
   //! Commit time of the last transaction applied, ms since the epoch (0 before the first).
   int64_t last_commit_ms = 0;
+  //! How far the applied position trails what the server has sent, in bytes of WAL; -1 when
+  //! the source has no such measure.
+  int64_t lag_bytes = -1;
 };
 
 class Source {

@@ -58,6 +58,9 @@ SourceStatus ReplicationSource::status() const {
   SourceStatus s = status_;
   s.position = formatLsn(progress_->applied_lsn.load());
   s.last_commit_ms = progress_->last_commit_ms.load();
+  Lsn received = received_lsn_.load();
+  Lsn applied = progress_->applied_lsn.load();
+  s.lag_bytes = received > applied ? static_cast<int64_t>(received - applied) : 0;
   return s;
 }
 
@@ -228,7 +231,7 @@ void ReplicationSource::stream(PgConnection& replication) {
                                      buffer.size());
       CopyDataMessage message = decodeCopyData(bytes);
       if (const auto* keepalive = std::get_if<PrimaryKeepalive>(&message)) {
-        received_lsn_ = std::max(received_lsn_, keepalive->wal_end);
+        received_lsn_ = std::max(received_lsn_.load(), keepalive->wal_end);
         if (keepalive->reply_requested)
           sendStatus(replication, false);
         continue;
@@ -236,7 +239,7 @@ void ReplicationSource::stream(PgConnection& replication) {
       const auto& data = std::get<XLogData>(message);
       handleMessage(decodePgOutput(data.payload));
       if (!pending_)
-        received_lsn_ = std::max(received_lsn_, data.wal_end);
+        received_lsn_ = std::max(received_lsn_.load(), data.wal_end);
     }
     if (SteadyClock::now() >= next_status) {
       sendStatus(replication, false);
@@ -256,17 +259,18 @@ void ReplicationSource::stream(PgConnection& replication) {
 
 void ReplicationSource::sendStatus(PgConnection& replication, bool reply_requested) {
   Lsn applied = progress_->applied_lsn.load();
+  Lsn received = received_lsn_.load();
   Lsn flushed = applied;
   // With no transaction open and the engine caught up, everything received so far is either
   // applied or not ours: acknowledging it lets the server recycle WAL of other tables.
   if (!pending_ && applied >= queued_lsn_)
-    flushed = std::max(applied, received_lsn_);
-  replication.putCopyData(encodeStandbyStatus(std::max(received_lsn_, flushed), flushed, flushed,
+    flushed = std::max(applied, received);
+  replication.putCopyData(encodeStandbyStatus(std::max(received, flushed), flushed, flushed,
                                               unixMillisToPgMicros(nowMs()), reply_requested));
   replication.flush();
   acked_lsn_ = flushed;
   spdlog::debug("source `{}`: status received {} flushed {} (applied {}, queued {})", options_.id,
-                formatLsn(received_lsn_), formatLsn(flushed), formatLsn(applied),
+                formatLsn(received), formatLsn(flushed), formatLsn(applied),
                 formatLsn(queued_lsn_));
 }
 

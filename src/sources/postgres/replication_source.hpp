@@ -125,8 +125,8 @@ class ReplicationSource final : public Source {
   bool bootstrapped_ = false;
   //! End LSN of the last transaction handed to the engine (or skipped).
   Lsn queued_lsn_ = 0;
-  //! Highest WAL position the server has told us about.
-  Lsn received_lsn_ = 0;
+  //! Highest WAL position the server has told us about (read by status()).
+  std::atomic<Lsn> received_lsn_{0};
   core::Backoff backoff_;
 
   //! Progress written by the engine thread (ChangeBatch::on_applied). Shared, because a batch

@@ -346,6 +346,14 @@ TEST_P(LivedashRestartTest, MidStreamLosesNothingAndRepeatsNoSequence) {
     EXPECT_LE(client.jumps(), 1) << "the sequence may jump once, at the restart";
     EXPECT_GE(client.refetches(), 2) << "the client reloaded its snapshot after the restart";
   } else {
+    // The outage shows in the metrics, and the source is back.
+    std::string metrics = TestClient(port).request("GET", "/metrics").body;
+    EXPECT_NE(metrics.find("livedash_source_up{source=\"shop\"} 1"), std::string::npos) << metrics;
+    EXPECT_EQ(metrics.find("livedash_source_reconnects_total{source=\"shop\"} 0"),
+              std::string::npos)
+        << metrics;
+    EXPECT_NE(metrics.find("livedash_source_replication_lag_bytes{source=\"shop\"}"),
+              std::string::npos);
     // livedash stayed up: no number was skipped, and a client that lost its stream (a quiet
     // spell longer than its read timeout) resumed from the replay log without a new snapshot.
     EXPECT_EQ(client.jumps(), 0);

@@ -1,0 +1,117 @@
+// src/app/metrics.cpp
+#include "app/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+namespace livedash::app {
+
+namespace {
+
+constexpr sources::SourceState kStates[] = {
+    sources::SourceState::Stopped,       sources::SourceState::Connecting,
+    sources::SourceState::Bootstrapping, sources::SourceState::Streaming,
+    sources::SourceState::Reconnecting,  sources::SourceState::Failed};
+
+// Counters only go up; the parts keep running totals, so a scrape adds what is new.
+void advanceTo(prometheus::Counter& counter, double total) {
+  double now = counter.Value();
+  if (total > now)
+    counter.Increment(total - now);
+}
+
+}  // namespace
+
+struct Metrics::Families {
+  prometheus::Family<prometheus::Counter>& batches;
+  prometheus::Family<prometheus::Counter>& changes;
+  prometheus::Family<prometheus::Counter>& diffs;
+  prometheus::Family<prometheus::Gauge>& source_up;
+  prometheus::Family<prometheus::Gauge>& source_state;
+  prometheus::Family<prometheus::Counter>& reconnects;
+  prometheus::Family<prometheus::Gauge>& last_commit;
+  prometheus::Family<prometheus::Gauge>& lag_bytes;
+  prometheus::Family<prometheus::Gauge>& staleness;
+  prometheus::Family<prometheus::Gauge>& sse_clients;
+};
+
+Metrics::Metrics(MetricsInputs inputs)
+    : in_(std::move(inputs)), registry_(std::make_shared<prometheus::Registry>()) {
+  auto& r = *registry_;
+  families_ = std::unique_ptr<Families>(new Families{
+      prometheus::BuildCounter()
+          .Name("livedash_batches_applied_total")
+          .Help("Source transactions applied by the engine")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_changes_applied_total")
+          .Help("Row changes applied by the engine")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_diffs_total")
+          .Help("Query result diffs handed to reactions")
+          .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_source_up")
+          .Help("1 when the source is streaming, 0 otherwise")
+          .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_source_state")
+          .Help("1 for the source's current state, 0 for the others")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_source_reconnects_total")
+          .Help("Connections a source lost and made again")
+          .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_source_last_commit_timestamp_seconds")
+          .Help("Commit time of the last transaction applied from the source")
+          .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_source_replication_lag_bytes")
+          .Help("WAL the server has sent that is not applied yet")
+          .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_source_seconds_since_last_commit")
+          .Help("Age of the last applied commit (staleness when the database is busy)")
+          .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_sse_clients")
+          .Help("Connected SSE clients per reaction")
+          .Register(r),
+  });
+}
+
+Metrics::~Metrics() = default;
+
+std::string Metrics::render() {
+  std::lock_guard lock(mutex_);
+  Families& f = *families_;
+  advanceTo(f.batches.Add({}), static_cast<double>(in_.engine.appliedBatches()));
+  advanceTo(f.changes.Add({}), static_cast<double>(in_.engine.appliedChanges()));
+  advanceTo(f.diffs.Add({}), static_cast<double>(in_.engine.diffsOut()));
+  int64_t now_ms = in_.clock.nowMs();
+  for (const auto& [id, source] : in_.sources) {
+    sources::SourceStatus s = source->status();
+    f.source_up.Add({{"source", id}}).Set(s.state == sources::SourceState::Streaming ? 1 : 0);
+    for (sources::SourceState state : kStates) {
+      f.source_state.Add({{"source", id}, {"state", sources::sourceStateName(state)}})
+          .Set(s.state == state ? 1 : 0);
+    }
+    advanceTo(f.reconnects.Add({{"source", id}}), static_cast<double>(s.reconnects));
+    if (s.last_commit_ms > 0) {
+      f.last_commit.Add({{"source", id}}).Set(static_cast<double>(s.last_commit_ms) / 1000.0);
+      f.staleness.Add({{"source", id}})
+          .Set(static_cast<double>(now_ms - s.last_commit_ms) / 1000.0);
+    }
+    if (s.lag_bytes >= 0)
+      f.lag_bytes.Add({{"source", id}}).Set(static_cast<double>(s.lag_bytes));
+  }
+  for (const auto& [id, stream] : in_.streams)
+    f.sse_clients.Add({{"reaction", id}}).Set(static_cast<double>(stream->clientCount()));
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+}  // namespace livedash::app
