@@ -147,6 +147,7 @@ std::string describeNode(const YAML::Node& node) {
     case core::ValueKind::Integer:
       return "an integer";
     case core::ValueKind::Float:
+    case core::ValueKind::Decimal:
       return "a number";
     default:
       return "a string";

@@ -114,6 +114,16 @@ void appendJson(std::string& out, const Value& v) {
       }
       return;
     }
+    case ValueKind::Decimal: {
+      // The exact digits, less trailing zeros. A whole decimal keeps ".0" as a float does, so a
+      // numeric(10,2) column prints 100.0 for 100.00, as it did when it was a double.
+      const Decimal d = v.asDecimal();
+      appendDecimal(out, d);
+      if (d.scale == 0) {
+        out.append(".0");
+      }
+      return;
+    }
     case ValueKind::String:
       appendJsonString(out, v.asString());
       return;

@@ -20,6 +20,7 @@ int kindRank(ValueKind k) {
       return 1;
     case ValueKind::Integer:
     case ValueKind::Float:
+    case ValueKind::Decimal:
       return 2;
     case ValueKind::String:
       return 3;
@@ -35,13 +36,8 @@ int kindRank(ValueKind k) {
   return 8;
 }
 
-std::strong_ordering compareNumbers(const Value& a, const Value& b) {
-  if (a.isInteger() && b.isInteger()) {
-    return a.asInteger() <=> b.asInteger();
-  }
-  double x = a.asNumber();
-  double y = b.asNumber();
-  // NaN sorts after every other number so that the order stays total.
+// NaN sorts after every other number so that the order stays total.
+std::strong_ordering compareDoubles(double x, double y) {
   bool xn = std::isnan(x);
   bool yn = std::isnan(y);
   if (xn || yn) {
@@ -53,6 +49,34 @@ std::strong_ordering compareNumbers(const Value& a, const Value& b) {
   if (x > y)
     return std::strong_ordering::greater;
   return std::strong_ordering::equal;
+}
+
+std::strong_ordering compareNumbers(const Value& a, const Value& b) {
+  // Integers and decimals compare by exact value. A float against a decimal compares with the
+  // decimal's nearest double: a float literal means the decimal written the same way, so
+  // `o.total = 129.99` matches a numeric 129.99 (exact comparison would say the double 129.99,
+  // 129.990000000000009…, is larger).
+  switch (a.kind()) {
+    case ValueKind::Integer:
+      if (b.isInteger())
+        return a.asInteger() <=> b.asInteger();
+      if (b.isFloat())
+        return compareIntegerDouble(a.asInteger(), b.asFloat());
+      return 0 <=> compareDecimal(b.asDecimal(), a.asInteger());
+    case ValueKind::Decimal:
+      if (b.isInteger())
+        return compareDecimal(a.asDecimal(), b.asInteger());
+      if (b.isFloat())
+        return compareDoubles(decimalToDouble(a.asDecimal()), b.asFloat());
+      return compareDecimal(a.asDecimal(), b.asDecimal());
+    default:  // Float
+      if (b.isInteger())
+        return 0 <=> compareIntegerDouble(b.asInteger(), a.asFloat());
+      if (b.isDecimal())
+        return compareDoubles(a.asFloat(), decimalToDouble(b.asDecimal()));
+      break;
+  }
+  return compareDoubles(a.asFloat(), b.asFloat());
 }
 
 }  // namespace
@@ -74,6 +98,7 @@ std::strong_ordering operator<=>(const Value& a, const Value& b) {
       return a.asBool() <=> b.asBool();
     case ValueKind::Integer:
     case ValueKind::Float:
+    case ValueKind::Decimal:
       return compareNumbers(a, b);
     case ValueKind::String:
       return a.asString().compare(b.asString()) <=> 0;
@@ -114,6 +139,9 @@ size_t Value::hash() const {
     // Equal numbers must hash alike: 1 == 1.0, so integers and floats hash through double.
     case ValueKind::Float:
       return std::hash<double>{}(asFloat());
+    // Whole decimals hash like the integer, those exactly a double like the double.
+    case ValueKind::Decimal:
+      return hashDecimal(asDecimal());
     case ValueKind::String:
       return std::hash<std::string>{}(asString());
     case ValueKind::DateTime:
@@ -144,6 +172,9 @@ const char* Value::kindName(ValueKind kind) {
     case ValueKind::Integer:
       return "INTEGER";
     case ValueKind::Float:
+      return "FLOAT";
+    // Cypher has no decimal type: a decimal is a FLOAT to type checks and error messages.
+    case ValueKind::Decimal:
       return "FLOAT";
     case ValueKind::String:
       return "STRING";

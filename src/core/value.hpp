@@ -16,6 +16,8 @@
 
 #include <boost/container/flat_map.hpp>
 
+#include "core/decimal.hpp"
+
 namespace livedash::core {
 
 class Value;
@@ -47,6 +49,8 @@ enum class ValueKind : uint8_t {
   Bool,
   Integer,
   Float,
+  //! Exact decimal (PostgreSQL numeric); see core/decimal.hpp.
+  Decimal,
   String,
   List,
   Map,
@@ -62,6 +66,8 @@ class Value {
   Value(int i) : v_(static_cast<int64_t>(i)) {}
   Value(int64_t i) : v_(i) {}
   Value(double d) : v_(d) {}
+  //! Stored normalised (no trailing fraction zeros).
+  Value(Decimal d) : v_(normalizeDecimal(d)) {}
   Value(std::string s) : v_(std::move(s)) {}
   Value(std::string_view s) : v_(std::string(s)) {}
   Value(const char* s) : v_(std::string(s)) {}
@@ -75,7 +81,8 @@ class Value {
   bool isBool() const { return kind() == ValueKind::Bool; }
   bool isInteger() const { return kind() == ValueKind::Integer; }
   bool isFloat() const { return kind() == ValueKind::Float; }
-  bool isNumber() const { return isInteger() || isFloat(); }
+  bool isDecimal() const { return kind() == ValueKind::Decimal; }
+  bool isNumber() const { return isInteger() || isFloat() || isDecimal(); }
   bool isString() const { return kind() == ValueKind::String; }
   bool isList() const { return kind() == ValueKind::List; }
   bool isMap() const { return kind() == ValueKind::Map; }
@@ -83,15 +90,24 @@ class Value {
   bool asBool() const { return std::get<bool>(v_); }
   int64_t asInteger() const { return std::get<int64_t>(v_); }
   double asFloat() const { return std::get<double>(v_); }
-  //! Integer or float as a double.
-  double asNumber() const { return isInteger() ? static_cast<double>(asInteger()) : asFloat(); }
+  Decimal asDecimal() const { return std::get<Decimal>(v_); }
+  //! Integer, float or decimal as a double (nearest).
+  double asNumber() const {
+    if (isInteger())
+      return static_cast<double>(asInteger());
+    if (isDecimal())
+      return decimalToDouble(asDecimal());
+    return asFloat();
+  }
   const std::string& asString() const { return std::get<std::string>(v_); }
   const List& asList() const { return *std::get<ListConstSharedPtr>(v_); }
   const Map& asMap() const { return *std::get<MapConstSharedPtr>(v_); }
   DateTime asDateTime() const { return std::get<DateTime>(v_); }
   Duration asDuration() const { return std::get<Duration>(v_); }
 
-  //! Structural equality; 1 and 1.0 are equal, as in Cypher's `=` on non-null values.
+  //! Structural equality; 1, 1.0 and the decimal 1.00 are equal, as in Cypher's `=` on non-null
+  //! values. Integers and decimals compare exactly; a float and a decimal compare through the
+  //! decimal's nearest double, so the decimal 0.1 equals the float 0.1.
   friend bool operator==(const Value& a, const Value& b);
   //! A total order across all kinds (NULL first, then by kind, then by value), used for
   //! ORDER BY, min/max and ordered indexes. Numbers compare by numeric value.
@@ -103,7 +119,7 @@ class Value {
   static const char* kindName(ValueKind kind);
 
  private:
-  std::variant<std::monostate, bool, int64_t, double, std::string, ListConstSharedPtr,
+  std::variant<std::monostate, bool, int64_t, double, Decimal, std::string, ListConstSharedPtr,
                MapConstSharedPtr, DateTime, Duration>
       v_;
 };

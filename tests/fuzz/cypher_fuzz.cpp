@@ -20,10 +20,13 @@ core::Change order(core::ChangeOp op, int id, const char* status, double total) 
   c.op = op;
   c.element.id = "orders:" + std::to_string(id);
   c.element.labels = {"orders"};
-  c.element.properties = {{"id", core::Value(id)},
-                          {"status", core::Value(status)},
-                          {"total", core::Value(total)},
-                          {"tags", core::Value(core::List{core::Value("a"), core::Value(1)})}};
+  c.element.properties = {
+      {"id", core::Value(id)},
+      {"status", core::Value(status)},
+      // Order 2's total is an exact decimal (a PostgreSQL numeric).
+      {"total", id == 2 ? core::Value(core::Decimal{static_cast<int64_t>(total * 100), 2})
+                        : core::Value(total)},
+      {"tags", core::Value(core::List{core::Value("a"), core::Value(1)})}};
   return c;
 }
 

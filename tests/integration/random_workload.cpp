@@ -34,9 +34,9 @@ core::Value text(const std::optional<std::string>& value) {
   return value ? core::Value(*value) : core::Value();
 }
 
-//! numeric(10,2) as the engine sees it: a double with two decimals.
+//! numeric(10,2) as the engine sees it: an exact decimal with two decimals.
 core::Value money(int64_t cents) {
-  return core::Value(static_cast<double>(cents) / 100.0);
+  return core::Value(core::Decimal{cents, 2});
 }
 
 core::Map properties(const OrderRow& o) {

@@ -31,7 +31,9 @@ Cell engineCell(const core::Value& v, ColumnKind kind) {
     case ColumnKind::Text:
       return v.isString() ? Cell{"'" + v.asString() + "'", std::nullopt} : wrongKind(v);
     case ColumnKind::Money:
-      return v.isFloat() ? Cell{twoDecimals(v.asFloat()), std::nullopt} : wrongKind(v);
+      // A numeric column (and arithmetic on it) is an exact decimal; sum() is a float.
+      return v.isFloat() || v.isDecimal() ? Cell{twoDecimals(v.asNumber()), std::nullopt}
+                                          : wrongKind(v);
     case ColumnKind::Real:
       return v.isFloat() ? Cell{"", v.asFloat()} : wrongKind(v);
   }

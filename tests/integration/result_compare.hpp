@@ -16,7 +16,7 @@ namespace livedash::integration {
 enum class ColumnKind {
   Integer,  //!< engine Integer; PostgreSQL int or bigint
   Text,     //!< engine String; PostgreSQL text or timestamp (as ISO text)
-  Money,    //!< engine Float (numeric(10,2) and sum are floats); PostgreSQL numeric; to 2 decimals
+  Money,    //!< engine Decimal (numeric(10,2)) or Float (sum); PostgreSQL numeric; to 2 decimals
   Real,     //!< engine Float; PostgreSQL numeric; compared within 1e-6 (averages)
 };
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <regex>
 
 namespace livedash::engine {
@@ -48,6 +49,20 @@ Value arithmetic(Operator op, const Value& a, const Value& b) {
       default:
         return Value();
     }
+  }
+  if ((a.isDecimal() || b.isDecimal()) && !a.isFloat() && !b.isFloat()) {
+    // Decimal with decimal or integer: + - * stay exact; / % ^ and overflow go through double.
+    core::Decimal x = a.isDecimal() ? a.asDecimal() : core::decimalFromInteger(a.asInteger());
+    core::Decimal y = b.isDecimal() ? b.asDecimal() : core::decimalFromInteger(b.asInteger());
+    std::optional<core::Decimal> r;
+    if (op == Operator::Add)
+      r = core::addDecimal(x, y);
+    else if (op == Operator::Sub)
+      r = core::subtractDecimal(x, y);
+    else if (op == Operator::Mul)
+      r = core::multiplyDecimal(x, y);
+    if (r)
+      return Value(*r);
   }
   double x = a.asNumber();
   double y = b.asNumber();
@@ -237,6 +252,8 @@ Value applyUnary(Operator op, const Value& a) {
       }
       if (a.isFloat())
         return Value(-a.asFloat());
+      if (a.isDecimal())
+        return Value(core::negateDecimal(a.asDecimal()));
       if (a.kind() == ValueKind::Duration) {
         core::Duration d = a.asDuration();
         return Value(core::Duration{-d.months, -d.days, -d.millis});

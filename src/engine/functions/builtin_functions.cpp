@@ -55,6 +55,8 @@ Value toStringValue(const Value& v) {
       return Value(fmt::format("{}", v.asInteger()));
     case core::ValueKind::Float:
       return Value(fmt::format("{}", v.asFloat()));
+    case core::ValueKind::Decimal:
+      return Value(core::formatDecimal(v.asDecimal()));
     case core::ValueKind::DateTime:
       return Value(core::formatDateTime(v.asDateTime()));
     case core::ValueKind::Duration:
@@ -72,6 +74,11 @@ Value toIntegerValue(const Value& v) {
     if (!std::isfinite(d) || std::fabs(d) > 9.2e18)
       return Value();
     return Value(static_cast<int64_t>(d));
+  }
+  if (v.isDecimal()) {
+    // Truncates toward zero, exactly.
+    std::optional<int64_t> i = core::decimalToInteger(core::truncateDecimal(v.asDecimal()));
+    return i ? Value(*i) : Value();
   }
   if (v.isBool())
     return Value(int64_t{v.asBool() ? 1 : 0});
@@ -361,6 +368,9 @@ const std::vector<ScalarFunction>& builtinScalarFunctions() {
        [](const Args& a, const EvalContext&) {
          if (a[0].isInteger())
            return a[0].asInteger() < 0 ? Value(-a[0].asInteger()) : a[0];
+         if (a[0].isDecimal())
+           return a[0].asDecimal().unscaled < 0 ? Value(core::negateDecimal(a[0].asDecimal()))
+                                                : a[0];
          return numeric(a, std::fabs);
        }},
       {"ceil", 1, 1, "round up",

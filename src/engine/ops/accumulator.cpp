@@ -12,7 +12,20 @@ void ExactSum::add(const Value& v, int sign) {
     scaled_ += static_cast<__int128>(v.asInteger()) * kScale * sign;
     return;
   }
-  double d = v.asFloat();
+  if (v.isDecimal()) {
+    // Exact when it has at most 6 fraction digits (the scaled grid) and a modest magnitude.
+    core::Decimal dec = v.asDecimal();
+    constexpr __int128 kMaxTerm = static_cast<__int128>(1'000'000'000'000'000'000) * 1'000'000;
+    if (dec.scale <= 6 && dec.unscaled < kMaxTerm && dec.unscaled > -kMaxTerm) {
+      __int128 r = dec.unscaled;
+      for (int32_t i = dec.scale; i < 6; ++i)
+        r *= 10;
+      scaled_ += r * sign;
+      had_fraction_ = had_fraction_ || r % kScale != 0;
+      return;
+    }
+  }
+  double d = v.asNumber();
   double scaled = d * static_cast<double>(kScale);
   if (std::isfinite(scaled) && std::fabs(scaled) < 9e18) {
     int64_t r = std::llround(scaled);

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/json.hpp"
@@ -50,6 +51,11 @@ core::Value coerceInteger(const core::Value& value, const ColumnInfo& column) {
   }
   if (value.isBool()) {
     return core::Value(int64_t{value.asBool() ? 1 : 0});
+  }
+  if (value.isDecimal()) {
+    if (std::optional<int64_t> whole = core::decimalToInteger(value.asDecimal())) {
+      return core::Value(*whole);
+    }
   }
   if (value.isFloat()) {
     const double d = value.asFloat();
@@ -177,6 +183,13 @@ int bindValue(sqlite3_stmt* stmt, int index, const core::Value& value) {
       return sqlite3_bind_int64(stmt, index, value.asInteger());
     case core::ValueKind::Float:
       return sqlite3_bind_double(stmt, index, value.asFloat());
+    case core::ValueKind::Decimal:
+      // SQLite has no exact decimal (NUMERIC affinity would turn text into REAL anyway): a whole
+      // value goes in as an integer, any other as the nearest double.
+      if (std::optional<int64_t> whole = core::decimalToInteger(value.asDecimal())) {
+        return sqlite3_bind_int64(stmt, index, *whole);
+      }
+      return sqlite3_bind_double(stmt, index, value.asNumber());
     case core::ValueKind::String: {
       const std::string& s = value.asString();
       return sqlite3_bind_text64(stmt, index, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
@@ -235,6 +248,16 @@ std::string keyPartText(const core::Value& storage) {
     case core::ValueKind::Float: {
       // The same text as SQLite's CAST(x AS TEXT), so a composite key can be matched in SQL.
       char* printed = sqlite3_mprintf("%!.15g", storage.asFloat());
+      std::string out = printed != nullptr ? printed : "";
+      sqlite3_free(printed);
+      return out;
+    }
+    case core::ValueKind::Decimal: {
+      // As bound (see bindValue): an integer or the nearest double.
+      if (std::optional<int64_t> whole = core::decimalToInteger(storage.asDecimal())) {
+        return std::to_string(*whole);
+      }
+      char* printed = sqlite3_mprintf("%!.15g", storage.asNumber());
       std::string out = printed != nullptr ? printed : "";
       sqlite3_free(printed);
       return out;

@@ -151,6 +151,12 @@ core::Value arrayElementValue(Oid element, const core::Value& json) {
     return scalarValue(element, json.asString());
   if (json.isInteger() && isFloatType(element))
     return core::Value(static_cast<double>(json.asInteger()));
+  if (json.isFloat() && element == type_oid::kNumeric) {
+    // row_to_json writes numeric digits as a JSON number, parsed to the nearest double; its
+    // shortest form gives back the digits of any numeric with up to 15 significant digits.
+    if (std::optional<core::Decimal> exact = core::parseDecimal(fmt::format("{}", json.asFloat())))
+      return core::Value(*exact);
+  }
   return json;  // numbers, booleans and NULL are already what textToValue would give
 }
 

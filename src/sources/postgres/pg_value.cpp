@@ -650,6 +650,9 @@ core::Value numericValue(std::string_view text) {
   if (point == std::string_view::npos && parseWhole(text, integer)) {
     return Value(integer);
   }
+  if (std::optional<core::Decimal> exact = core::parseDecimal(text)) {
+    return Value(*exact);
+  }
   double value = 0;
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, value, std::chars_format::fixed);

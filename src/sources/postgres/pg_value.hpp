@@ -47,7 +47,7 @@ Oid arrayElementType(Oid oid);
 //! Converts one non-NULL value:
 //! - int2, int4, int8, oid → Integer;
 //! - float4, float8 → Float ("NaN", "Infinity", "-Infinity" included);
-//! - numeric → numericValue();
+//! - numeric → numericValue() (Integer, exact Decimal, or Float);
 //! - bool ("t"/"f") → Bool;
 //! - text, varchar, bpchar, name, char, uuid, time, bytea (as its \x… text) → String;
 //! - timestamp (taken as UTC), timestamptz (any offset) → DateTime; date → DateTime at 00:00 UTC;
@@ -59,7 +59,10 @@ Oid arrayElementType(Oid oid);
 //! Malformed text for a known type throws core::Error(BadRequest) naming the type and the text.
 core::Value textToValue(Oid type, std::string_view text);
 
-//! numeric's text: an integer that fits in 64 bits → Integer; otherwise Float ("NaN" too).
+//! numeric's text: an integer that fits in 64 bits → Integer; otherwise, with at most 38
+//! significant digits and 38 fraction digits (trailing zeros not counted) → Decimal, exact
+//! ("129.90" → 129.9); otherwise Float: NaN, ±Infinity, and longer values rounded to the nearest
+//! double (saturating to ±Infinity or ±0 beyond its range).
 //! This is the one place that decides how numeric is represented.
 core::Value numericValue(std::string_view text);
 

@@ -163,9 +163,9 @@ class DashboardClient {
     ++diffs_;
     uint64_t seq = static_cast<uint64_t>(diff.at("sequence").asInteger());
     if (seq <= sequence_) {
-      // Already in the snapshot we loaded (joined snapshot and stream), or a repeat: only the
-      // first is allowed, and only right after a snapshot.
-      if (seq < sequence_ || !just_loaded_)
+      // Right after a snapshot, diffs it already contains still arrive from the stream (it was
+      // subscribed first); anywhere else, an old number is a repeat.
+      if (!just_loaded_)
         ++repeats_;
       return;
     }

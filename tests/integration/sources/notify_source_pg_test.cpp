@@ -318,7 +318,7 @@ TEST_F(NotifySourceTest, BootstrapsThenStreamsTypedValuesLikeTheBootstrapReadsTh
   EXPECT_TRUE(first[0].bootstrap);
   ASSERT_EQ(first[0].changes.size(), 2u);
   core::Map item = sink.state().at("items:1");
-  EXPECT_EQ(item.at("price"), core::Value(19.99));
+  EXPECT_EQ(item.at("price"), core::Value(core::Decimal{1999, 2}));
   EXPECT_EQ(item.at("active"), core::Value(true));
   EXPECT_EQ(item.at("seen_at"), core::Value(core::DateTime{1714557600500}));
   EXPECT_TRUE(item.at("attrs").isMap());
@@ -347,7 +347,7 @@ TEST_F(NotifySourceTest, BootstrapsThenStreamsTypedValuesLikeTheBootstrapReadsTh
   }));
   core::Change update = sink.batches().back().changes.at(0);
   EXPECT_EQ(update.op, core::ChangeOp::Update);
-  EXPECT_EQ(update.before.at("price"), core::Value(19.99));
+  EXPECT_EQ(update.before.at("price"), core::Value(core::Decimal{1999, 2}));
   EXPECT_TRUE(update.before.at("note").isNull());
   EXPECT_EQ(update.element.properties.at("price"), core::Value(5));
 
@@ -394,7 +394,7 @@ TEST_F(NotifySourceTest, ATransactionOverTwoTablesArrivesAsOneCoalescedBatch) {
   EXPECT_EQ(tx.changes[0].element.labels, std::vector<std::string>{"orders"});
   EXPECT_EQ(tx.changes[1].element.id, "payments:3");
   EXPECT_EQ(tx.changes[2].op, core::ChangeOp::Update);
-  EXPECT_EQ(tx.changes[2].before.at("total"), core::Value(129.99));
+  EXPECT_EQ(tx.changes[2].before.at("total"), core::Value(core::Decimal{12999, 2}));
   EXPECT_EQ(tx.changes[3].op, core::ChangeOp::Delete);
   EXPECT_EQ(tx.changes[3].element.id, "payments:2");
 

@@ -34,6 +34,9 @@ constexpr int64_t kHour = 3'600'000;
 Value dt(int64_t ms) {
   return Value(DateTime{ms});
 }
+Value dec(std::string_view text) {
+  return Value(core::parseDecimal(text).value());
+}
 Value list(std::initializer_list<Value> items) {
   return Value(List(items));
 }
@@ -109,14 +112,22 @@ TEST_F(PgValueServer, Scalars) {
       {type_oid::kFloat8, {"1e-5::float8", Value(1e-5)}},
       {type_oid::kFloat8, {"1e100::float8", Value(1e100)}},
       {type_oid::kFloat8, {"'-Infinity'::float8", Value(-std::numeric_limits<double>::infinity())}},
-      {type_oid::kNumeric, {"449.99::numeric", Value(449.99)}},
+      {type_oid::kNumeric, {"449.99::numeric", dec("449.99")}},
       {type_oid::kNumeric, {"42::numeric", Value(42)}},
-      {type_oid::kNumeric, {"1.50::numeric", Value(1.5)}},
+      {type_oid::kNumeric, {"1.50::numeric", dec("1.5")}},
+      {type_oid::kNumeric, {"0.1::numeric(10,2)", dec("0.1")}},
       {type_oid::kNumeric,
-       {"123456789012345678901234567890::numeric", Value(1.2345678901234568e29)}},
+       {"123456789012345678901234567890::numeric", dec("123456789012345678901234567890")}},
+      {type_oid::kNumeric,
+       {"1234567890123456789.0123456789012345678::numeric",
+        dec("1234567890123456789.0123456789012345678")}},
+      {type_oid::kNumeric,
+       {"1234567890123456789.01234567890123456789::numeric",
+        Value(1234567890123456789.01234567890123456789)}},
       {type_oid::kNumeric,
        {"(-9223372036854775808)::numeric", Value(std::numeric_limits<int64_t>::min())}},
-      {type_oid::kNumeric, {"1e30::numeric", Value(1e30)}},
+      {type_oid::kNumeric, {"1e30::numeric", dec("1000000000000000000000000000000")}},
+      {type_oid::kNumeric, {"1e40::numeric", Value(1e40)}},
       {type_oid::kNumeric, {"'Infinity'::numeric", Value(std::numeric_limits<double>::infinity())}},
       {type_oid::kText, {"'a \"quoted\" \\ text'::text", Value("a \"quoted\" \\ text")}},
       {type_oid::kVarchar, {"'v'::varchar(10)", Value("v")}},
@@ -286,7 +297,7 @@ TEST_F(PgValueServer, Arrays) {
         list({Value(Duration{0, 1, 0}), Value(Duration{0, 0, -500})})}},
       {1231,
        {"ARRAY[1, 2.5, 123456789012345678901234567890, NULL]::numeric[]",
-        list({Value(1), Value(2.5), Value(1.2345678901234568e29), Value()})}},
+        list({Value(1), dec("2.5"), dec("123456789012345678901234567890"), Value()})}},
       {2951,
        {"ARRAY['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid]",
         list({Value("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")})}},

@@ -111,7 +111,7 @@ TEST_F(ReplicationSourceTest, BootstrapsThenStreamsEachTransactionAsOneBatch) {
   EXPECT_EQ(first[0].changes.size(), 5u);
   auto state = sink.state();
   EXPECT_EQ(state.at("orders:1").at("customer_name"), core::Value("Alice"));
-  EXPECT_EQ(state.at("orders:1").at("total"), core::Value(129.99));
+  EXPECT_EQ(state.at("orders:1").at("total"), core::Value(core::Decimal{12999, 2}));
   EXPECT_EQ(state.at("payments:1").at("order_id"), core::Value(1));
 
   // One transaction over two tables, with a row written twice: one batch, net effect per row.

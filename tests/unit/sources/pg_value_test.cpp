@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "sources/postgres/notify_triggers.hpp"
 
 namespace livedash::sources::postgres {
 namespace {
@@ -27,6 +28,10 @@ namespace t = type_oid;
 
 constexpr int64_t kMay1Noon = 1'714'564'800'000;  // 2024-05-01 12:00:00 UTC
 constexpr int64_t kHour = 3'600'000;
+
+Value dec(std::string_view text) {
+  return Value(core::parseDecimal(text).value());
+}
 
 Value dt(int64_t ms) {
   return Value(DateTime{ms});
@@ -95,18 +100,33 @@ TEST(PgValue, Floats) {
   }
 }
 
-TEST(PgValue, NumericIsIntegerWhenWholeAndSmallElseFloat) {
+TEST(PgValue, NumericIsIntegerWhenWholeAndSmallExactDecimalUpTo38DigitsElseFloat) {
   expectSame(numericValue("42"), Value(42), "42");
   expectSame(numericValue("-0"), Value(0), "-0");
   expectSame(numericValue("-9223372036854775808"), Value(std::numeric_limits<int64_t>::min()),
              "int64 min");
-  expectSame(numericValue("9223372036854775808"), Value(9223372036854775808.0), "int64 max + 1");
-  expectSame(numericValue("123456789012345678901234567890"), Value(1.2345678901234568e29),
+  expectSame(numericValue("9223372036854775808"), dec("9223372036854775808"), "int64 max + 1");
+  expectSame(numericValue("123456789012345678901234567890"), dec("123456789012345678901234567890"),
              "30 digits");
-  expectSame(numericValue("449.99"), Value(449.99), "449.99");
-  expectSame(numericValue("1.50"), Value(1.5), "1.50 keeps its fraction: a Float");
-  expectSame(numericValue("-0.001"), Value(-0.001), "-0.001");
-  expectSame(textToValue(t::kNumeric, "3.25"), Value(3.25), "through textToValue");
+  expectSame(numericValue("449.99"), dec("449.99"), "449.99");
+  EXPECT_EQ(core::toJson(numericValue("449.99")), "449.99");
+  expectSame(numericValue("1.50"), dec("1.5"), "1.50 keeps its fraction: a Decimal");
+  EXPECT_EQ(numericValue("1.50").asDecimal(), (core::Decimal{15, 1}));
+  expectSame(numericValue("42.000"), dec("42"), "a whole value with a fraction part");
+  expectSame(numericValue("-0.001"), dec("-0.001"), "-0.001");
+  expectSame(textToValue(t::kNumeric, "3.25"), dec("3.25"), "through textToValue");
+  // Exact (a Decimal, not the double nearest 0.1), yet equal to the float literal 0.1.
+  EXPECT_TRUE(numericValue("0.1").isDecimal());
+  EXPECT_EQ(numericValue("0.1"), Value(0.1));
+  expectSame(numericValue("0.1"), dec("0.1"), "0.1");
+  const std::string digits38 = "1234567890123456789.0123456789012345678";
+  expectSame(numericValue(digits38), dec(digits38), "38 significant digits");
+  EXPECT_EQ(core::toJson(numericValue(digits38)), digits38);
+  // Beyond 38 significant digits (or 38 fraction digits): the nearest double.
+  expectSame(numericValue("1234567890123456789.01234567890123456789"),
+             Value(1234567890123456789.01234567890123456789), "40 digits");
+  expectSame(numericValue("0." + std::string(38, '0') + "5"), Value(5e-39), "scale 39");
+  expectSame(numericValue(std::string(39, '9')), Value(1e39), "39 whole digits");
   EXPECT_TRUE(std::isnan(numericValue("NaN").asFloat()));
   EXPECT_EQ(numericValue("Infinity").asFloat(), std::numeric_limits<double>::infinity());
   EXPECT_EQ(numericValue("-Infinity").asFloat(), -std::numeric_limits<double>::infinity());
@@ -119,6 +139,15 @@ TEST(PgValue, NumericIsIntegerWhenWholeAndSmallElseFloat) {
   for (const char* bad : {"", "-", ".", "1e5", "1.2.3", "abc", "+1", " 1", "1 ", "--1", "inf"}) {
     expectMalformed(t::kNumeric, bad);
   }
+}
+
+TEST(PgValue, NumericInTheNotifyJsonFormIsADecimalToo) {
+  // row_to_json prints numeric as JSON numbers: scalars keep their text, array elements come back
+  // from the double's shortest digits.
+  expectSame(jsonFormValue(t::kNumeric, "129.90"), dec("129.9"), "scalar");
+  expectSame(jsonFormValue(1231, "[1, 2.5, 0.1, null]"),
+             Value(List{Value(1), dec("2.5"), dec("0.1"), Value()}), "numeric[]");
+  EXPECT_TRUE(jsonFormValue(1231, "[0.1]").asList()[0].isDecimal());
 }
 
 TEST(PgValue, Bool) {
@@ -320,7 +349,7 @@ TEST(PgValue, Arrays) {
              Value(List{dt(kMay1Noon), Value()}), "timestamptz[]");
   expectSame(textToValue(1000, "{t,f}"), Value(List{Value(true), Value(false)}), "bool[]");
   expectSame(textToValue(1231, "{1,2.5,123456789012345678901234567890}"),
-             Value(List{Value(1), Value(2.5), Value(1.2345678901234568e29)}), "numeric[]");
+             Value(List{Value(1), dec("2.5"), dec("123456789012345678901234567890")}), "numeric[]");
   expectSame(textToValue(1001, R"({"\\x00ff"})"), Value(List{Value("\\x00ff")}), "bytea[]");
   expectSame(textToValue(1187, R"({P1D,"PT-0.5S"})"),
              Value(List{Value(Duration{0, 1, 0}), Value(Duration{0, 0, -500})}), "interval[]");
