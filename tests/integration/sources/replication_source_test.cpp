@@ -280,7 +280,13 @@ TEST_F(ReplicationSourceTest, ReconnectsAfterTerminateAndServerRestartWithoutLos
   source.start(sink);
   ASSERT_TRUE(source.waitUntilReady(15'000));
 
-  sql("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE active");
+  // Ready means the bootstrap is applied; the stream may start a moment later.
+  for (int i = 0;
+       i < 100 && scalar("SELECT count(*) FROM pg_replication_slots WHERE active") != "1"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(scalar("SELECT pg_terminate_backend(active_pid)::text FROM pg_replication_slots WHERE "
+                   "active"),
+            "true");
   sql("INSERT INTO orders (customer_name, total) VALUES ('During outage', 1)");
   ASSERT_TRUE(sink.waitFor([](const RecordingSink& s) { return hasRow(s, "orders:4"); }));
 
