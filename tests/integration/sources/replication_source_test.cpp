@@ -262,7 +262,9 @@ TEST_F(ReplicationSourceTest, AcknowledgesOnlyWhatTheEngineApplied) {
   for (int i = 0; i < 50 && confirmed() <= before; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_GT(confirmed(), before);
-  EXPECT_EQ(source.acknowledgedLsn(), confirmed());
+  // The slot only moves on our acknowledgements (a later one may already be on its way).
+  Lsn slot_position = confirmed();
+  EXPECT_GE(source.acknowledgedLsn(), slot_position);
 
   // Idle, with traffic only in a table the source does not follow: the slot still advances.
   sql("INSERT INTO audit VALUES (1, 'not published')");
