@@ -224,10 +224,32 @@ void PatternMatcher::indexJoinKeys(const core::Element& e, int sign) {
 }
 
 void PatternMatcher::updateJoinIndexes(const ElementTransition& t) {
-  if (t.before)
-    indexJoinKeys(t.before->element, -1);
-  if (t.after)
-    indexJoinKeys(t.after->element, +1);
+  if (!t.before || !t.after || !joinKeysEqual(t.before->element, t.after->element)) {
+    if (t.before)
+      indexJoinKeys(t.before->element, -1);
+    if (t.after)
+      indexJoinKeys(t.after->element, +1);
+  }
+  // Otherwise the update kept every join key (the common case: an order changes status, not
+  // its id), and the index already says the right thing.
+}
+
+bool PatternMatcher::joinKeysEqual(const core::Element& a, const core::Element& b) const {
+  for (const MatchEdge& edge : plan_.edges) {
+    if (!edge.join)
+      continue;
+    for (const JoinSpec::Key* key : {&edge.from_key, &edge.to_key}) {
+      if (a.hasLabel(key->label) != b.hasLabel(key->label))
+        return false;
+      auto x = a.properties.find(key->property);
+      auto y = b.properties.find(key->property);
+      bool x_set = x != a.properties.end() && !x->second.isNull();
+      bool y_set = y != b.properties.end() && !y->second.isNull();
+      if (x_set != y_set || (x_set && x->second != y->second))
+        return false;
+    }
+  }
+  return true;
 }
 
 void PatternMatcher::solveFrom(const ElementVersion& start, bool first_node_only,

@@ -50,6 +50,8 @@ class PatternMatcher {
 
   void updateJoinIndexes(const ElementTransition& t);
   void indexJoinKeys(const core::Element& e, int sign);
+  //! Whether both versions of an element have the same value (or none) for every join key.
+  bool joinKeysEqual(const core::Element& a, const core::Element& b) const;
   void solveFrom(const ElementVersion& start, bool first_node_only,
                  std::map<RowKey, std::vector<const ElementVersion*>>& out) const;
   //! Ids of MATCH-part elements whose solutions an element in the OPTIONAL MATCH position can
