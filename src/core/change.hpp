@@ -46,6 +46,14 @@ struct Change {
   Map before;
 };
 
+inline Change makeChange(ChangeOp op, Element element, Map before = {}) {
+  Change change;
+  change.op = op;
+  change.element = std::move(element);
+  change.before = std::move(before);
+  return change;
+}
+
 //! A column a table no longer has (ALTER TABLE … DROP COLUMN, seen in the replication stream).
 //! Queries that read it cannot be answered any more, and go into an error state.
 struct DroppedProperty {

@@ -15,14 +15,6 @@ struct NetChange {
   core::Element last;
 };
 
-core::Change makeChange(core::ChangeOp op, core::Element element, core::Map before = {}) {
-  core::Change change;
-  change.op = op;
-  change.element = std::move(element);
-  change.before = std::move(before);
-  return change;
-}
-
 }  // namespace
 
 std::vector<core::Change> coalesceChanges(std::vector<core::Change>&& changes) {
@@ -45,13 +37,15 @@ std::vector<core::Change> coalesceChanges(std::vector<core::Change>&& changes) {
   out.reserve(nets.size());
   for (NetChange& net : nets) {
     if (net.existed_before && net.exists_after) {
-      out.push_back(makeChange(core::ChangeOp::Update, std::move(net.last), std::move(net.before)));
+      out.push_back(
+          core::makeChange(core::ChangeOp::Update, std::move(net.last), std::move(net.before)));
     } else if (net.existed_before) {
       // The deleted element is shown as it was before the transaction.
       net.last.properties = net.before;
-      out.push_back(makeChange(core::ChangeOp::Delete, std::move(net.last), std::move(net.before)));
+      out.push_back(
+          core::makeChange(core::ChangeOp::Delete, std::move(net.last), std::move(net.before)));
     } else if (net.exists_after) {
-      out.push_back(makeChange(core::ChangeOp::Insert, std::move(net.last)));
+      out.push_back(core::makeChange(core::ChangeOp::Insert, std::move(net.last)));
     }
   }
   return out;

@@ -9,24 +9,16 @@
 namespace livedash::sources::embedded {
 namespace {
 
-core::Change makeChange(core::ChangeOp op, core::Element element, core::Map before = {}) {
-  core::Change change;
-  change.op = op;
-  change.element = std::move(element);
-  change.before = std::move(before);
-  return change;
-}
-
 void appendChanges(RawRowChange& raw, const TableInfo& table, std::vector<core::Change>& out) {
   switch (raw.op) {
     case core::ChangeOp::Insert:
       out.push_back(
-          makeChange(core::ChangeOp::Insert, rowElement(table, raw.after, raw.new_rowid)));
+          core::makeChange(core::ChangeOp::Insert, rowElement(table, raw.after, raw.new_rowid)));
       return;
     case core::ChangeOp::Delete: {
       core::Element old = rowElement(table, raw.before, raw.old_rowid);
       core::Map before = old.properties;
-      out.push_back(makeChange(core::ChangeOp::Delete, std::move(old), std::move(before)));
+      out.push_back(core::makeChange(core::ChangeOp::Delete, std::move(old), std::move(before)));
       return;
     }
     case core::ChangeOp::Update: {
@@ -34,11 +26,11 @@ void appendChanges(RawRowChange& raw, const TableInfo& table, std::vector<core::
       core::Element now = rowElement(table, raw.after, raw.new_rowid);
       if (old.id != now.id) {
         core::Map before = old.properties;
-        out.push_back(makeChange(core::ChangeOp::Delete, std::move(old), std::move(before)));
-        out.push_back(makeChange(core::ChangeOp::Insert, std::move(now)));
+        out.push_back(core::makeChange(core::ChangeOp::Delete, std::move(old), std::move(before)));
+        out.push_back(core::makeChange(core::ChangeOp::Insert, std::move(now)));
       } else {
         out.push_back(
-            makeChange(core::ChangeOp::Update, std::move(now), std::move(old.properties)));
+            core::makeChange(core::ChangeOp::Update, std::move(now), std::move(old.properties)));
       }
       return;
     }

@@ -45,20 +45,12 @@ struct StopRequested {};
                 false);
 }
 
-core::Change makeChange(core::ChangeOp op, core::Element element, core::Map before = {}) {
-  core::Change change;
-  change.op = op;
-  change.element = std::move(element);
-  change.before = std::move(before);
-  return change;
-}
-
 core::Change deletion(const PgTable& table, std::string id, core::Map before) {
   core::Element element;
   element.id = std::move(id);
   element.labels = {table.name};
   element.properties = before;
-  return makeChange(core::ChangeOp::Delete, std::move(element), std::move(before));
+  return core::makeChange(core::ChangeOp::Delete, std::move(element), std::move(before));
 }
 
 //! `table:key` of a row image, with key values in the text output form the bootstrap uses.
@@ -331,7 +323,7 @@ void NotifySource::bootstrap(PgConnection& conn) {
       core::Element element;
       element.id = id;
       element.labels = {label};
-      batch.changes.push_back(makeChange(core::ChangeOp::Delete, std::move(element)));
+      batch.changes.push_back(core::makeChange(core::ChangeOp::Delete, std::move(element)));
       ++deleted;
     }
   }
@@ -476,7 +468,7 @@ void NotifySource::appendChanges(PgConnection& conn, const PgTable& table, const
   }
   core::ChangeOp op =
       event.op == 'I' || key_changed ? core::ChangeOp::Insert : core::ChangeOp::Update;
-  out.push_back(makeChange(op, std::move(*after), std::move(before)));
+  out.push_back(core::makeChange(op, std::move(*after), std::move(before)));
 }
 
 std::optional<core::Element> NotifySource::reread(PgConnection& conn, const PgTable& table,

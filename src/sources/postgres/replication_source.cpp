@@ -56,10 +56,10 @@ void ReplicationSource::setState(SourceState state, std::string message) {
 SourceStatus ReplicationSource::status() const {
   std::lock_guard lock(status_mutex_);
   SourceStatus s = status_;
-  s.position = formatLsn(progress_->applied_lsn.load());
+  Lsn applied = progress_->applied_lsn.load();
+  s.position = formatLsn(applied);
   s.last_commit_ms = progress_->last_commit_ms.load();
   Lsn received = received_lsn_.load();
-  Lsn applied = progress_->applied_lsn.load();
   s.lag_bytes = received > applied ? static_cast<int64_t>(received - applied) : 0;
   return s;
 }

@@ -44,14 +44,6 @@ TupleTexts textsOf(const PgTable& table, const Tuple& tuple) {
   return out;
 }
 
-core::Change makeChange(core::ChangeOp op, core::Element element, core::Map before = {}) {
-  core::Change change;
-  change.op = op;
-  change.element = std::move(element);
-  change.before = std::move(before);
-  return change;
-}
-
 // A second write to a row in one transaction may leave a TOAST column out that the first write
 // changed; the first write's value is the right one, not the engine's older one.
 void fillFromEarlierWrite(core::Element& element, const TupleTexts& texts, const PgTable& table,
@@ -122,7 +114,7 @@ void appendInsert(const PgTable& table, const InsertMessage& insert, Transaction
   RowConverter convert(table);
   core::Element element = convert.element(texts.texts, &texts.unchanged);
   remember(rows, element);
-  out.push_back(makeChange(core::ChangeOp::Insert, std::move(element)));
+  out.push_back(core::makeChange(core::ChangeOp::Insert, std::move(element)));
 }
 
 void appendUpdate(const PgTable& table, const UpdateMessage& update, TransactionRows& rows,
@@ -142,14 +134,14 @@ void appendUpdate(const PgTable& table, const UpdateMessage& update, Transaction
       gone.id = std::move(old_id);
       gone.labels = {table.name};
       gone.properties = before;
-      out.push_back(makeChange(core::ChangeOp::Delete, std::move(gone), std::move(before)));
+      out.push_back(core::makeChange(core::ChangeOp::Delete, std::move(gone), std::move(before)));
       remember(rows, element);
-      out.push_back(makeChange(core::ChangeOp::Insert, std::move(element)));
+      out.push_back(core::makeChange(core::ChangeOp::Insert, std::move(element)));
       return;
     }
   }
   remember(rows, element);
-  out.push_back(makeChange(core::ChangeOp::Update, std::move(element), std::move(before)));
+  out.push_back(core::makeChange(core::ChangeOp::Update, std::move(element), std::move(before)));
 }
 
 void appendDelete(const PgTable& table, const DeleteMessage& del, TransactionRows& rows,
@@ -164,7 +156,7 @@ void appendDelete(const PgTable& table, const DeleteMessage& del, TransactionRow
     before = convert.properties(old.texts, &old.unchanged);
   gone.properties = before;
   rows.erase(gone.id);
-  out.push_back(makeChange(core::ChangeOp::Delete, std::move(gone), std::move(before)));
+  out.push_back(core::makeChange(core::ChangeOp::Delete, std::move(gone), std::move(before)));
 }
 
 }  // namespace livedash::sources::postgres
