@@ -29,6 +29,10 @@ enum class ExprKind {
   Map,                //!< {keys[i]: children[i]}
   Case,               //!< see CaseParts below
   ListComprehension,  //!< [name IN children[0] WHERE children[1] | children[2]]
+  //! reduce(name = children[0], keys[0] IN children[1] | children[2])
+  Reduce,
+  //! all|any|none|single (keys[0]) (name IN children[0] WHERE children[1])
+  ListPredicate,
 };
 
 enum class Operator {

@@ -66,6 +66,15 @@ ExprPtr ParserBase::atom() {
       return literal(core::Value(), advance().span);
     if (t.isKeyword("CASE"))
       return caseExpression();
+    if (t.isKeyword("REDUCE") && peekAt(1).kind == TokenKind::LParen && isName(peekAt(2)) &&
+        peekAt(3).kind == TokenKind::Eq) {
+      return reduceExpression();
+    }
+    if ((t.isKeyword("ALL") || t.isKeyword("ANY") || t.isKeyword("NONE") ||
+         t.isKeyword("SINGLE")) &&
+        peekAt(1).kind == TokenKind::LParen && isName(peekAt(2)) && peekAt(3).isKeyword("IN")) {
+      return listPredicate();
+    }
     if (t.isKeyword("EXISTS") && peekAt(1).kind == TokenKind::LBrace) {
       unsupported(t, "EXISTS subqueries are not supported");
     }
@@ -166,6 +175,46 @@ ExprPtr ParserBase::listOrComprehension() {
     } while (accept(TokenKind::Comma));
   }
   expect(TokenKind::RBracket, "to close the list");
+  e->span = spanFrom(start);
+  return e;
+}
+
+// reduce(total = 0, x IN list | total + x)
+ExprPtr ParserBase::reduceExpression() {
+  size_t start = peek().span.offset;
+  advance();
+  expect(TokenKind::LParen, "after reduce");
+  auto e = std::make_unique<Expr>();
+  e->kind = ExprKind::Reduce;
+  e->name = advance().text;
+  expect(TokenKind::Eq, "after the accumulator's name, as in reduce(total = 0, x IN list | …)");
+  e->children.push_back(expression());
+  expect(TokenKind::Comma, "after the accumulator's initial value");
+  if (!isName(peek()))
+    fail(peek(), fmt::format("expected the iteration variable, found {}", describe(peek())));
+  e->keys.push_back(advance().text);
+  expectKeyword("IN");
+  e->children.push_back(expression());
+  expect(TokenKind::Pipe, "before the expression that folds each element into the accumulator");
+  e->children.push_back(expression());
+  expect(TokenKind::RParen, "to close reduce");
+  e->span = spanFrom(start);
+  return e;
+}
+
+// all(x IN list WHERE predicate), and any, none and single likewise.
+ExprPtr ParserBase::listPredicate() {
+  size_t start = peek().span.offset;
+  auto e = std::make_unique<Expr>();
+  e->kind = ExprKind::ListPredicate;
+  e->keys.push_back(upper(advance().text));
+  expect(TokenKind::LParen, "after the list predicate's name");
+  e->name = advance().text;
+  expectKeyword("IN");
+  e->children.push_back(expression());
+  expectKeyword("WHERE");
+  e->children.push_back(expression());
+  expect(TokenKind::RParen, fmt::format("to close {}(…)", e->keys[0]));
   e->span = spanFrom(start);
   return e;
 }

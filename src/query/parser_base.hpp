@@ -77,6 +77,8 @@ class ParserBase {
   ExprPtr functionCallOrVariable();
   ExprPtr functionArguments(std::string function_name, size_t start);
   ExprPtr listOrComprehension();
+  ExprPtr reduceExpression();
+  ExprPtr listPredicate();
   ExprPtr mapLiteral();
   ExprPtr caseExpression();
 

@@ -33,6 +33,11 @@ enum class BoundKind {
   Map,
   Case,
   Comprehension,
+  //! reduce: children are init, list, step; the accumulator is local `slot`, the element
+  //! `slot + 1`.
+  Reduce,
+  //! all/any/none/single (`key`): children are list and predicate; the element is local `slot`.
+  ListPredicate,
 };
 
 struct BoundExpr {

@@ -110,16 +110,64 @@ Value caseOf(const BoundExpr& e, EvalContext& ctx) {
   return e.has_else ? evaluate(e.children.back(), ctx) : Value();
 }
 
+Value& localSlot(EvalContext& ctx, int slot) {
+  size_t index = static_cast<size_t>(slot);
+  if (ctx.locals.size() <= index)
+    ctx.locals.resize(index + 1);
+  return ctx.locals[index];
+}
+
+Value reduce(const BoundExpr& e, EvalContext& ctx) {
+  Value accumulator = evaluate(e.children[0], ctx);
+  Value list = evaluate(e.children[1], ctx);
+  if (!list.isList())
+    return Value();
+  for (const Value& item : list.asList()) {
+    localSlot(ctx, e.slot) = std::move(accumulator);
+    localSlot(ctx, e.slot + 1) = item;
+    accumulator = evaluate(e.children[2], ctx);
+  }
+  return accumulator;
+}
+
+// Three-valued, as in Cypher: an unknown predicate makes the answer unknown unless the known
+// ones already decide it.
+Value listPredicate(const BoundExpr& e, EvalContext& ctx) {
+  Value list = evaluate(e.children[0], ctx);
+  if (!list.isList())
+    return Value();
+  size_t trues = 0;
+  size_t falses = 0;
+  size_t unknowns = 0;
+  for (const Value& item : list.asList()) {
+    localSlot(ctx, e.slot) = item;
+    Value verdict = evaluate(e.children[1], ctx);
+    if (verdict.isNull())
+      ++unknowns;
+    else if (isTrue(verdict))
+      ++trues;
+    else
+      ++falses;
+  }
+  if (e.key == "ALL")
+    return falses > 0 ? Value(false) : (unknowns > 0 ? Value() : Value(true));
+  if (e.key == "ANY")
+    return trues > 0 ? Value(true) : (unknowns > 0 ? Value() : Value(false));
+  if (e.key == "NONE")
+    return trues > 0 ? Value(false) : (unknowns > 0 ? Value() : Value(true));
+  // SINGLE
+  if (trues > 1)
+    return Value(false);
+  return unknowns > 0 ? Value() : Value(trues == 1);
+}
+
 Value comprehension(const BoundExpr& e, EvalContext& ctx) {
   Value list = evaluate(e.children[0], ctx);
   if (!list.isList())
     return Value();
-  size_t slot = static_cast<size_t>(e.slot);
-  if (ctx.locals.size() <= slot)
-    ctx.locals.resize(slot + 1);
   core::List out;
   for (const Value& item : list.asList()) {
-    ctx.locals[slot] = item;
+    localSlot(ctx, e.slot) = item;
     size_t next = 1;
     if (e.has_else && !isTrue(evaluate(e.children[next++], ctx)))
       continue;
@@ -205,6 +253,10 @@ Value evaluate(const BoundExpr& e, EvalContext& ctx) {
       return caseOf(e, ctx);
     case BoundKind::Comprehension:
       return comprehension(e, ctx);
+    case BoundKind::Reduce:
+      return reduce(e, ctx);
+    case BoundKind::ListPredicate:
+      return listPredicate(e, ctx);
   }
   return Value();
 }

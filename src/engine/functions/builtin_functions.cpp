@@ -279,6 +279,34 @@ Value durationIn(const Args& a, int64_t unit_ms) {
                               unit_ms == 86'400'000 ? 0 : delta / unit_ms * unit_ms});
 }
 
+// Whole calendar months from the first instant to the second (negative when it runs backwards),
+// counting a month only once the day and time of day are reached, as Neo4j does.
+Value durationInMonths(const Args& a, const EvalContext&) {
+  Value from = parseDateTimeValue(a[0]);
+  Value to = parseDateTimeValue(a[1]);
+  if (from.kind() != core::ValueKind::DateTime || to.kind() != core::ValueKind::DateTime) {
+    return Value();
+  }
+  int64_t from_ms = from.asDateTime().epoch_ms;
+  int64_t to_ms = to.asDateTime().epoch_ms;
+  bool backwards = to_ms < from_ms;
+  if (backwards)
+    std::swap(from_ms, to_ms);
+  core::CivilDate start = core::civilFromDays(core::floorDiv(from_ms, core::kMsPerDay));
+  core::CivilDate end = core::civilFromDays(core::floorDiv(to_ms, core::kMsPerDay));
+  int64_t months = (end.year - start.year) * 12 + (static_cast<int64_t>(end.month) - start.month);
+  // Position within the month, in ms: day of month and time of day together.
+  auto inMonth = [](int64_t ms, const core::CivilDate& date) {
+    return (date.day - 1) * core::kMsPerDay +
+           (ms - core::floorDiv(ms, core::kMsPerDay) * core::kMsPerDay);
+  };
+  int64_t start_in_month = inMonth(from_ms, start);
+  int64_t end_in_month = inMonth(to_ms, end);
+  if (months > 0 && end_in_month < start_in_month)
+    --months;
+  return Value(core::Duration{backwards ? -months : months, 0, 0});
+}
+
 Value numeric(const Args& a, double (*f)(double)) {
   return a[0].isNumber() ? Value(f(a[0].asNumber())) : Value();
 }
@@ -409,6 +437,7 @@ const std::vector<ScalarFunction>& builtinScalarFunctions() {
        durationBetween},
       {"duration.inSeconds", 2, 2, "duration.between in whole seconds",
        [](const Args& a, const EvalContext&) { return durationIn(a, 1000); }},
+      {"duration.inMonths", 2, 2, "duration.between in whole calendar months", durationInMonths},
       {"duration.inDays", 2, 2, "duration.between in whole days",
        [](const Args& a, const EvalContext&) { return durationIn(a, 86'400'000); }},
       {"timestamp", 0, 0, "the engine clock's now, in ms since the epoch",

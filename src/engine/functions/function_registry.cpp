@@ -12,8 +12,14 @@ bool sameName(std::string_view a, const char* b) {
 
 }  // namespace
 
+const std::vector<const std::vector<ScalarFunction>*>& scalarFunctionTables() {
+  static const std::vector<const std::vector<ScalarFunction>*> kTables = {
+      &builtinScalarFunctions(), &futureFunctions(), &mathFunctions(), &listFunctions()};
+  return kTables;
+}
+
 const ScalarFunction* findScalarFunction(std::string_view name) {
-  for (const auto* table : {&builtinScalarFunctions(), &futureFunctions()}) {
+  for (const auto* table : scalarFunctionTables()) {
     for (const ScalarFunction& f : *table) {
       if (sameName(name, f.name))
         return &f;
@@ -32,10 +38,10 @@ const AggregateFunction* findAggregateFunction(std::string_view name) {
 
 std::vector<std::string> allFunctionNames() {
   std::vector<std::string> names;
-  for (const ScalarFunction& f : builtinScalarFunctions())
-    names.emplace_back(f.name);
-  for (const ScalarFunction& f : futureFunctions())
-    names.emplace_back(f.name);
+  for (const auto* table : scalarFunctionTables()) {
+    for (const ScalarFunction& f : *table)
+      names.emplace_back(f.name);
+  }
   for (const AggregateFunction& f : builtinAggregateFunctions())
     names.emplace_back(f.name);
   return names;

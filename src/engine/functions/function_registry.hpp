@@ -54,6 +54,12 @@ std::vector<std::string> allFunctionNames();
 const std::vector<ScalarFunction>& builtinScalarFunctions();
 //! drasi.trueFor, trueUntil, trueLater, trueNowOrLater.
 const std::vector<ScalarFunction>& futureFunctions();
+//! Trigonometry, logarithms, rand and randomUUID.
+const std::vector<ScalarFunction>& mathFunctions();
+//! coll.* and drasi.listMin/listMax/stdevp.
+const std::vector<ScalarFunction>& listFunctions();
+//! Every scalar table above, in lookup order.
+const std::vector<const std::vector<ScalarFunction>*>& scalarFunctionTables();
 const std::vector<AggregateFunction>& builtinAggregateFunctions();
 
 }  // namespace livedash::engine

@@ -122,6 +122,31 @@ BoundExpr Binder::bindExpr(const Expr& e, const Scope& scope, std::vector<Aggreg
       locals_.pop_back();
       return b;
     }
+    case ExprKind::Reduce: {
+      b.kind = BoundKind::Reduce;
+      b.children.push_back(bindExpr(*e.children[0], scope, specs, inside_aggregate));
+      b.children.push_back(bindExpr(*e.children[1], scope, specs, inside_aggregate));
+      b.slot = static_cast<int>(locals_.size());
+      locals_.emplace_back(e.name, b.slot);
+      locals_.emplace_back(e.keys[0], b.slot + 1);
+      b.children.push_back(bindExpr(*e.children[2], scope, specs, inside_aggregate));
+      locals_.resize(locals_.size() - 2);
+      for (const BoundExpr& child : b.children)
+        b.deterministic = b.deterministic && child.deterministic;
+      return b;
+    }
+    case ExprKind::ListPredicate: {
+      b.kind = BoundKind::ListPredicate;
+      b.key = e.keys[0];
+      b.children.push_back(bindExpr(*e.children[0], scope, specs, inside_aggregate));
+      b.slot = static_cast<int>(locals_.size());
+      locals_.emplace_back(e.name, b.slot);
+      b.children.push_back(bindExpr(*e.children[1], scope, specs, inside_aggregate));
+      locals_.pop_back();
+      for (const BoundExpr& child : b.children)
+        b.deterministic = b.deterministic && child.deterministic;
+      return b;
+    }
   }
   bindChildren(b);
   return b;

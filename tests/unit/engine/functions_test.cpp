@@ -80,5 +80,48 @@ TEST(Functions, ElementsAndTime) {
   EXPECT_EQ(eval("duration('P1e999D')"), "null");
 }
 
+TEST(Functions, ReduceAndListPredicates) {
+  EXPECT_EQ(eval("reduce(total = 0, x IN range(1, 4) | total + x)"), "10");
+  EXPECT_EQ(eval("reduce(s = '', t IN o.tags | s + t + o.status)"), R"("apendingbpending")");
+  EXPECT_EQ(eval("reduce(total = 0, x IN o.missing | total + x)"), "null");
+  EXPECT_EQ(eval("all(x IN [1, 2, 3] WHERE x > 0)"), "true");
+  EXPECT_EQ(eval("all(x IN [1, null, -1] WHERE x > 0)"), "false");
+  EXPECT_EQ(eval("all(x IN [1, null] WHERE x > 0)"), "null");
+  EXPECT_EQ(eval("any(t IN o.tags WHERE t = 'b')"), "true");
+  EXPECT_EQ(eval("any(x IN [] WHERE x > 0)"), "false");
+  EXPECT_EQ(eval("none(x IN [1, 2] WHERE x > 5)"), "true");
+  EXPECT_EQ(eval("single(x IN [1, 2, 3] WHERE x > 2)"), "true");
+  EXPECT_EQ(eval("single(x IN [1, 2, 3] WHERE x > 1)"), "false");
+}
+
+TEST(Functions, MathAndLists) {
+  EXPECT_EQ(eval("round(degrees(pi()), 6)"), "180.0");
+  EXPECT_EQ(eval("round(sin(radians(90)) + cos(0) + tan(0), 6)"), "2.0");
+  EXPECT_EQ(eval("round(atan2(1, 1) * 4, 6) = round(pi(), 6)"), "true");
+  EXPECT_EQ(eval("round(exp(1), 6) = round(e(), 6) AND log10(1000) = 3.0 AND log(1) = 0.0"),
+            "true");
+  EXPECT_EQ(eval("sin(null)"), "null");
+  EXPECT_EQ(eval("rand() >= 0.0 AND rand() < 1.0"), "true");
+  EXPECT_EQ(eval("size(randomUUID()) = 36 AND substring(randomUUID(), 14, 1) = '4'"), "true");
+  EXPECT_EQ(eval("coll.distinct([1, 2, 1, 'a', 2, 'a'])"), R"([1,2,"a"])");
+  EXPECT_EQ(eval("coll.indexOf(o.tags, 'b')"), "1");
+  EXPECT_EQ(eval("coll.indexOf(o.tags, 'z')"), "-1");
+  EXPECT_EQ(eval("coll.insert(o.tags, 1, 'x')"), R"(["a","x","b"])");
+  EXPECT_EQ(eval("coll.insert(o.tags, 9, 'x')"), "null");
+  EXPECT_EQ(eval("drasi.listMin([3, null, 1, 2])"), "1");
+  EXPECT_EQ(eval("drasi.listMax([3, null, 1.5, 2])"), "3");
+  EXPECT_EQ(eval("drasi.stdevp([2, 4, 4, 4, 5, 5, 7, 9])"), "2.0");
+  EXPECT_EQ(eval("drasi.stdevp([])"), "null");
+}
+
+TEST(Functions, CalendarMonths) {
+  EXPECT_EQ(eval("duration.inMonths(datetime('2026-01-31T00:00:00Z'), o.at)"), R"("P9M")");
+  EXPECT_EQ(eval("duration.inMonths(datetime('2026-01-22T10:37:12.345Z'), o.at)"),
+            R"("P10M")");
+  EXPECT_EQ(eval("duration.inMonths(datetime('2026-01-22T10:37:12.346Z'), o.at)"), R"("P9M")");
+  EXPECT_EQ(eval("duration.inMonths(o.at, datetime('2025-11-22T10:37:12.345Z'))"),
+            R"("P-1Y")");
+}
+
 }  // namespace
 }  // namespace livedash::engine
