@@ -54,6 +54,9 @@ std::vector<std::string> allFunctionNames();
 const std::vector<ScalarFunction>& builtinScalarFunctions();
 //! drasi.trueFor, trueUntil, trueLater, trueNowOrLater.
 const std::vector<ScalarFunction>& futureFunctions();
+//! Not callable by name: the binder turns `x < datetime.realtime() - d` (and the other orderings)
+//! in a MATCH … WHERE into this, so the row is re-evaluated when the clock crosses x.
+const ScalarFunction& clockComparisonFunction();
 //! Trigonometry, logarithms, rand and randomUUID.
 const std::vector<ScalarFunction>& mathFunctions();
 //! coll.* and drasi.listMin/listMax/stdevp.

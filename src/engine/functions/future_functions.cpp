@@ -6,6 +6,7 @@
 // WHERE treats as not true.
 #include "engine/eval/bound_expr.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/eval/operators.hpp"
 #include "engine/functions/function_registry.hpp"
 #include "engine/functions/temporal_parse.hpp"
 
@@ -80,7 +81,50 @@ Value trueNowOrLater(const BoundExpr& e, EvalContext& ctx) {
   return trueLater(e, ctx);
 }
 
+std::optional<int64_t> clockMs(const Value& v) {
+  if (v.isInteger())
+    return v.asInteger();
+  if (v.kind() == core::ValueKind::DateTime)
+    return v.asDateTime().epoch_ms;
+  return std::nullopt;
+}
+
+// `fixed OP moving`, where `moving` is the clock plus a constant. Between now and the moment
+// `moving` passes `fixed` the answer cannot change, so one re-evaluation at that moment keeps
+// the predicate exact: a row enters "the last 5 minutes" on its change and leaves by itself.
+Value clockComparison(const BoundExpr& e, EvalContext& ctx) {
+  Value fixed = evaluate(e.children[0], ctx);
+  Value moving = evaluate(e.children[1], ctx);
+  Value verdict = compareValues(e.op, fixed, moving);
+  std::optional<int64_t> fixed_ms = clockMs(fixed);
+  std::optional<int64_t> moving_ms = clockMs(moving);
+  if (!ctx.temporal || !fixed_ms || !moving_ms || fixed.kind() != moving.kind())
+    return verdict;
+  // moving == fixed at `meet`. `>` and `<=` flip at that very moment; `>=` and `<` flip one
+  // millisecond later, once moving is past fixed.
+  int64_t meet = ctx.now_ms + (*fixed_ms - *moving_ms);
+  bool flips_at_meet = e.op == query::Operator::Gt || e.op == query::Operator::Le;
+  int64_t flip = flips_at_meet ? meet : meet + 1;
+  if (flip > ctx.now_ms)
+    ctx.temporal->schedule(flip);
+  return verdict;
+}
+
 }  // namespace
+
+const ScalarFunction& clockComparisonFunction() {
+  static const ScalarFunction kFunction = {
+      "(comparison with the clock)",
+      2,
+      2,
+      "a comparison between a row's instant and the clock plus a constant",
+      nullptr,
+      nullptr,
+      false,
+      clockComparison,
+      true};
+  return kFunction;
+}
 
 const std::vector<ScalarFunction>& futureFunctions() {
   static const std::vector<ScalarFunction> kFunctions = {

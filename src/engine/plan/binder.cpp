@@ -96,7 +96,10 @@ BoundExpr Binder::bindExpr(const Expr& e, const Scope& scope, std::vector<Aggreg
     case ExprKind::Binary:
       b.kind = e.kind == ExprKind::Unary ? BoundKind::Unary : BoundKind::Binary;
       b.op = e.op;
-      break;
+      bindChildren(b);
+      if (allow_future_)
+        bindClockComparison(b);
+      return b;
     case ExprKind::List:
       b.kind = BoundKind::List;
       break;
@@ -150,6 +153,64 @@ BoundExpr Binder::bindExpr(const Expr& e, const Scope& scope, std::vector<Aggreg
   }
   bindChildren(b);
   return b;
+}
+
+namespace {
+
+bool isClockCall(const BoundExpr& b) {
+  if (b.kind != BoundKind::Call || !b.fn)
+    return false;
+  std::string_view name = b.fn->name;
+  return name == "datetime.realtime" || name == "timestamp" ||
+         (name == "datetime" && b.children.empty());
+}
+
+// The clock, plus or minus something that does not depend on time: it moves at the clock's pace.
+bool isClockOffset(const BoundExpr& b) {
+  if (isClockCall(b))
+    return true;
+  if (b.kind != BoundKind::Binary)
+    return false;
+  if (b.op == query::Operator::Sub)
+    return isClockOffset(b.children[0]) && b.children[1].deterministic;
+  if (b.op == query::Operator::Add) {
+    return (isClockOffset(b.children[0]) && b.children[1].deterministic) ||
+           (isClockOffset(b.children[1]) && b.children[0].deterministic);
+  }
+  return false;
+}
+
+query::Operator mirrored(query::Operator op) {
+  switch (op) {
+    case query::Operator::Lt:
+      return query::Operator::Gt;
+    case query::Operator::Le:
+      return query::Operator::Ge;
+    case query::Operator::Gt:
+      return query::Operator::Lt;
+    default:
+      return query::Operator::Le;
+  }
+}
+
+}  // namespace
+
+void Binder::bindClockComparison(BoundExpr& b) {
+  using query::Operator;
+  if (b.kind != BoundKind::Binary || (b.op != Operator::Lt && b.op != Operator::Le &&
+                                      b.op != Operator::Gt && b.op != Operator::Ge)) {
+    return;
+  }
+  bool clock_on_right = isClockOffset(b.children[1]) && b.children[0].deterministic;
+  bool clock_on_left = isClockOffset(b.children[0]) && b.children[1].deterministic;
+  if (!clock_on_right && !clock_on_left)
+    return;
+  if (clock_on_left) {
+    std::swap(b.children[0], b.children[1]);
+    b.op = mirrored(b.op);
+  }
+  b.kind = BoundKind::Call;
+  b.fn = &clockComparisonFunction();
 }
 
 BoundExpr Binder::bindVariable(const Expr& e, const Scope& scope) {

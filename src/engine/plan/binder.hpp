@@ -47,6 +47,9 @@ class Binder {
   BoundExpr bindAggregate(const query::Expr& e, const Scope& scope,
                           std::vector<AggregateSpec>* specs, bool inside_aggregate);
   BoundExpr bindParameter(const query::Expr& e);
+  //! Turns a comparison between a row's instant and the clock (plus a constant) into a call that
+  //! also schedules the moment its answer flips.
+  void bindClockComparison(BoundExpr& b);
 
   const core::Map& parameters_;
   std::vector<core::Value>& parameter_values_;
