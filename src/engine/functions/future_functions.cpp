@@ -89,9 +89,40 @@ std::optional<int64_t> clockMs(const Value& v) {
   return std::nullopt;
 }
 
-// `fixed OP moving`, where `moving` is the clock plus a constant. Between now and the moment
-// `moving` passes `fixed` the answer cannot change, so one re-evaluation at that moment keeps
-// the predicate exact: a row enters "the last 5 minutes" on its change and leaves by itself.
+// The verdict of `fixed OP moving` with the clock at `at_ms`.
+Value verdictAt(const BoundExpr& e, const Value& fixed, EvalContext& ctx, int64_t at_ms) {
+  EvalContext later = ctx;
+  later.now_ms = at_ms;
+  later.temporal = nullptr;
+  return compareValues(e.op, fixed, evaluate(e.children[1], later));
+}
+
+// The first moment after now at which the verdict changes, for a moving side that is a step
+// function of the clock (datetime.truncate('day', datetime.realtime()) and the like). It never
+// decreases, so the verdict flips at most once: probe forward in doubling steps, then bisect.
+std::optional<int64_t> nextFlip(const BoundExpr& e, const Value& fixed, const Value& verdict,
+                                EvalContext& ctx) {
+  constexpr int64_t kHorizonMs = int64_t{200} * 366 * 86'400'000;
+  int64_t settled = ctx.now_ms;  // the verdict is unchanged here
+  for (int64_t step = 1; step <= kHorizonMs; step *= 2) {
+    int64_t probe = ctx.now_ms + step;
+    if (verdictAt(e, fixed, ctx, probe) == verdict) {
+      settled = probe;
+      continue;
+    }
+    int64_t changed = probe;
+    while (changed - settled > 1) {
+      int64_t mid = settled + (changed - settled) / 2;
+      (verdictAt(e, fixed, ctx, mid) == verdict ? settled : changed) = mid;
+    }
+    return changed;
+  }
+  return std::nullopt;
+}
+
+// `fixed OP moving`, where `moving` follows the clock. Between now and the moment `moving`
+// passes `fixed` the answer cannot change, so one re-evaluation at that moment keeps the
+// predicate exact: a row enters "the last 5 minutes" on its change and leaves by itself.
 Value clockComparison(const BoundExpr& e, EvalContext& ctx) {
   Value fixed = evaluate(e.children[0], ctx);
   Value moving = evaluate(e.children[1], ctx);
@@ -100,13 +131,19 @@ Value clockComparison(const BoundExpr& e, EvalContext& ctx) {
   std::optional<int64_t> moving_ms = clockMs(moving);
   if (!ctx.temporal || !fixed_ms || !moving_ms || fixed.kind() != moving.kind())
     return verdict;
-  // moving == fixed at `meet`. `>` and `<=` flip at that very moment; `>=` and `<` flip one
-  // millisecond later, once moving is past fixed.
-  int64_t meet = ctx.now_ms + (*fixed_ms - *moving_ms);
-  bool flips_at_meet = e.op == query::Operator::Gt || e.op == query::Operator::Le;
-  int64_t flip = flips_at_meet ? meet : meet + 1;
-  if (flip > ctx.now_ms)
-    ctx.temporal->schedule(flip);
+  std::optional<int64_t> flip;
+  if (e.has_subject) {
+    // moving == fixed at `meet`. `>` and `<=` flip at that very moment; `>=` and `<` flip one
+    // millisecond later, once moving is past fixed.
+    int64_t meet = ctx.now_ms + (*fixed_ms - *moving_ms);
+    bool flips_at_meet = e.op == query::Operator::Gt || e.op == query::Operator::Le;
+    flip = flips_at_meet ? meet : meet + 1;
+  } else if (*moving_ms <= *fixed_ms) {
+    // A step function of the clock can only pass `fixed` while it is still at or below it.
+    flip = nextFlip(e, fixed, verdict, ctx);
+  }
+  if (flip && *flip > ctx.now_ms)
+    ctx.temporal->schedule(*flip);
   return verdict;
 }
 

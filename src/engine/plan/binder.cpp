@@ -166,16 +166,22 @@ bool isClockCall(const BoundExpr& b) {
 }
 
 // The clock, plus or minus something that does not depend on time: it moves at the clock's pace.
-bool isClockOffset(const BoundExpr& b) {
+// With `truncate_ok`, also a datetime.truncate of such an expression (and offsets of that): a
+// step function of the clock, still never decreasing.
+bool isClockExpression(const BoundExpr& b, bool truncate_ok) {
   if (isClockCall(b))
     return true;
+  if (truncate_ok && b.kind == BoundKind::Call && b.fn &&
+      std::string_view(b.fn->name) == "datetime.truncate") {
+    return b.children[0].deterministic && isClockExpression(b.children[1], true);
+  }
   if (b.kind != BoundKind::Binary)
     return false;
   if (b.op == query::Operator::Sub)
-    return isClockOffset(b.children[0]) && b.children[1].deterministic;
+    return isClockExpression(b.children[0], truncate_ok) && b.children[1].deterministic;
   if (b.op == query::Operator::Add) {
-    return (isClockOffset(b.children[0]) && b.children[1].deterministic) ||
-           (isClockOffset(b.children[1]) && b.children[0].deterministic);
+    return (isClockExpression(b.children[0], truncate_ok) && b.children[1].deterministic) ||
+           (isClockExpression(b.children[1], truncate_ok) && b.children[0].deterministic);
   }
   return false;
 }
@@ -201,8 +207,8 @@ void Binder::bindClockComparison(BoundExpr& b) {
                                       b.op != Operator::Gt && b.op != Operator::Ge)) {
     return;
   }
-  bool clock_on_right = isClockOffset(b.children[1]) && b.children[0].deterministic;
-  bool clock_on_left = isClockOffset(b.children[0]) && b.children[1].deterministic;
+  bool clock_on_right = isClockExpression(b.children[1], true) && b.children[0].deterministic;
+  bool clock_on_left = isClockExpression(b.children[0], true) && b.children[1].deterministic;
   if (!clock_on_right && !clock_on_left)
     return;
   if (clock_on_left) {
@@ -211,6 +217,8 @@ void Binder::bindClockComparison(BoundExpr& b) {
   }
   b.kind = BoundKind::Call;
   b.fn = &clockComparisonFunction();
+  // The common case moves exactly with the clock, so its flip has a closed form.
+  b.has_subject = isClockExpression(b.children[1], false);
 }
 
 BoundExpr Binder::bindVariable(const Expr& e, const Scope& scope) {

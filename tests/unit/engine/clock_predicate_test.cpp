@@ -143,5 +143,28 @@ TEST_F(ClockPredicateTest, EpochMillisecondsWithTimestamp) {
   EXPECT_TRUE(ids().empty());
 }
 
+TEST_F(ClockPredicateTest, TodayEndsAtMidnight) {
+  constexpr int64_t kDay = 24 * 60 * kMinute;
+  query("e.at >= datetime.truncate('day', datetime.realtime())");
+  at(kDay + 10 * 60 * kMinute,
+     {event(ChangeOp::Insert, 1, kDay + 10 * 60 * kMinute), event(ChangeOp::Insert, 2, kDay - 1)});
+  EXPECT_EQ(ids(), std::vector<std::string>{R"({"id":1})"}) << "event 2 was yesterday";
+  EXPECT_EQ(engine.pendingFutures(), 1u) << "yesterday's event can never come back";
+  stepTo(2 * kDay - 1);
+  EXPECT_EQ(ids().size(), 1u);
+  stepTo(2 * kDay);
+  EXPECT_TRUE(ids().empty());
+}
+
+TEST_F(ClockPredicateTest, ThisHourAndTheLastWithAnOffsetOnATruncatedClock) {
+  constexpr int64_t kHour = 60 * kMinute;
+  query("datetime.truncate('hour', datetime.realtime()) - duration({hours: 1}) <= e.at");
+  at(5 * kHour + 30 * kMinute, {event(ChangeOp::Insert, 1, 4 * kHour + 59 * kMinute)});
+  stepTo(6 * kHour - 1);
+  EXPECT_EQ(ids().size(), 1u);
+  stepTo(6 * kHour);
+  EXPECT_TRUE(ids().empty());
+}
+
 }  // namespace
 }  // namespace livedash::engine
