@@ -34,6 +34,8 @@ namespace livedash::core {
   X(QueryFailed, "query_failed", 409)                    \
   X(PayloadTooLarge, "payload_too_large", 413)           \
   X(UnsupportedMediaType, "unsupported_media_type", 415) \
+  X(TooManyConnections, "too_many_connections", 429)     \
+  X(HeaderTooLarge, "header_too_large", 431)             \
   X(Internal, "internal", 500)                           \
   X(SourceUnavailable, "source_unavailable", 503)
 

@@ -16,6 +16,9 @@ struct Frame {
   //! Position in the channel, strictly increasing by one; 0 for frames outside the sequence
   //! (heartbeats, control messages).
   uint64_t sequence = 0;
+  //! The query whose diff this is, so a subscriber can be limited to some queries of a
+  //! multiplexed channel; empty for frames that belong to no query (heartbeats, control).
+  std::string query;
   //! The bytes as they go on the wire (for SSE: the whole event, ending in a blank line).
   std::string bytes;
 };

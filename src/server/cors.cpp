@@ -25,14 +25,20 @@ bool CorsPolicy::allows(std::string_view origin) const {
   return any_ || std::find(origins_.begin(), origins_.end(), origin) != origins_.end();
 }
 
-void CorsPolicy::addOriginHeaders(std::string_view origin, HeaderList& headers) {
-  headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
+void CorsPolicy::addOriginHeaders(std::string_view origin, HeaderList& headers) const {
+  if (origin.empty()) {
+    return;
+  }
   headers.emplace_back("Vary", "Origin");
+  if (allows(origin)) {
+    headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
+    // A 401's challenge, so a page can tell "log in" from other failures.
+    headers.emplace_back("Access-Control-Expose-Headers", "WWW-Authenticate");
+  }
 }
 
-void CorsPolicy::addPreflightHeaders(HeaderList& headers) {
-  headers.emplace_back("Access-Control-Allow-Methods",
-                       "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+void CorsPolicy::addPreflightHeaders(const std::string& allowed, HeaderList& headers) {
+  headers.emplace_back("Access-Control-Allow-Methods", allowed);
   headers.emplace_back("Access-Control-Allow-Headers",
                        "Authorization, Content-Type, Last-Event-ID, Cache-Control");
   headers.emplace_back("Access-Control-Max-Age", "600");

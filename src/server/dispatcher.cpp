@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "server/request_target.hpp"
+#include "server/sse_access.hpp"
+#include "server/sse_stream_impl.hpp"
 
 namespace livedash::server {
 
@@ -60,11 +62,13 @@ void answerOptions(const ServerContext& ctx, const HttpRequest& req, bool cors_o
   d.response.status = 204;
   d.response.content_type.clear();
   std::vector<std::string> allowed = allowedAt(ctx, req.path);
-  if (!allowed.empty()) {
-    d.response.headers.emplace_back("Allow", joinMethods(std::move(allowed)));
+  if (allowed.empty()) {
+    return;  // nothing here: no methods to offer, so no preflight answer either
   }
+  const std::string methods = joinMethods(std::move(allowed));
+  d.response.headers.emplace_back("Allow", methods);
   if (cors_ok && !req.header("access-control-request-method").empty()) {
-    CorsPolicy::addPreflightHeaders(d.response.headers);
+    CorsPolicy::addPreflightHeaders(methods, d.response.headers);
   }
 }
 
@@ -78,7 +82,14 @@ void route(const ServerContext& ctx, HttpRequest& req, bool cors_ok, Dispatch& d
       d.response = methodNotAllowed(req, {"GET"});
       return;
     }
-    d.sse = stream->second.get();
+    SseStreamImpl& sse = *stream->second;
+    SseAccess access = decideSseAccess(sse.authorizer(), req, sse.options().queries);
+    if (access.refusal) {
+      d.response = std::move(*access.refusal);
+      return;
+    }
+    d.sse = &sse;
+    d.sse_queries = std::move(access.queries);
     if (std::string_view id = req.header("last-event-id"); !id.empty()) {
       d.last_event_id = std::string(id);
     } else if (auto q = req.query.find("lastEventId"); q != req.query.end()) {
@@ -99,6 +110,12 @@ void route(const ServerContext& ctx, HttpRequest& req, bool cors_ok, Dispatch& d
   Router::Match match = ctx.router.match(req.method, req.path);
   if (match.handler) {
     req.path_params = std::move(match.params);
+    AuthDecision who = ctx.auth.check(req, match.access, req.param("id"));
+    if (!who.allowed()) {
+      d.response = who.errorResponse();
+      return;
+    }
+    req.token = who.token;
     d.response = callHandler(*match.handler, req);
     d.omit_body = req.method == "HEAD";
   } else if (match.allowed.empty()) {
@@ -120,18 +137,14 @@ Dispatch dispatch(const ServerContext& ctx, HttpRequest& req) {
   } else {
     route(ctx, req, cors_ok, d);
   }
-  if (cors_ok) {
-    CorsPolicy::addOriginHeaders(origin, d.response.headers);
-  }
+  ctx.cors.addOriginHeaders(origin, d.response.headers);
   return d;
 }
 
 HttpResponse errorResponse(const ServerContext& ctx, std::string_view origin, core::ErrorCode code,
                            std::string_view message) {
   HttpResponse response = HttpResponse::error(code, message);
-  if (ctx.cors.allows(origin)) {
-    CorsPolicy::addOriginHeaders(origin, response.headers);
-  }
+  ctx.cors.addOriginHeaders(origin, response.headers);
   return response;
 }
 

@@ -1,8 +1,8 @@
 // src/server/dispatcher.hpp
 //
-// Decides what a parsed request gets: a route's response, an asset, a JSON error, a CORS
-// preflight answer, or a hand-off to an SSE stream. Knows nothing of sockets, so the HTTP session
-// stays a thin layer of Beast reads and writes around it.
+// Decides what a parsed request gets: a route's response, an asset, a JSON error (including
+// 401/403 from the token check), a CORS preflight answer, or a hand-off to an SSE stream. Knows
+// nothing of sockets, so the HTTP session stays a thin layer of Beast reads and writes around it.
 #pragma once
 
 #include <optional>
@@ -10,6 +10,7 @@
 
 #include "server/http_types.hpp"
 #include "server/server_context.hpp"
+#include "server/sse_query_filter.hpp"
 
 namespace livedash::server {
 
@@ -22,6 +23,8 @@ struct Dispatch {
   SseStreamImpl* sse = nullptr;
   //! `Last-Event-ID` header, or the `lastEventId` query parameter, when the client sent one.
   std::optional<std::string> last_event_id;
+  //! SSE: the stream's queries this subscriber receives (`?queries=` and its token); null: all.
+  QueryFilterConstSharedPtr sse_queries;
 };
 
 //! Fills in req.path and req.query from req.target first. Never throws: handler exceptions

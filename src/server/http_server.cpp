@@ -135,6 +135,8 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(HttpServerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->ctx.cors = CorsPolicy(options.cors_origins);
+  impl_->ctx.auth = Authorizer(options.tokens);
+  impl_->ctx.connections = std::make_shared<ConnectionLimiter>(options.max_connections_per_ip);
   impl_->ctx.options = std::move(options);
 }
 
@@ -142,9 +144,10 @@ HttpServer::~HttpServer() {
   stop();
 }
 
-void HttpServer::addRoute(std::string method, std::string pattern, RouteHandler handler) {
+void HttpServer::addRoute(std::string method, std::string pattern, RouteHandler handler,
+                          RouteAccess access) {
   impl_->requireNotStarted("addRoute");
-  impl_->ctx.router.add(std::move(method), pattern, std::move(handler));
+  impl_->ctx.router.add(std::move(method), pattern, std::move(handler), access);
 }
 
 void HttpServer::addAsset(std::string path, std::string content_type, std::string_view bytes) {
@@ -160,7 +163,7 @@ SseStreamSharedPtr HttpServer::addSseStream(SseStreamOptions options) {
                       "an SSE stream is already registered at " + options.path);
   }
   std::string path = options.path;
-  auto stream = std::make_shared<SseStreamImpl>(std::move(options));
+  auto stream = std::make_shared<SseStreamImpl>(std::move(options), impl_->ctx.options.tokens);
   streams.emplace(std::move(path), stream);
   return stream;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/frame.hpp"
+#include "server/auth.hpp"
 #include "server/http_types.hpp"
 
 namespace livedash::server {
@@ -25,6 +26,11 @@ struct HttpServerOptions {
   size_t max_body_bytes = 4 * 1024 * 1024;
   size_t max_header_bytes = 16 * 1024;
   int idle_timeout_seconds = 60;
+  //! Connections one client address may hold open at once (HTTP, SSE and WebSocket alike); past
+  //! it a new connection gets 429 and is closed. 0: no cap.
+  size_t max_connections_per_ip = 0;
+  //! Bearer tokens (see auth.hpp); none turns auth off.
+  std::vector<AccessToken> tokens;
 };
 
 struct SseStreamOptions {
@@ -38,6 +44,11 @@ struct SseStreamOptions {
   //! How long a lagging subscriber's stalled write may take to drain before its `must-refetch`;
   //! after that the connection is closed without it (the client's reconnect then resumes).
   int overflow_grace_ms = 1000;
+  //! The queries this stream carries, so that `?queries=` and query-limited tokens can be
+  //! checked at connect time; empty: not known, nothing is checked against it.
+  std::vector<std::string> queries;
+  //! Tokens accepted on this stream only (an SSE reaction's own `token`), besides the server's.
+  std::vector<AccessToken> tokens;
 };
 
 //! One SSE stream at one path. Frames published to it reach every connected client in order.
@@ -47,6 +58,8 @@ class SseStream : public core::FrameSink {
   //! Thread-safe and non-blocking.
   void publish(core::FrameConstSharedPtr frame) override = 0;
   virtual size_t clientCount() const = 0;
+  //! Subscribers dropped so far for falling too far behind.
+  virtual uint64_t droppedClients() const = 0;
 };
 using SseStreamSharedPtr = std::shared_ptr<SseStream>;
 
@@ -58,8 +71,10 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   //! Registers a handler. `pattern` is a path whose `{name}` segments match one segment each,
-  //! such as `/api/v1/queries/{id}/results`. Register everything before start().
-  void addRoute(std::string method, std::string pattern, RouteHandler handler);
+  //! such as `/api/v1/queries/{id}/results`. Register everything before start(). `access` says
+  //! which token it needs when auth is on (Query: one allowed to see the `{id}` query).
+  void addRoute(std::string method, std::string pattern, RouteHandler handler,
+                RouteAccess access = RouteAccess::Read);
   //! Serves fixed bytes at `path` (GET and HEAD). `bytes` must outlive the server.
   void addAsset(std::string path, std::string content_type, std::string_view bytes);
   SseStreamSharedPtr addSseStream(SseStreamOptions options);

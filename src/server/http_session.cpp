@@ -39,10 +39,27 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       : stream_(std::move(socket)), ctx_(ctx), thread_(thread) {}
 
   void run() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->doRead(); });
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->admit(); });
   }
 
  private:
+  //! Counts the connection against its address's cap; past it, a JSON 429 and close.
+  void admit() {
+    error_code ec;
+    tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) {
+      remote_address_ = remote.address().to_string();
+    }
+    if (ctx_.connections->tryAcquire(remote_address_, slot_)) {
+      doRead();
+      return;
+    }
+    send(errorResponse(ctx_, {}, core::ErrorCode::TooManyConnections,
+                       "too many connections from " + remote_address_ + " (at most " +
+                           std::to_string(ctx_.connections->maxPerAddress()) + ")"),
+         false, false, 11);
+  }
+
   void doRead() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(std::min<size_t>(
@@ -63,7 +80,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
           core::ErrorCode::PayloadTooLarge,
           "request body is larger than " + std::to_string(ctx_.options.max_body_bytes) + " bytes");
     } else if (ec == http::error::header_limit) {
-      sendParseError(core::ErrorCode::BadRequest, "request header is too large");
+      sendParseError(core::ErrorCode::HeaderTooLarge,
+                     "request header is larger than " +
+                         std::to_string(ctx_.options.max_header_bytes) + " bytes");
     } else if (isHttpParseError(ec)) {
       sendParseError(core::ErrorCode::BadRequest, "malformed request: " + ec.message());
     } else if (ec) {
@@ -94,16 +113,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     request.body = std::move(req.body());
-    error_code ec;
-    tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
-    if (!ec) {
-      request.remote_address = remote.address().to_string();
-    }
+    request.remote_address = remote_address_;
     // WebSocket upgrades (websocket::is_upgrade(req)) will hand the socket and `req` off here.
     Dispatch d = dispatch(ctx_, request);
     if (d.sse) {
       stream_.expires_never();
-      d.sse->connect(thread_, stream_.release_socket(), d.response.headers, d.last_event_id);
+      d.sse->connect(thread_, stream_.release_socket(),
+                     SseSubscribe{std::move(d.response.headers), std::move(d.last_event_id),
+                                  std::move(d.sse_queries), std::move(slot_)});
       return;  // this session ends; the socket now belongs to the SSE session
     }
     send(std::move(d.response), d.omit_body, req.keep_alive(), req.version());
@@ -180,6 +197,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   http::response<http::string_body> response_;
   const ServerContext& ctx_;
   size_t thread_;
+  std::string remote_address_;
+  ConnectionSlot slot_;  //!< moves with the socket when it is handed off
 };
 
 }  // namespace

@@ -15,6 +15,8 @@
 
 namespace livedash::server {
 
+struct AccessToken;
+
 struct HttpRequest {
   std::string method;                        //!< upper case: GET, POST, PUT, PATCH, DELETE, OPTIONS
   std::string target;                        //!< as received, with the query string
@@ -24,6 +26,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  //!< names in lower case
   std::string body;
   std::string remote_address;
+  //! The caller's token once auth let the request through; null when auth is off or the route
+  //! is public. Handlers use it to narrow what they list (auth.hpp).
+  const AccessToken* token = nullptr;
 
   //! Header value by case-insensitive name, or empty.
   std::string_view header(std::string_view name) const;

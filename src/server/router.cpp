@@ -31,7 +31,8 @@ std::vector<std::string_view> Router::splitPath(std::string_view path) {
   return segments;
 }
 
-void Router::add(std::string method, std::string_view pattern, RouteHandler handler) {
+void Router::add(std::string method, std::string_view pattern, RouteHandler handler,
+                 RouteAccess access) {
   Route route;
   route.method = std::move(method);
   for (std::string_view part : splitPath(pattern)) {
@@ -46,6 +47,7 @@ void Router::add(std::string method, std::string_view pattern, RouteHandler hand
     route.segments.push_back(std::move(segment));
   }
   route.handler = std::move(handler);
+  route.access = access;
   routes_.push_back(std::move(route));
 }
 
@@ -86,6 +88,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
   }
   if (best) {
     result.handler = &best->handler;
+    result.access = best->access;
     for (size_t i = 0; i < segments.size(); ++i) {
       if (best->segments[i].is_param) {
         result.params.emplace(best->segments[i].text, std::string(segments[i]));

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/auth.hpp"
 #include "server/http_types.hpp"
 
 namespace livedash::server {
@@ -18,13 +19,15 @@ namespace livedash::server {
 class Router {
  public:
   struct Match {
-    const RouteHandler* handler = nullptr;  //!< null when no route takes this method
+    const RouteHandler* handler = nullptr;   //!< null when no route takes this method
+    RouteAccess access = RouteAccess::Read;  //!< what the matched route needs
     std::map<std::string, std::string> params;
     //! Methods that some route accepts at this path (GET implies HEAD), empty for an unknown path.
     std::vector<std::string> allowed;
   };
 
-  void add(std::string method, std::string_view pattern, RouteHandler handler);
+  void add(std::string method, std::string_view pattern, RouteHandler handler,
+           RouteAccess access = RouteAccess::Read);
   //! A HEAD request matches GET routes unless a HEAD route exists.
   Match match(std::string_view method, std::string_view path) const;
 
@@ -40,6 +43,7 @@ class Router {
     std::vector<Segment> segments;
     int literal_count = 0;
     RouteHandler handler;
+    RouteAccess access = RouteAccess::Read;
   };
 
   static bool matches(const Route& route, const std::vector<std::string_view>& segments);

@@ -28,6 +28,8 @@ struct SseHubConfig {
   //! `must-refetch` for a subscriber that fell too far behind.
   core::FrameConstSharedPtr lagging_frame;
   std::atomic<size_t>* client_count = nullptr;
+  //! Counts subscribers dropped for falling too far behind.
+  std::atomic<uint64_t>* dropped_count = nullptr;
 };
 
 class SseHub {

@@ -27,7 +27,9 @@ void clearAndTrim(std::vector<T>& v) {
 
 }  // namespace
 
-SseSession::SseSession(tcp::socket socket, SseHub& hub) : socket_(std::move(socket)), hub_(hub) {}
+SseSession::SseSession(tcp::socket socket, SseHub& hub, QueryFilterConstSharedPtr queries,
+                       ConnectionSlot slot)
+    : socket_(std::move(socket)), hub_(hub), queries_(std::move(queries)), slot_(std::move(slot)) {}
 
 SseSession::~SseSession() {
   hub_.remove(this);
@@ -52,6 +54,9 @@ void SseSession::deliver(const core::FrameConstSharedPtr& frame) {
       return;
     }
     last_sequence_ = frame->sequence;
+    if (!filterAllows(queries_, frame->query)) {
+      return;
+    }
   }
   if (!write_in_flight_) {
     pending_.push_back(frame);
@@ -101,6 +106,9 @@ void SseSession::overflow() {
   // The write in flight is stuck behind a slow reader. Queue must-refetch after it and give the
   // socket a grace period to drain; if it does not, close without it.
   closing_ = true;
+  if (hub_.config().dropped_count) {
+    hub_.config().dropped_count->fetch_add(1, std::memory_order_relaxed);
+  }
   pending_.clear();
   pending_.push_back(hub_.config().lagging_frame);
   grace_timer_ = std::make_unique<net::steady_timer>(socket_.get_executor());

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "core/frame.hpp"
+#include "server/connection_limiter.hpp"
 #include "server/net.hpp"
+#include "server/sse_query_filter.hpp"
 
 namespace livedash::server {
 
@@ -20,7 +22,10 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
  public:
   static constexpr size_t kNoSlot = static_cast<size_t>(-1);
 
-  SseSession(tcp::socket socket, SseHub& hub);
+  //! `queries`: the stream's queries this subscriber receives (null: all). `slot` counts the
+  //! connection against its address's cap until the session ends.
+  SseSession(tcp::socket socket, SseHub& hub, QueryFilterConstSharedPtr queries = nullptr,
+             ConnectionSlot slot = {});
   ~SseSession();
   SseSession(const SseSession&) = delete;
   SseSession& operator=(const SseSession&) = delete;
@@ -29,7 +34,7 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   //! frames follow from sequence `last_sequence` + 1.
   void start(std::vector<core::FrameConstSharedPtr> preamble, uint64_t last_sequence);
   //! A live frame. Frames at or below the last one sent are skipped, so a frame that was both
-  //! replayed and posted goes out once.
+  //! replayed and posted goes out once; so are frames of queries this subscriber does not get.
   void deliver(const core::FrameConstSharedPtr& frame);
   //! Sent only when the session has nothing else to write.
   void heartbeat(const core::FrameConstSharedPtr& frame);
@@ -48,6 +53,8 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
 
   tcp::socket socket_;
   SseHub& hub_;
+  QueryFilterConstSharedPtr queries_;
+  ConnectionSlot slot_;
   std::vector<core::FrameConstSharedPtr> pending_;  //!< queued while a write is in flight
   std::vector<core::FrameConstSharedPtr> writing_;  //!< the write in flight
   std::vector<net::const_buffer> buffers_;

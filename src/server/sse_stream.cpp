@@ -31,10 +31,20 @@ bool parseSequence(std::string_view text, uint64_t& out) {
   return ec == std::errc() && ptr == end;
 }
 
+std::vector<AccessToken> joined(const std::vector<AccessToken>& a,
+                                const std::vector<AccessToken>& b) {
+  std::vector<AccessToken> out = a;
+  out.insert(out.end(), b.begin(), b.end());
+  return out;
+}
+
 }  // namespace
 
-SseStreamImpl::SseStreamImpl(SseStreamOptions options)
-    : options_(std::move(options)), ring_(options_.replay_frames) {
+SseStreamImpl::SseStreamImpl(SseStreamOptions options,
+                             const std::vector<AccessToken>& server_tokens)
+    : options_(std::move(options)),
+      auth_(joined(server_tokens, options_.tokens)),
+      ring_(options_.replay_frames) {
   const std::string& channel = options_.path;
   hub_config_.channel = channel;
   hub_config_.heartbeat_interval_ms = options_.heartbeat_interval_ms;
@@ -42,6 +52,7 @@ SseStreamImpl::SseStreamImpl(SseStreamOptions options)
   hub_config_.overflow_grace_ms = options_.overflow_grace_ms;
   hub_config_.lagging_frame = mustRefetch(channel, "subscriber fell too far behind");
   hub_config_.client_count = &clients_;
+  hub_config_.dropped_count = &dropped_;
   too_old_frame_ = mustRefetch(channel, "last-event-id is older than the replay log");
   ahead_frame_ = mustRefetch(channel, "last-event-id is ahead of this stream");
   bad_id_frame_ = mustRefetch(channel, "last-event-id is not a sequence number");
@@ -67,6 +78,10 @@ void SseStreamImpl::publish(core::FrameConstSharedPtr frame) {
 
 size_t SseStreamImpl::clientCount() const {
   return clients_.load(std::memory_order_relaxed);
+}
+
+uint64_t SseStreamImpl::droppedClients() const {
+  return dropped_.load(std::memory_order_relaxed);
 }
 
 void SseStreamImpl::attach(const std::vector<net::io_context*>& contexts) {
@@ -106,18 +121,18 @@ core::FrameConstSharedPtr SseStreamImpl::responseHead(const HeaderList& headers)
   return makeFrame(options_.path, std::move(head));
 }
 
-void SseStreamImpl::connect(size_t thread, tcp::socket socket, const HeaderList& headers,
-                            const std::optional<std::string>& last_event_id) {
+void SseStreamImpl::connect(size_t thread, tcp::socket socket, SseSubscribe subscribe) {
   if (thread >= hubs_.size()) {
     return;  // not attached: the server is stopping; dropping the socket closes it
   }
   std::vector<core::FrameConstSharedPtr> preamble;
-  preamble.push_back(responseHead(headers));
+  preamble.push_back(responseHead(subscribe.headers));
   uint64_t last_sequence = 0;
   {
     std::lock_guard lock(mutex_);
     last_sequence = ring_.lastSequence();
     uint64_t client_id = 0;
+    const std::optional<std::string>& last_event_id = subscribe.last_event_id;
     if (!last_event_id) {
       // A new client: live from now on.
     } else if (!parseSequence(*last_event_id, client_id)) {
@@ -135,7 +150,14 @@ void SseStreamImpl::connect(size_t thread, tcp::socket socket, const HeaderList&
       }
     }
   }
-  auto session = std::make_shared<SseSession>(std::move(socket), *hubs_[thread]);
+  if (subscribe.queries) {
+    // A filtered subscriber's replay holds only its queries; the ids still tell it where it is.
+    std::erase_if(preamble, [&](const core::FrameConstSharedPtr& frame) {
+      return frame->sequence != 0 && !filterAllows(subscribe.queries, frame->query);
+    });
+  }
+  auto session = std::make_shared<SseSession>(
+      std::move(socket), *hubs_[thread], std::move(subscribe.queries), std::move(subscribe.slot));
   session->start(std::move(preamble), last_sequence);
 }
 

@@ -14,22 +14,37 @@
 #include <string>
 #include <vector>
 
+#include "server/auth.hpp"
+#include "server/connection_limiter.hpp"
 #include "server/cors.hpp"
 #include "server/http_server.hpp"
 #include "server/net.hpp"
 #include "server/sse_hub.hpp"
+#include "server/sse_query_filter.hpp"
 #include "server/sse_replay_ring.hpp"
 
 namespace livedash::server {
 
+//! What a connecting subscriber brings besides its socket.
+struct SseSubscribe {
+  HeaderList headers;                        //!< extra response headers (CORS)
+  std::optional<std::string> last_event_id;  //!< the client's resume point, if it sent one
+  QueryFilterConstSharedPtr queries;
+  ConnectionSlot slot;  //!< held for as long as the connection is open
+};
+
 class SseStreamImpl final : public SseStream {
  public:
-  explicit SseStreamImpl(SseStreamOptions options);
+  //! `server_tokens`: the server's own, accepted here besides the stream's `tokens`.
+  SseStreamImpl(SseStreamOptions options, const std::vector<AccessToken>& server_tokens);
   ~SseStreamImpl() override;
 
   void publish(core::FrameConstSharedPtr frame) override;
   size_t clientCount() const override;
+  uint64_t droppedClients() const override;
   const SseStreamOptions& options() const { return options_; }
+  //! The server's tokens plus the stream's own.
+  const Authorizer& authorizer() const { return auth_; }
 
   //! Creates one hub per IO context and starts their heartbeats, before the IO threads run.
   void attach(const std::vector<net::io_context*>& contexts);
@@ -38,20 +53,20 @@ class SseStreamImpl final : public SseStream {
   //! Drops the hubs, once the IO contexts (and with them every session) are destroyed.
   void releaseHubs();
 
-  //! On IO thread `thread`: the connection becomes a subscriber. `headers` are extra response
-  //! headers (CORS); `last_event_id` is the client's resume point, if it sent one.
-  void connect(size_t thread, tcp::socket socket, const HeaderList& headers,
-               const std::optional<std::string>& last_event_id);
+  //! On IO thread `thread`: the connection becomes a subscriber.
+  void connect(size_t thread, tcp::socket socket, SseSubscribe subscribe);
 
  private:
   core::FrameConstSharedPtr responseHead(const HeaderList& headers) const;
 
   SseStreamOptions options_;
+  Authorizer auth_;
   SseHubConfig hub_config_;
   core::FrameConstSharedPtr too_old_frame_;
   core::FrameConstSharedPtr ahead_frame_;
   core::FrameConstSharedPtr bad_id_frame_;
   std::atomic<size_t> clients_{0};
+  std::atomic<uint64_t> dropped_{0};
 
   std::mutex mutex_;
   SseReplayRing ring_;     //!< guarded by mutex_

@@ -15,10 +15,11 @@ SseReaction::SseReaction(std::string id, std::vector<std::string> queries, std::
       sequence_(first_sequence),
       persist_(std::move(persist)) {}
 
-void SseReaction::onDiff(const engine::QueryDiff&, const std::string& diff_json) {
+void SseReaction::onDiff(const engine::QueryDiff& diff, const std::string& diff_json) {
   auto frame = std::make_shared<core::Frame>();
   frame->channel = channel_;
   frame->sequence = sequence_.load() + 1;
+  frame->query = diff.query_id;
   frame->bytes.reserve(diff_json.size() + 32);
   fmt::format_to(std::back_inserter(frame->bytes), "id: {}\ndata: ", frame->sequence);
   frame->bytes.append(diff_json);

@@ -103,15 +103,15 @@ TEST(HttpServerTest, MalformedRequestIs400) {
   EXPECT_TRUE(client.waitClosed());
 }
 
-TEST(HttpServerTest, HeaderOverLimitIs400) {
+TEST(HttpServerTest, HeaderOverLimitIs431) {
   HttpServerOptions options = localOptions();
   options.max_header_bytes = 512;
   HttpServer server(options);
   server.start();
   TestClient client(server.port());
   Reply reply = client.request("GET", "/x", {{"X-Big", std::string(2000, 'a')}});
-  EXPECT_EQ(reply.status, 400);
-  EXPECT_NE(reply.body.find("header"), std::string::npos);
+  EXPECT_EQ(reply.status, 431);
+  EXPECT_NE(reply.body.find(R"("code":"header_too_large")"), std::string::npos);
 }
 
 TEST(HttpServerTest, HandlerErrorsBecomeJson) {
