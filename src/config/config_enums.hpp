@@ -19,6 +19,8 @@ enum class ReactionKind : uint8_t { Sse, Log, Http };
 enum class HttpMethod : uint8_t { Get, Post, Put, Patch, Delete };
 enum class WidgetType : uint8_t { Stat, StatusGrid, Table, List, Alerts, Line, Bar, EventLog };
 enum class LogLevel : uint8_t { Trace, Debug, Info, Warn, Error, Critical, Off };
+enum class LogFormat : uint8_t { Text, Json };
+enum class TokenRole : uint8_t { Read, Admin };
 
 template <class Enum>
 struct EnumName {
@@ -58,6 +60,10 @@ inline constexpr EnumName<LogLevel> kLogLevelNames[] = {
     {"trace", LogLevel::Trace},       {"debug", LogLevel::Debug},  {"info", LogLevel::Info},
     {"warn", LogLevel::Warn},         {"warning", LogLevel::Warn}, {"error", LogLevel::Error},
     {"critical", LogLevel::Critical}, {"off", LogLevel::Off}};
+inline constexpr EnumName<LogFormat> kLogFormatNames[] = {{"text", LogFormat::Text},
+                                                          {"json", LogFormat::Json}};
+inline constexpr EnumName<TokenRole> kTokenRoleNames[] = {{"read", TokenRole::Read},
+                                                          {"admin", TokenRole::Admin}};
 
 // Overloads on a tag value, so generic code can find the table of any enum type.
 constexpr std::span<const EnumName<SourceKind>> enumNames(SourceKind) {
@@ -86,6 +92,12 @@ constexpr std::span<const EnumName<WidgetType>> enumNames(WidgetType) {
 }
 constexpr std::span<const EnumName<LogLevel>> enumNames(LogLevel) {
   return kLogLevelNames;
+}
+constexpr std::span<const EnumName<LogFormat>> enumNames(LogFormat) {
+  return kLogFormatNames;
+}
+constexpr std::span<const EnumName<TokenRole>> enumNames(TokenRole) {
+  return kTokenRoleNames;
 }
 
 //! The canonical spelling of `value`, such as "status-grid" or "POST".

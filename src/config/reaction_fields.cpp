@@ -47,7 +47,7 @@ FieldTable sseFields(Reader& r, SseReactionConfig& out) {
       field(r, "host", out.host),     field(r, "port", out.port),
       ssePathField(r, out.sse_path),  field(r, "heartbeat_interval_ms", out.heartbeat_interval_ms),
       field(r, "routes", out.routes), field(r, "default_template", out.default_template),
-      field(r, "token", out.token),   field(r, "cors_origins", out.cors_origins)};
+      field(r, "token", out.token),   originsField(r, "cors_origins", out.cors_origins)};
 }
 
 FieldTable logFields(Reader& r, LogReactionConfig& out) {

@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/field_binding.hpp"
 #include "config/server_config.hpp"
 #include "config/yaml_reader.hpp"
 
@@ -17,6 +18,11 @@ void readValue(Reader& r, const YAML::Node& node, const std::string& path, Sourc
 void readValue(Reader& r, const YAML::Node& node, const std::string& path, QueryConfig& out);
 void readValue(Reader& r, const YAML::Node& node, const std::string& path, ReactionConfig& out);
 void readValue(Reader& r, const YAML::Node& node, const std::string& path, DashboardConfig& out);
+void readValue(Reader& r, const YAML::Node& node, const std::string& path, TokenConfig& out);
+void readValue(Reader& r, const YAML::Node& node, const std::string& path, AuthConfig& out);
+void readValue(Reader& r, const YAML::Node& node, const std::string& path, LimitsConfig& out);
+//! A list of CORS origins, or one origin (`*` included) as a plain string.
+FieldBinding originsField(Reader& r, std::string_view name, std::vector<std::string>& target);
 
 void readServerConfig(Reader& r, const YAML::Node& root, ServerConfig& out);
 

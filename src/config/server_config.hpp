@@ -12,6 +12,7 @@
 #include "config/dashboard_config.hpp"
 #include "config/query_config.hpp"
 #include "config/reaction_config.hpp"
+#include "config/security_config.hpp"
 #include "config/source_config.hpp"
 #include "core/diagnostic.hpp"
 
@@ -23,6 +24,12 @@ struct ServerConfig {
   std::string host = "0.0.0.0";
   uint16_t port = 8080;  //!< 0 picks a free port
   LogLevel log_level = LogLevel::Info;
+  //! `json`: one JSON object per log line (ts, level, logger, msg).
+  LogFormat log_format = LogFormat::Text;
+  AuthConfig auth;
+  //! Browser origins allowed by CORS on the main port; `*` allows any, empty allows none.
+  std::vector<std::string> cors_origins = {"*"};
+  LimitsConfig limits;
   std::vector<SourceConfig> sources;
   std::vector<QueryConfig> queries;
   std::vector<ReactionConfig> reactions;

@@ -75,6 +75,7 @@ class Reader {
   };
 
   bool hasErrors() const { return !errors_.empty(); }
+  size_t errorCount() const { return errors_.size(); }
   //! In file order.
   std::vector<core::Diagnostic> takeErrors();
   std::vector<core::Diagnostic> takeWarnings() { return std::move(warnings_); }
