@@ -7,6 +7,7 @@
 
 #include "core/json.hpp"
 #include "engine/query_diff.hpp"
+#include "server/auth.hpp"
 
 namespace livedash::app {
 
@@ -123,9 +124,12 @@ struct Routes {
                        status, str(q.query), str("/api/v1/queries/" + q.id + "/results"));
   }
 
-  HttpResponse listQueries(const HttpRequest&) const {
+  // A token limited to some queries lists only those.
+  HttpResponse listQueries(const HttpRequest& r) const {
     std::string out = "[";
     for (const config::QueryConfig& q : ctx.config.queries) {
+      if (r.token && !r.token->allowsQuery(q.id))
+        continue;
       if (out.size() > 1)
         out += ',';
       out += queryJson(q);
@@ -241,25 +245,32 @@ struct Routes {
 }  // namespace
 
 void registerApiRoutes(server::HttpServer& server, ApiContext context) {
+  using server::RouteAccess;
   auto routes = std::make_shared<Routes>(Routes{context});
-  auto bind = [routes](HttpResponse (Routes::*method)(const HttpRequest&) const) {
-    return [routes, method](const HttpRequest& r) { return ((*routes).*method)(r); };
+  auto add = [&server, routes](const char* method, const std::string& pattern,
+                               HttpResponse (Routes::*handler)(const HttpRequest&) const,
+                               RouteAccess access) {
+    server.addRoute(
+        method, pattern,
+        [routes, handler](const HttpRequest& r) { return ((*routes).*handler)(r); }, access);
   };
-  server.addRoute("GET", "/health", bind(&Routes::health));
-  server.addRoute("GET", "/api/v1/queries", bind(&Routes::listQueries));
-  server.addRoute("GET", "/api/v1/queries/{id}", bind(&Routes::getQuery));
-  server.addRoute("GET", "/api/v1/queries/{id}/results", bind(&Routes::queryResults));
-  server.addRoute("GET", "/api/v1/sources", bind(&Routes::listSources));
-  server.addRoute("GET", "/api/v1/reactions", bind(&Routes::listReactions));
-  server.addRoute("GET", "/api/v1/sources/{id}/tables", bind(&Routes::tables));
+  // With auth on: health is public; a query's own routes need a token allowed to see it; raw
+  // source data (tables, rows, SQL) bypasses the per-query limits, so it needs an admin token.
+  add("GET", "/health", &Routes::health, RouteAccess::Public);
+  add("GET", "/api/v1/queries", &Routes::listQueries, RouteAccess::Read);
+  add("GET", "/api/v1/queries/{id}", &Routes::getQuery, RouteAccess::Query);
+  add("GET", "/api/v1/queries/{id}/results", &Routes::queryResults, RouteAccess::Query);
+  add("GET", "/api/v1/sources", &Routes::listSources, RouteAccess::Read);
+  add("GET", "/api/v1/reactions", &Routes::listReactions, RouteAccess::Read);
+  add("GET", "/api/v1/sources/{id}/tables", &Routes::tables, RouteAccess::Admin);
   const std::string rows = "/api/v1/sources/{id}/tables/{table}/rows";
-  server.addRoute("GET", rows, bind(&Routes::listRows));
-  server.addRoute("POST", rows, bind(&Routes::insertRow));
-  server.addRoute("GET", rows + "/{pk}", bind(&Routes::getRow));
-  server.addRoute("PUT", rows + "/{pk}", bind(&Routes::updateRow));
-  server.addRoute("PATCH", rows + "/{pk}", bind(&Routes::updateRow));
-  server.addRoute("DELETE", rows + "/{pk}", bind(&Routes::deleteRow));
-  server.addRoute("POST", "/api/v1/sources/{id}/sql", bind(&Routes::sql));
+  add("GET", rows, &Routes::listRows, RouteAccess::Admin);
+  add("POST", rows, &Routes::insertRow, RouteAccess::Admin);
+  add("GET", rows + "/{pk}", &Routes::getRow, RouteAccess::Admin);
+  add("PUT", rows + "/{pk}", &Routes::updateRow, RouteAccess::Admin);
+  add("PATCH", rows + "/{pk}", &Routes::updateRow, RouteAccess::Admin);
+  add("DELETE", rows + "/{pk}", &Routes::deleteRow, RouteAccess::Admin);
+  add("POST", "/api/v1/sources/{id}/sql", &Routes::sql, RouteAccess::Admin);
 }
 
 }  // namespace livedash::app

@@ -6,6 +6,7 @@
 
 #include "app/api_routes.hpp"
 #include "app/embedded_files.hpp"
+#include "app/http_options.hpp"
 #include "app/query_check.hpp"
 #include "app/query_definition.hpp"
 #include "app/source_factory.hpp"
@@ -49,7 +50,7 @@ const char* contentTypeOf(std::string_view path) {
 Application::Application(config::ServerConfig config, ApplicationOptions options,
                          const core::Clock& clock)
     : config_(std::move(config)), options_(options), clock_(clock), engine_(clock) {
-  server::HttpServerOptions http;
+  server::HttpServerOptions http = httpOptions(config_);
   http.host = config_.host;
   http.port = options_.port_override.value_or(config_.port);
   http.io_threads = options_.io_threads;
@@ -63,12 +64,10 @@ Application::~Application() {
 void Application::createReactions() {
   for (const config::ReactionConfig& r : config_.reactions) {
     if (const config::SseReactionConfig* sse = r.sse()) {
-      server::SseStreamOptions stream;
-      stream.path = sse->sse_path;
-      stream.heartbeat_interval_ms = static_cast<int>(sse->heartbeat_interval_ms);
+      server::SseStreamOptions stream = sseStreamOptions(r, *sse);
       server::HttpServer* host = main_server_.get();
       if (sse->port) {
-        server::HttpServerOptions http;
+        server::HttpServerOptions http = httpOptions(config_);
         http.host = sse->host;
         http.port = options_.port_override ? 0 : *sse->port;
         http.io_threads = 1;
@@ -137,12 +136,18 @@ void Application::start() {
   createReactions();
   createSources();
   metrics_ = std::make_unique<Metrics>(MetricsInputs{engine_, sources_, sse_streams_, clock_});
-  main_server_->addRoute("GET", "/metrics", [this](const server::HttpRequest&) {
-    server::HttpResponse r;
-    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = metrics_->render();
-    return r;
-  });
+  engine_.setDiffObserver([m = metrics_.get()](const engine::QueryDiff& d) { m->observeDiff(d); });
+  main_server_->addRoute(
+      "GET", "/metrics",
+      [this](const server::HttpRequest&) {
+        server::HttpResponse r;
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        r.body = metrics_->render();
+        return r;
+      },
+      config_.auth.public_metrics ? server::RouteAccess::Public : server::RouteAccess::Read);
+  if (!config_.auth.tokens.empty())
+    spdlog::info("auth: {}", describeTokens(accessTokens(config_.auth)));
   registerApiRoutes(*main_server_,
                     ApiContext{engine_, embedded_sources_, sources_, config_, clock_});
   if (options_.serve_dashboard) {

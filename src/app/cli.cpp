@@ -14,6 +14,7 @@
 #include "app/application.hpp"
 #include "app/demo_traffic.hpp"
 #include "app/embedded_files.hpp"
+#include "app/logging.hpp"
 #include "app/query_check.hpp"
 #include "app/replay.hpp"
 #include "config/config_error.hpp"
@@ -149,6 +150,16 @@ int runCli(int argc, char** argv) {
   std::optional<uint16_t> run_port;
   run->add_option("-c,--config", run_config, "YAML config file")->required();
   run->add_option("-p,--port", run_port, "override the config's port");
+  // Both commands log; `--log-format json` writes one JSON object per line.
+  std::optional<config::LogFormat> log_format;
+  const std::map<std::string, config::LogFormat> formats = {{"text", config::LogFormat::Text},
+                                                            {"json", config::LogFormat::Json}};
+  for (CLI::App* command : {demo, run}) {
+    command
+        ->add_option("--log-format", log_format,
+                     "text, or json for one JSON object per line (overrides log_format)")
+        ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+  }
 
   auto* chk = cli.add_subcommand("check", "validate a config file and its queries");
   std::string check_config;
@@ -179,7 +190,9 @@ int runCli(int argc, char** argv) {
   if (*run) {
     options.port_override = run_port;
     try {
-      return runApplication(config::loadConfigFile(run_config), options, 0);
+      config::ServerConfig cfg = config::loadConfigFile(run_config);
+      configureLogging(cfg.log_level, log_format.value_or(cfg.log_format));
+      return runApplication(std::move(cfg), options, 0);
     } catch (const config::ConfigError& e) {
       printDiagnostics(e.diagnostics(), "error");
       return kExitUsage;
@@ -187,6 +200,7 @@ int runCli(int argc, char** argv) {
   }
   options.port_override = demo_port;
   config::ServerConfig demo_config = config::loadConfigFile(writeDemoFiles());
+  configureLogging(demo_config.log_level, log_format.value_or(demo_config.log_format));
   for (config::QueryConfig& q : demo_config.queries) {
     if (q.params.count("stuckAfterSeconds")) {
       q.params.insert_or_assign("stuckAfterSeconds", core::Value(stuck_after));

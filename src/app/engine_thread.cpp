@@ -34,6 +34,7 @@ void EngineThread::post(std::function<void(engine::Engine&)> task) {
   {
     std::lock_guard lock(mutex_);
     tasks_.push_back(std::move(task));
+    queued_.fetch_add(1, std::memory_order_relaxed);
   }
   wake_.notify_one();
 }
@@ -51,6 +52,8 @@ void EngineThread::onBatch(core::ChangeBatch&& batch) {
 
 void EngineThread::onDiff(const engine::QueryDiff& diff) {
   diffs_out_.fetch_add(1);
+  if (diff_observer_)
+    diff_observer_(diff);
   if (!sequence_slots_.empty()) {
     auto slot = sequence_slots_.find(diff.query_id);
     if (slot != sequence_slots_.end())
@@ -88,6 +91,7 @@ void EngineThread::run() {
       if (!tasks_.empty()) {
         task = std::move(tasks_.front());
         tasks_.pop_front();
+        queued_.fetch_sub(1, std::memory_order_relaxed);
       }
     }
     if (!task) {

@@ -54,6 +54,13 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
   //! Row changes applied so far, and diffs handed to reactions (for the metrics).
   uint64_t appliedChanges() const { return applied_changes_.load(); }
   uint64_t diffsOut() const { return diffs_out_.load(); }
+  //! Tasks waiting for the engine thread: source batches and calls (for the metrics).
+  size_t queueDepth() const { return queued_.load(std::memory_order_relaxed); }
+  //! Told of every diff on the engine thread, before the reactions; it must be quick (the
+  //! metrics' latency histogram). Set before start().
+  void setDiffObserver(std::function<void(const engine::QueryDiff&)> observer) {
+    diff_observer_ = std::move(observer);
+  }
 
  private:
   void onDiff(const engine::QueryDiff& diff) override;
@@ -70,6 +77,8 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
   std::atomic<uint64_t> applied_{0};
   std::atomic<uint64_t> applied_changes_{0};
   std::atomic<uint64_t> diffs_out_{0};
+  std::atomic<size_t> queued_{0};
+  std::function<void(const engine::QueryDiff&)> diff_observer_;
 };
 
 }  // namespace livedash::app

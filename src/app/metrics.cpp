@@ -1,8 +1,11 @@
 // src/app/metrics.cpp
 #include "app/metrics.hpp"
 
+#include <algorithm>
+
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
@@ -14,6 +17,11 @@ constexpr sources::SourceState kStates[] = {
     sources::SourceState::Stopped,       sources::SourceState::Connecting,
     sources::SourceState::Bootstrapping, sources::SourceState::Streaming,
     sources::SourceState::Reconnecting,  sources::SourceState::Failed};
+
+// Commit to diff is milliseconds when the engine keeps up, and seconds when it falls behind or
+// the source replays a backlog; sources stamp commit times in whole milliseconds.
+const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
 // Counters only go up; the parts keep running totals, so a scrape adds what is new.
 void advanceTo(prometheus::Counter& counter, double total) {
@@ -35,6 +43,9 @@ struct Metrics::Families {
   prometheus::Family<prometheus::Gauge>& lag_bytes;
   prometheus::Family<prometheus::Gauge>& staleness;
   prometheus::Family<prometheus::Gauge>& sse_clients;
+  prometheus::Family<prometheus::Counter>& sse_dropped;
+  prometheus::Family<prometheus::Gauge>& queue_depth;
+  prometheus::Family<prometheus::Histogram>& latency;
 };
 
 Metrics::Metrics(MetricsInputs inputs)
@@ -81,6 +92,18 @@ Metrics::Metrics(MetricsInputs inputs)
           .Name("livedash_sse_clients")
           .Help("Connected SSE clients per reaction")
           .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_sse_dropped_clients_total")
+          .Help("SSE clients dropped (sent must-refetch) for falling too far behind")
+          .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_engine_queue_depth")
+          .Help("Source batches and calls waiting for the engine thread")
+          .Register(r),
+      prometheus::BuildHistogram()
+          .Name("livedash_query_latency_seconds")
+          .Help("Commit time of the source transaction to the query's diff being ready")
+          .Register(r),
   });
 }
 
@@ -109,9 +132,23 @@ std::string Metrics::render() {
     if (s.lag_bytes >= 0)
       f.lag_bytes.Add({{"source", id}}).Set(static_cast<double>(s.lag_bytes));
   }
-  for (const auto& [id, stream] : in_.streams)
+  for (const auto& [id, stream] : in_.streams) {
     f.sse_clients.Add({{"reaction", id}}).Set(static_cast<double>(stream->clientCount()));
+    advanceTo(f.sse_dropped.Add({{"reaction", id}}), static_cast<double>(stream->droppedClients()));
+  }
+  f.queue_depth.Add({}).Set(static_cast<double>(in_.engine.queueDepth()));
   return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+void Metrics::observeDiff(const engine::QueryDiff& diff) {
+  auto it = latency_by_query_.find(diff.query_id);
+  if (it == latency_by_query_.end()) {
+    prometheus::Histogram& h = families_->latency.Add({{"query", diff.query_id}}, kLatencyBuckets);
+    it = latency_by_query_.emplace(diff.query_id, &h).first;
+  }
+  // Clamped: a database clock slightly ahead of ours would make it negative.
+  const int64_t elapsed_ms = std::max<int64_t>(0, in_.clock.nowMs() - diff.timestamp_ms);
+  it->second->Observe(static_cast<double>(elapsed_ms) / 1000.0);
 }
 
 }  // namespace livedash::app

@@ -1,14 +1,17 @@
 // src/app/metrics.hpp
 //
-// GET /metrics in Prometheus' text format (prometheus-cpp's registry and serializer). The values
+// GET /metrics in Prometheus' text format (prometheus-cpp's registry and serializer). Most values
 // are read when scraped, from the counters and statuses the parts already keep, so nothing on
-// the data path pays for metrics it does not update itself.
+// the data path pays for metrics it does not update itself. The one exception is the per-query
+// latency histogram, fed by observeDiff() on the engine thread: one clock read and one bucket
+// increment per diff (not per subscriber).
 #pragma once
 
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "app/engine_thread.hpp"
@@ -17,8 +20,9 @@
 #include "sources/source.hpp"
 
 namespace prometheus {
+class Histogram;
 class Registry;
-}
+}  // namespace prometheus
 
 namespace livedash::app {
 
@@ -36,6 +40,8 @@ class Metrics {
   ~Metrics();
   //! The exposition text. Thread-safe.
   std::string render();
+  //! On the engine thread, for each diff: commit time of the source transaction → diff ready.
+  void observeDiff(const engine::QueryDiff& diff);
 
  private:
   struct Families;
@@ -43,6 +49,8 @@ class Metrics {
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Families> families_;
   std::mutex mutex_;
+  //! Each query's histogram, looked up on the engine thread only.
+  std::unordered_map<std::string, prometheus::Histogram*> latency_by_query_;
 };
 
 }  // namespace livedash::app

@@ -1,0 +1,184 @@
+// tests/unit/app/security_api_test.cpp
+//
+// The wired application with tokens on (tests/data/app/secure_shop.yaml), over real sockets:
+// which routes need which token, a query-limited token on the multiplexed SSE stream, CORS and
+// the body limit from the config, and the /metrics series that follow writes.
+#include <gtest/gtest.h>
+
+#include "app/application.hpp"
+#include "config/config_loader.hpp"
+#include "core/json.hpp"
+#include "unit/server/test_client.hpp"
+
+namespace livedash::app {
+namespace {
+
+using server::test::Reply;
+using server::test::SseEvent;
+using server::test::TestClient;
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+const std::pair<std::string, std::string> kAdmin = {"Authorization",
+                                                    "Bearer admin-secret-0123456789"};
+const std::pair<std::string, std::string> kReader = {"Authorization",
+                                                     "Bearer reader-secret-0123456789"};
+const std::pair<std::string, std::string> kViewer = {"Authorization",
+                                                     "Bearer viewer-secret-0123456789"};
+
+std::string errorCode(const Reply& r) {
+  return core::parseJson(r.body).asMap().at("error").asMap().at("code").asString();
+}
+
+SseEvent nextData(TestClient& client) {
+  SseEvent event = client.nextEvent();
+  while (event.data.empty())
+    event = client.nextEvent();
+  return event;
+}
+
+class SecurityApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ApplicationOptions options;
+    options.port_override = 0;
+    options.io_threads = 1;
+    app = std::make_unique<Application>(
+        config::loadConfigFile(LIVEDASH_SOURCE_DIR "/tests/data/app/secure_shop.yaml"), options,
+        clock);
+    app->start();
+  }
+  void TearDown() override { app->stop(); }
+
+  Reply call(const std::string& method, const std::string& target, Headers headers = {},
+             const std::string& body = {}) {
+    TestClient c(app->port());
+    return c.request(method, target, headers, body);
+  }
+  Reply sql(const std::string& statement, Headers headers) {
+    headers.emplace_back("Content-Type", "text/plain");
+    return call("POST", "/api/v1/sources/shop/sql", headers, statement);
+  }
+
+  core::SystemClock clock;
+  std::unique_ptr<Application> app;
+};
+
+TEST_F(SecurityApiTest, RoutesNeedTheRightToken) {
+  EXPECT_EQ(call("GET", "/health").status, 200) << "health stays public";
+  EXPECT_EQ(call("GET", "/").status, 200) << "so does the page";
+  Reply missing = call("GET", "/api/v1/queries/stats/results");
+  EXPECT_EQ(missing.status, 401);
+  EXPECT_TRUE(missing.has("www-authenticate"));
+  EXPECT_EQ(errorCode(missing), "unauthorized");
+  EXPECT_EQ(call("GET", "/api/v1/queries/stats/results", {{"Authorization", "Bearer nope"}}).status,
+            401);
+  EXPECT_EQ(call("GET", "/api/v1/queries/stats/results", {kViewer}).status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/queries/big/results?access_token=reader-secret-0123456789").status,
+            200);
+  Reply other = call("GET", "/api/v1/queries/big/results", {kViewer});
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(errorCode(other), "forbidden");
+  EXPECT_EQ(call("GET", "/metrics").status, 401);
+  EXPECT_EQ(call("GET", "/metrics", {kReader}).status, 200);
+}
+
+TEST_F(SecurityApiTest, QueryListIsNarrowedToTheToken) {
+  core::Value all = core::parseJson(call("GET", "/api/v1/queries", {kReader}).body);
+  EXPECT_EQ(all.asMap().at("data").asList().size(), 2u);
+  core::Value mine = core::parseJson(call("GET", "/api/v1/queries", {kViewer}).body);
+  ASSERT_EQ(mine.asMap().at("data").asList().size(), 1u);
+  EXPECT_EQ(mine.asMap().at("data").asList()[0].asMap().at("id"), core::Value("stats"));
+}
+
+TEST_F(SecurityApiTest, WritesAndRawDataNeedAnAdminToken) {
+  Reply read_only = sql("UPDATE orders SET status = 'shipped'", {kReader});
+  EXPECT_EQ(read_only.status, 403);
+  EXPECT_EQ(errorCode(read_only), "forbidden");
+  EXPECT_EQ(call("GET", "/api/v1/sources/shop/tables/orders/rows", {kReader}).status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/sources/shop/tables/orders/rows", {kViewer},
+                 R"({"customer_name":"Eve","total":1})")
+                .status,
+            403);
+  EXPECT_EQ(sql("SELECT 1", {}).status, 401);
+  EXPECT_EQ(sql("SELECT count(*) FROM orders", {kAdmin}).status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/sources/shop/tables/orders/rows", {kAdmin}).status, 200);
+}
+
+TEST_F(SecurityApiTest, LimitedTokenSeesOnlyItsQueriesOnTheStream) {
+  TestClient viewer(app->port());
+  viewer.send("GET /events?access_token=viewer-secret-0123456789 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(viewer.readHead().status, 200);
+  TestClient reader(app->port());
+  reader.send(
+      "GET /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+      "reader-secret-0123456789\r\n\r\n");
+  EXPECT_EQ(reader.readHead().status, 200);
+  TestClient only_big(app->port());
+  only_big.send(
+      "GET /events?queries=big&access_token=reader-secret-0123456789 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(only_big.readHead().status, 200);
+  EXPECT_EQ(call("GET", "/events?queries=big", {kViewer}).status, 403);
+  EXPECT_EQ(call("GET", "/events").status, 401);
+
+  // Bob's order (20.25) is in both queries; Carol's (5) only in stats.
+  ASSERT_EQ(sql("UPDATE orders SET total = 21 WHERE customer_name = 'Bob'", {kAdmin}).status, 200);
+  ASSERT_EQ(sql("UPDATE orders SET total = 6 WHERE customer_name = 'Carol'", {kAdmin}).status, 200);
+
+  auto queryOf = [](const SseEvent& e) {
+    return core::parseJson(e.data).asMap().at("queryId").asString();
+  };
+  std::vector<std::string> seen_by_reader;
+  for (int i = 0; i < 3; ++i)
+    seen_by_reader.push_back(queryOf(nextData(reader)));
+  EXPECT_EQ(seen_by_reader.size(), 3u);
+  SseEvent v1 = nextData(viewer);
+  SseEvent v2 = nextData(viewer);
+  EXPECT_EQ(queryOf(v1), "stats");
+  EXPECT_EQ(queryOf(v2), "stats");
+  EXPECT_LT(std::stoull(v1.id), std::stoull(v2.id));
+  SseEvent b = nextData(only_big);
+  EXPECT_EQ(queryOf(b), "big");
+}
+
+TEST_F(SecurityApiTest, CorsAndBodyLimitComeFromTheConfig) {
+  Reply allowed = call("GET", "/health", {{"Origin", "http://dash.test"}});
+  EXPECT_EQ(allowed.header("access-control-allow-origin"), "http://dash.test");
+  Reply denied = call("GET", "/health", {{"Origin", "http://evil.test"}});
+  EXPECT_FALSE(denied.has("access-control-allow-origin"));
+  Reply big = sql(std::string(5000, ' ') + "SELECT 1", {kAdmin});
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(errorCode(big), "payload_too_large");
+}
+
+double metricValue(const std::string& text, const std::string& series) {
+  size_t at = text.find("\n" + series + " ");
+  if (at == std::string::npos)
+    return -1;
+  return std::stod(text.substr(at + series.size() + 2));
+}
+
+TEST_F(SecurityApiTest, MetricsShowLatencyQueueDepthAndSseClients) {
+  TestClient stream(app->port());
+  stream.send("GET /events?access_token=reader-secret-0123456789 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(stream.readHead().status, 200);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(
+        sql("UPDATE orders SET total = total + 1 WHERE customer_name = 'Alice'", {kAdmin}).status,
+        200);
+  }
+  std::string text = call("GET", "/metrics", {kReader}).body;
+  // Bootstrap plus five writes reached `stats`; every observation is a plausible latency.
+  EXPECT_EQ(metricValue(text, R"(livedash_query_latency_seconds_count{query="stats"})"), 6) << text;
+  const double sum = metricValue(text, R"(livedash_query_latency_seconds_sum{query="stats"})");
+  EXPECT_GE(sum, 0);
+  EXPECT_LT(sum, 30);
+  EXPECT_GE(metricValue(text, R"(livedash_query_latency_seconds_bucket{query="stats",le="+Inf"})"),
+            6);
+  EXPECT_EQ(metricValue(text, "livedash_engine_queue_depth"), 0);
+  EXPECT_EQ(metricValue(text, R"(livedash_sse_clients{reaction="stream"})"), 1);
+  EXPECT_EQ(metricValue(text, R"(livedash_sse_dropped_clients_total{reaction="stream"})"), 0);
+}
+
+}  // namespace
+}  // namespace livedash::app
