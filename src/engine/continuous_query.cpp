@@ -13,7 +13,10 @@ ContinuousQuery::ContinuousQuery(QueryDefinition definition)
     : definition_(std::move(definition)),
       plan_(planQuery(query::parseQuery(definition_.text), definition_.parameters,
                       definition_.joins)),
+      reads_(propertyReadsOf(plan_)),
       sequence_(definition_.initial_sequence) {
+  diff_.query_id = definition_.id;
+  diff_.columns = plan_.columns;
   for (const ProjectionPlan& p : plan_.projections) {
     if (p.aggregating) {
       stages_.push_back(std::make_unique<AggregateStage>(p));
@@ -43,7 +46,17 @@ bool ContinuousQuery::readsAnyLabel(const std::vector<std::string>& labels) cons
   return false;
 }
 
-bool ContinuousQuery::pushSolution(const RowKey& key,
+bool ContinuousQuery::affectedBy(const ElementTransition& t) const {
+  if (t.shapeChanged() || reads_.all)
+    return true;
+  for (const ChangedProperty& c : *t.changed) {
+    if (reads_.reads(c.key))
+      return true;
+  }
+  return false;
+}
+
+bool ContinuousQuery::pushSolution(const RowKey& key, RowSlot slot,
                                    const std::vector<const ElementVersion*>& binding,
                                    int64_t now_ms, int64_t change_time_ms) {
   EvalContext ctx;
@@ -63,41 +76,48 @@ bool ContinuousQuery::pushSolution(const RowKey& key,
   touched_ = true;
   if (!keep) {
     // A solution waiting on time keeps its markers; one that simply fails starts afresh later.
-    if (!scope.awaiting)
+    if (!scope.awaiting && markers_.size() > 0)
       markers_.clearAll(key);
-    stages_.front()->push(key, nullptr);
+    stages_.front()->push(key, slot, nullptr);
     return false;
   }
-  stages_.front()->push(key, &ctx);
+  stages_.front()->push(key, slot, &ctx);
   return true;
 }
 
-void ContinuousQuery::removeSolution(const RowKey& key) {
-  markers_.clearAll(key);
-  stages_.front()->push(key, nullptr);
+void ContinuousQuery::removeSolution(const RowKey& key, RowSlot slot) {
+  if (markers_.size() > 0)
+    markers_.clearAll(key);
+  stages_.front()->push(key, slot, nullptr);
   touched_ = true;
 }
 
 void ContinuousQuery::pushElement(const ElementVersion* version, const std::string& id,
-                                  int64_t now_ms, int64_t change_time_ms) {
-  RowKey key{core::Value(id)};
+                                  ElementHandle handle, int64_t now_ms, int64_t change_time_ms) {
+  // Assigning into the kept key reuses its string's buffer.
+  core::Value& key_value = element_key_[0];
+  if (key_value.isString() && key_value.asString() != id)
+    key_value = core::Value(id);
+  else if (!key_value.isString())
+    key_value = core::Value(id);
   for (const std::string& label : plan_.match.nodes[0].labels) {
     if (version && !version->element.hasLabel(label)) {
       version = nullptr;
     }
   }
   if (!version) {
-    removeSolution(key);
+    removeSolution(element_key_, handle);
     return;
   }
-  std::vector<const ElementVersion*> elements{version};
-  pushSolution(key, elements, now_ms, change_time_ms);
+  element_binding_[0] = version;
+  pushSolution(element_key_, handle, element_binding_, now_ms, change_time_ms);
 }
 
 void ContinuousQuery::bootstrap(const ElementStore& store, int64_t now_ms) {
   store_ = &store;
+  result_->setTracking(false);
   auto emit = [&](const RowKey& key, const std::vector<const ElementVersion*>& b) {
-    return pushSolution(key, b, now_ms, now_ms);
+    return pushSolution(key, kNoSlot, b, now_ms, now_ms);
   };
   if (!singleNode()) {
     PatternMatcher::OptionalFilter filter;
@@ -111,15 +131,16 @@ void ContinuousQuery::bootstrap(const ElementStore& store, int64_t now_ms) {
     }
     matcher_ = std::make_unique<PatternMatcher>(plan_.match, store, std::move(filter));
     matcher_->bootstrap(emit);
-  } else if (const auto* ids = store.idsWithLabel(plan_.match.nodes[0].labels[0])) {
-    for (const std::string& id : *ids) {
-      ElementVersionConstSharedPtr version = store.find(id);
-      pushElement(version.get(), id, now_ms, now_ms);
+  } else if (const HandleSet* handles = store.handlesWithLabel(plan_.match.nodes[0].labels[0])) {
+    for (ElementHandle handle : *handles) {
+      const ElementVersion* version = store.at(handle);
+      pushElement(version, version->element.id, handle, now_ms, now_ms);
     }
   }
   stages_.front()->flush(now_ms);
   QueryDiff discarded;
   result_->takeDiff(discarded);
+  result_->setTracking(true);
   touched_ = false;
 }
 
@@ -129,46 +150,43 @@ void ContinuousQuery::onTransition(const ElementTransition& t, int64_t now_ms,
     matcher_->onTransition(
         t,
         [&](const RowKey& key, const std::vector<const ElementVersion*>& b) {
-          return pushSolution(key, b, now_ms, change_time_ms);
+          return pushSolution(key, kNoSlot, b, now_ms, change_time_ms);
         },
-        [&](const RowKey& key) { removeSolution(key); });
+        [&](const RowKey& key) { removeSolution(key, kNoSlot); });
     return;
   }
-  const ElementVersion* after = t.after.get();
-  const std::string& id = after ? after->element.id : t.before->element.id;
-  pushElement(after, id, now_ms, change_time_ms);
+  pushElement(t.after, t.id(), t.handle(), now_ms, change_time_ms);
 }
 
 void ContinuousQuery::reevaluate(const RowKey& key, int64_t now_ms) {
   if (!matcher_) {
     const std::string& id = key[0].asString();
-    ElementVersionConstSharedPtr version = store_->find(id);
-    if (version)
-      pushElement(version.get(), id, now_ms, now_ms);
+    if (const ElementVersion* version = store_->find(id))
+      pushElement(version, id, version->handle, now_ms, now_ms);
     return;
   }
   matcher_->reevaluate(
       key,
       [&](const RowKey& k, const std::vector<const ElementVersion*>& b) {
-        return pushSolution(k, b, now_ms, now_ms);
+        return pushSolution(k, kNoSlot, b, now_ms, now_ms);
       },
-      [&](const RowKey& k) { removeSolution(k); });
+      [&](const RowKey& k) { removeSolution(k, kNoSlot); });
 }
 
-std::optional<QueryDiff> ContinuousQuery::endTransaction(int64_t now_ms, int64_t commit_time_ms) {
+const QueryDiff* ContinuousQuery::endTransaction(int64_t now_ms, int64_t commit_time_ms) {
   if (!touched_)
-    return std::nullopt;
+    return nullptr;
   touched_ = false;
   stages_.front()->flush(now_ms);
-  QueryDiff diff;
-  result_->takeDiff(diff);
-  if (diff.empty())
-    return std::nullopt;
-  diff.query_id = definition_.id;
-  diff.sequence = ++sequence_;
-  diff.timestamp_ms = commit_time_ms;
-  diff.columns = plan_.columns;
-  return diff;
+  diff_.added.clear();
+  diff_.updated.clear();
+  diff_.deleted.clear();
+  result_->takeDiff(diff_);
+  if (diff_.empty())
+    return nullptr;
+  diff_.sequence = ++sequence_;
+  diff_.timestamp_ms = commit_time_ms;
+  return &diff_;
 }
 
 namespace {

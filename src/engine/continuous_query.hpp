@@ -15,6 +15,7 @@
 #include "engine/ops/pattern_matcher.hpp"
 #include "engine/ops/result_stage.hpp"
 #include "engine/ops/stage.hpp"
+#include "engine/plan/property_reads.hpp"
 #include "engine/plan/query_plan.hpp"
 #include "engine/query_diff.hpp"
 #include "query/ast.hpp"
@@ -42,6 +43,9 @@ class ContinuousQuery {
   const QueryPlan& plan() const { return plan_; }
   //! Whether a change to an element with these labels can affect the result.
   bool readsAnyLabel(const std::vector<std::string>& labels) const;
+  //! False when `t` is an update that changed no property the query reads (and nothing else it
+  //! sees), so the query's result cannot change; true otherwise.
+  bool affectedBy(const ElementTransition& t) const;
 
   //! Where the query asks to be re-evaluated later (set by the engine before bootstrap).
   using Scheduler = std::function<void(int64_t due_ms, const RowKey& key)>;
@@ -53,9 +57,9 @@ class ContinuousQuery {
   void onTransition(const ElementTransition& t, int64_t now_ms, int64_t change_time_ms);
   //! Evaluates one solution again because time has passed (a future came due).
   void reevaluate(const RowKey& key, int64_t now_ms);
-  //! Ends the transaction: returns its diff, stamped with `commit_time_ms`, or nothing if the
-  //! result did not change.
-  std::optional<QueryDiff> endTransaction(int64_t now_ms, int64_t commit_time_ms);
+  //! Ends the transaction: returns its diff, stamped with `commit_time_ms`, or null if the
+  //! result did not change. The diff is the query's own buffer, valid until the next call.
+  const QueryDiff* endTransaction(int64_t now_ms, int64_t commit_time_ms);
 
   QuerySnapshot snapshot() const;
 
@@ -68,16 +72,19 @@ class ContinuousQuery {
   uint64_t sequence() const { return sequence_; }
 
  private:
-  void pushElement(const ElementVersion* version, const std::string& id, int64_t now_ms,
-                   int64_t change_time_ms);
+  //! Single-node queries: the element's solution is now `version` (null: it has none).
+  void pushElement(const ElementVersion* version, const std::string& id, ElementHandle handle,
+                   int64_t now_ms, int64_t change_time_ms);
   //! Pushes one solution, or its absence when it fails the predicate; returns whether it passed.
-  bool pushSolution(const RowKey& key, const std::vector<const ElementVersion*>& binding,
-                    int64_t now_ms, int64_t change_time_ms);
-  void removeSolution(const RowKey& key);
+  bool pushSolution(const RowKey& key, RowSlot slot,
+                    const std::vector<const ElementVersion*>& binding, int64_t now_ms,
+                    int64_t change_time_ms);
+  void removeSolution(const RowKey& key, RowSlot slot);
   bool singleNode() const { return plan_.match.nodes.size() == 1 && plan_.match.edges.empty(); }
 
   QueryDefinition definition_;
   QueryPlan plan_;
+  PropertyReads reads_;
   std::vector<std::unique_ptr<Stage>> stages_;
   ResultStage* result_ = nullptr;
   std::unique_ptr<PatternMatcher> matcher_;
@@ -85,6 +92,11 @@ class ContinuousQuery {
   TemporalMarkers markers_;
   Scheduler schedule_;
   bool touched_ = false;
+  //! The diff endTransaction() fills, kept so its buffers are reused.
+  QueryDiff diff_;
+  // Single-node queries: the solution key and binding, reused from change to change.
+  RowKey element_key_ = RowKey(1);
+  std::vector<const ElementVersion*> element_binding_ = std::vector<const ElementVersion*>(1);
   uint64_t sequence_ = 0;
   std::optional<std::string> error_;
 };

@@ -1,57 +1,159 @@
 // src/engine/element_store.cpp
 #include "engine/element_store.hpp"
 
+#include <cstring>
+
 namespace livedash::engine {
 
-ElementTransition ElementStore::apply(const core::Change& change, int64_t commit_time_ms) {
-  ElementTransition t;
-  auto it = elements_.find(change.element.id);
-  if (it != elements_.end()) {
-    t.before = it->second;
-  }
-  if (change.op == core::ChangeOp::Delete) {
-    if (t.before) {
-      unindex(t.before->element);
-      elements_.erase(it);
+namespace {
+
+// Whether a property keeps exactly its value: `==` says 1 equals 1.0, but a client sees the
+// difference, so kinds must match too, floats bit for bit. Lists and maps count as changed
+// unless they are the same shared object (rare in table rows, and always safe).
+bool identical(const core::Value& a, const core::Value& b) {
+  if (a.kind() != b.kind())
+    return false;
+  switch (a.kind()) {
+    case core::ValueKind::Float: {
+      double x = a.asFloat();
+      double y = b.asFloat();
+      return std::memcmp(&x, &y, sizeof x) == 0;
     }
-    return t;
+    case core::ValueKind::List:
+      return &a.asList() == &b.asList();
+    case core::ValueKind::Map:
+      return &a.asMap() == &b.asMap();
+    default:
+      return a == b;
   }
-  auto version = std::make_shared<ElementVersion>();
+}
+
+}  // namespace
+
+ElementStore::ElementStore() = default;
+ElementStore::~ElementStore() = default;
+
+const ElementTransition& ElementStore::apply(const core::Change& change, int64_t commit_time_ms) {
+  transition_ = ElementTransition{};
+  auto found = by_id_.find(change.element.id);
+  if (found == by_id_.end()) {
+    if (change.op != core::ChangeOp::Delete)
+      insert(change, commit_time_ms);
+    return transition_;
+  }
+  ElementHandle handle = found->second;
+  if (change.op == core::ChangeOp::Delete) {
+    by_id_.erase(found);
+    remove(handle);
+    return transition_;
+  }
+  ElementVersion& version = *versions_[handle];
+  if (change.op == core::ChangeOp::Insert) {
+    // An insert of a known id replaces the element: like a delete then an insert, but the
+    // element keeps its handle. Modelled as an update whose shape changed.
+    before_copy_ = std::make_unique<ElementVersion>(version);
+    unindex(version);
+    version.element = change.element;
+    version.changed_at_ms = commit_time_ms;
+    index(version);
+    changed_.clear();
+    transition_.kind = ElementTransition::Kind::Update;
+    transition_.after = &version;
+    transition_.before_copy = before_copy_.get();
+    transition_.changed = &changed_;
+    return transition_;
+  }
+  update(version, change, commit_time_ms);
+  return transition_;
+}
+
+void ElementStore::insert(const core::Change& change, int64_t commit_time_ms) {
+  ElementHandle handle;
+  if (!free_handles_.empty()) {
+    handle = free_handles_.back();
+    free_handles_.pop_back();
+  } else {
+    handle = static_cast<ElementHandle>(versions_.size());
+    versions_.emplace_back();
+  }
+  auto version = std::make_unique<ElementVersion>();
   version->element = change.element;
   version->changed_at_ms = commit_time_ms;
-  if (change.op == core::ChangeOp::Update && t.before) {
-    // Upsert with property merge: keep properties the change did not mention.
-    for (const auto& [key, value] : t.before->element.properties) {
-      version->element.properties.try_emplace(key, value);
-    }
-    if (version->element.labels.empty()) {
-      version->element.labels = t.before->element.labels;
-    }
-  }
-  // Most updates keep the labels: then the label index already has the element.
-  bool same_shape = t.before && t.before->element.labels == version->element.labels &&
-                    t.before->element.start_id == version->element.start_id &&
-                    t.before->element.end_id == version->element.end_id;
+  version->handle = handle;
+  index(*version);
+  by_id_.emplace(change.element.id, handle);
+  transition_.kind = ElementTransition::Kind::Insert;
+  transition_.after = version.get();
+  versions_[handle] = std::move(version);
+}
+
+void ElementStore::update(ElementVersion& version, const core::Change& change,
+                          int64_t commit_time_ms) {
+  core::Element& e = version.element;
+  const core::Element& in = change.element;
+  // Upsert: empty labels keep the stored ones. Endpoints are what the change says.
+  bool same_shape = (in.labels.empty() || in.labels == e.labels) && in.start_id == e.start_id &&
+                    in.end_id == e.end_id;
+  transition_.before_copy = nullptr;
   if (!same_shape) {
-    if (t.before)
-      unindex(t.before->element);
-    index(version->element);
+    before_copy_ = std::make_unique<ElementVersion>(version);
+    transition_.before_copy = before_copy_.get();
+    unindex(version);
+    if (!in.labels.empty())
+      e.labels = in.labels;
+    e.start_id = in.start_id;
+    e.end_id = in.end_id;
   }
-  t.after = version;
-  if (it != elements_.end()) {
-    it->second = version;
-  } else {
-    elements_.emplace(change.element.id, version);
+  // Merge the properties in place: both maps are sorted by key, so one forward walk finds
+  // every stored property the change mentions.
+  std::vector<ChangedProperty>& changed = changed_;
+  changed.clear();
+  core::Map& props = e.properties;
+  auto pos = props.begin();
+  for (const auto& [key, value] : in.properties) {
+    while (pos != props.end() && pos->first < key)
+      ++pos;
+    if (pos != props.end() && pos->first == key) {
+      if (!identical(pos->second, value)) {
+        changed.push_back(ChangedProperty{key, std::move(pos->second), true});
+        pos->second = value;
+      }
+      ++pos;
+      continue;
+    }
+    changed.push_back(ChangedProperty{key, core::Value(), false});
+    pos = props.emplace_hint(pos, key, value);
+    ++pos;
   }
-  return t;
+  version.changed_at_ms = commit_time_ms;
+  if (!same_shape)
+    index(version);
+  transition_.kind = ElementTransition::Kind::Update;
+  transition_.after = &version;
+  transition_.changed = &changed;
 }
 
-ElementVersionConstSharedPtr ElementStore::find(const std::string& id) const {
-  auto it = elements_.find(id);
-  return it == elements_.end() ? nullptr : it->second;
+void ElementStore::remove(ElementHandle handle) {
+  std::unique_ptr<ElementVersion>& slot = versions_[handle];
+  unindex(*slot);
+  // The transition shows the removed version until the next change.
+  before_copy_ = std::move(slot);
+  deleted_handles_.push_back(handle);
+  transition_.kind = ElementTransition::Kind::Delete;
+  transition_.before_copy = before_copy_.get();
 }
 
-const std::unordered_set<std::string>* ElementStore::idsWithLabel(const std::string& label) const {
+void ElementStore::releaseDeletedHandles() {
+  free_handles_.insert(free_handles_.end(), deleted_handles_.begin(), deleted_handles_.end());
+  deleted_handles_.clear();
+}
+
+const ElementVersion* ElementStore::find(std::string_view id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : versions_[it->second].get();
+}
+
+const HandleSet* ElementStore::handlesWithLabel(const std::string& label) const {
   auto it = by_label_.find(label);
   return it == by_label_.end() ? nullptr : &it->second;
 }
@@ -61,9 +163,10 @@ const std::unordered_set<std::string>* ElementStore::relationsOf(const std::stri
   return it == relations_by_node_.end() ? nullptr : &it->second;
 }
 
-void ElementStore::index(const core::Element& e) {
+void ElementStore::index(const ElementVersion& v) {
+  const core::Element& e = v.element;
   for (const std::string& label : e.labels) {
-    by_label_[label].insert(e.id);
+    by_label_[label].insert(v.handle);
   }
   if (e.isRelation()) {
     relations_by_node_[e.start_id].insert(e.id);
@@ -71,11 +174,12 @@ void ElementStore::index(const core::Element& e) {
   }
 }
 
-void ElementStore::unindex(const core::Element& e) {
+void ElementStore::unindex(const ElementVersion& v) {
+  const core::Element& e = v.element;
   for (const std::string& label : e.labels) {
     auto it = by_label_.find(label);
     if (it != by_label_.end()) {
-      it->second.erase(e.id);
+      it->second.erase(v.handle);
     }
   }
   if (e.isRelation()) {

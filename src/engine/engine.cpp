@@ -39,7 +39,9 @@ std::vector<std::string> Engine::queryIds() const {
 
 void Engine::apply(const core::ChangeBatch& batch) {
   int64_t now = clock_.nowMs();
+  // Borrowed for the transaction (a sink may start another one), and given back after.
   std::vector<ContinuousQuery*> touched;
+  touched.swap(touched_);
   for (const core::DroppedProperty& dropped : batch.dropped_properties)
     failQueriesReading(dropped);
   for (const core::Change& change : batch.changes) {
@@ -49,19 +51,22 @@ void Engine::apply(const core::ChangeBatch& batch) {
     }
     applyChange(change, now, batch.commit_time_ms, touched);
   }
+  store_.releaseDeletedHandles();
   endTransactions(touched, now, batch.commit_time_ms);
+  touched.clear();
+  touched_.swap(touched);
 }
 
 void Engine::applyChange(const core::Change& change, int64_t now, int64_t commit_time_ms,
                          std::vector<ContinuousQuery*>& touched) {
-  ElementTransition t = store_.apply(change, commit_time_ms);
-  if (!t.before && !t.after) {
+  const ElementTransition& t = store_.apply(change, commit_time_ms);
+  if (t.kind == ElementTransition::Kind::None) {
     return;
   }
   for (auto& [id, query] : queries_) {
-    bool reads = (t.before && query->readsAnyLabel(t.before->element.labels)) ||
+    bool reads = (t.existedBefore() && query->readsAnyLabel(t.beforeLabels())) ||
                  (t.after && query->readsAnyLabel(t.after->element.labels));
-    if (!reads) {
+    if (!reads || !query->affectedBy(t)) {
       continue;
     }
     query->onTransition(t, now, commit_time_ms);
@@ -85,12 +90,15 @@ void Engine::applyTruncate(const core::Change& truncate, int64_t now, int64_t co
   if (truncate.element.labels.empty()) {
     return;
   }
-  const std::unordered_set<std::string>* ids = store_.idsWithLabel(truncate.element.labels[0]);
-  if (!ids) {
+  const HandleSet* handles = store_.handlesWithLabel(truncate.element.labels[0]);
+  if (!handles) {
     return;
   }
   // Deleting changes the set being walked, so the ids are copied first.
-  std::vector<std::string> doomed(ids->begin(), ids->end());
+  std::vector<std::string> doomed;
+  doomed.reserve(handles->size());
+  for (ElementHandle handle : *handles)
+    doomed.push_back(store_.at(handle)->element.id);
   for (std::string& id : doomed) {
     core::Change del;
     del.op = core::ChangeOp::Delete;
@@ -122,7 +130,7 @@ void Engine::markTouched(std::vector<ContinuousQuery*>& touched, ContinuousQuery
 void Engine::endTransactions(const std::vector<ContinuousQuery*>& touched, int64_t now_ms,
                              int64_t commit_time_ms) {
   for (ContinuousQuery* query : touched) {
-    std::optional<QueryDiff> diff = query->endTransaction(now_ms, commit_time_ms);
+    const QueryDiff* diff = query->endTransaction(now_ms, commit_time_ms);
     if (diff && sink_) {
       sink_->onDiff(*diff);
     }

@@ -65,6 +65,8 @@ class Engine {
   ElementStore store_;
   std::map<std::string, ContinuousQueryPtr> queries_;
   FutureQueue futures_;
+  //! The queries the current transaction touched (kept to reuse its buffer).
+  std::vector<ContinuousQuery*> touched_;
 };
 
 }  // namespace livedash::engine

@@ -2,6 +2,9 @@
 #include "engine/ops/accumulator.hpp"
 
 #include <cmath>
+#include <string>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 namespace livedash::engine {
 
@@ -117,21 +120,38 @@ class MultisetAccumulator final : public Accumulator {
 };
 
 //! Feeds each distinct value to the inner accumulator once, however many rows carry it.
+//! Strings (the common case: names, ids) are counted in a hash map; a string equals only a
+//! string, so the split is exact. Other values keep Cypher's equality (1 = 1.0) in an ordered
+//! map.
 class DistinctAccumulator final : public Accumulator {
  public:
   explicit DistinctAccumulator(AccumulatorPtr inner) : inner_(std::move(inner)) {}
   void add(const Value& v) override {
     if (v.isNull())
       return;
-    if (++counts_[v] == 1)
+    if (v.isString()) {
+      auto [it, inserted] = strings_.try_emplace(v.asString(), 0);
+      if (++it->second == 1)
+        inner_->add(v);
+      return;
+    }
+    if (++others_[v] == 1)
       inner_->add(v);
   }
   void remove(const Value& v) override {
-    auto it = counts_.find(v);
-    if (it == counts_.end())
+    if (v.isString()) {
+      auto it = strings_.find(v.asString());
+      if (it != strings_.end() && --it->second == 0) {
+        strings_.erase(it);
+        inner_->remove(v);
+      }
+      return;
+    }
+    auto it = others_.find(v);
+    if (it == others_.end())
       return;
     if (--it->second == 0) {
-      counts_.erase(it);
+      others_.erase(it);
       inner_->remove(v);
     }
   }
@@ -139,7 +159,8 @@ class DistinctAccumulator final : public Accumulator {
 
  private:
   AccumulatorPtr inner_;
-  std::map<Value, int64_t> counts_;
+  boost::unordered_flat_map<std::string, int64_t> strings_;
+  std::map<Value, int64_t> others_;
 };
 
 }  // namespace

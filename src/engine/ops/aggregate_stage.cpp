@@ -1,97 +1,135 @@
 // src/engine/ops/aggregate_stage.cpp
 #include "engine/ops/aggregate_stage.hpp"
 
+#include <algorithm>
+
 #include "engine/eval/evaluator.hpp"
 
 namespace livedash::engine {
 
-void AggregateStage::push(const RowKey& key, EvalContext* ctx) {
-  auto existing = contributions_.find(key);
+AggregateStage::AggregateStage(const ProjectionPlan& plan)
+    : plan_(plan), group_key_(plan.items.size()), arguments_(plan.aggregates.size()) {}
+
+AggregateStage::Contribution* AggregateStage::findContribution(const RowKey& key, RowSlot slot) {
+  if (slot != kNoSlot) {
+    if (slot >= by_slot_.size() || !by_slot_[slot].group)
+      return nullptr;
+    return &by_slot_[slot];
+  }
+  auto it = by_key_.find(key);
+  return it == by_key_.end() ? nullptr : &it->second;
+}
+
+AggregateStage::Contribution& AggregateStage::newContribution(const RowKey& key, RowSlot slot) {
+  if (slot == kNoSlot)
+    return by_key_[key];
+  if (slot >= by_slot_.size())
+    by_slot_.resize(std::max<size_t>(slot + 1, by_slot_.size() * 3 / 2));
+  return by_slot_[slot];
+}
+
+void AggregateStage::forgetContribution(const RowKey& key, RowSlot slot) {
+  if (slot == kNoSlot) {
+    by_key_.erase(key);
+    return;
+  }
+  by_slot_[slot] = Contribution{};
+}
+
+void AggregateStage::push(const RowKey& key, RowSlot slot, EvalContext* ctx) {
+  Contribution* existing = findContribution(key, slot);
   if (!ctx) {
-    if (existing != contributions_.end()) {
-      apply(existing->second, -1);
-      contributions_.erase(existing);
+    if (existing) {
+      apply(*existing->group, existing->arguments, -1);
+      forgetContribution(key, slot);
     }
     return;
   }
   parameters_ = ctx->parameters;
-  Contribution c;
-  c.group.reserve(plan_.items.size());
-  for (const BoundExpr& item : plan_.items) {
-    c.group.push_back(evaluate(item, *ctx));
+  for (size_t i = 0; i < plan_.items.size(); ++i)
+    group_key_[i] = evaluate(plan_.items[i], *ctx);
+  for (size_t i = 0; i < plan_.aggregates.size(); ++i) {
+    const AggregateSpec& spec = plan_.aggregates[i];
+    arguments_[i] = spec.argument ? evaluate(*spec.argument, *ctx) : core::Value();
   }
-  c.arguments.reserve(plan_.aggregates.size());
-  for (const AggregateSpec& spec : plan_.aggregates) {
-    c.arguments.push_back(spec.argument ? evaluate(*spec.argument, *ctx) : core::Value());
+  // Most changes update a row that is already counted: it is retracted and added again, and
+  // when it stays in its group the group is not even looked up.
+  Group& group =
+      existing && *existing->group->key == group_key_ ? *existing->group : groupFor(group_key_);
+  if (existing) {
+    apply(*existing->group, existing->arguments, -1);
+  } else {
+    existing = &newContribution(key, slot);
   }
-  if (existing != contributions_.end()) {
-    // Replaced in place: most changes update a row that is already counted.
-    apply(existing->second, -1);
-    apply(c, 1);
-    existing->second = std::move(c);
-    return;
-  }
-  apply(c, 1);
-  contributions_.emplace(key, std::move(c));
+  apply(group, arguments_, 1);
+  existing->group = &group;
+  // The swap hands the old arguments back as scratch (empty for a new contribution).
+  existing->arguments.swap(arguments_);
+  arguments_.resize(plan_.aggregates.size());
 }
 
-void AggregateStage::apply(const Contribution& c, int sign) {
-  auto it = groups_.find(c.group);
+AggregateStage::Group& AggregateStage::groupFor(const RowKey& group_key) {
+  auto it = groups_.find(group_key);
   if (it == groups_.end()) {
     Group g;
     for (const AggregateSpec& spec : plan_.aggregates) {
       g.accumulators.push_back(makeAccumulator(spec));
     }
-    it = groups_.emplace(c.group, std::move(g)).first;
+    it = groups_.emplace(group_key, std::move(g)).first;
+    it->second.key = &it->first;
   }
-  Group& g = it->second;
+  return it->second;
+}
+
+void AggregateStage::apply(Group& g, const Arguments& arguments, int sign) {
   g.rows += sign;
   for (size_t i = 0; i < g.accumulators.size(); ++i) {
     if (sign > 0) {
-      g.accumulators[i]->add(c.arguments[i]);
+      g.accumulators[i]->add(arguments[i]);
     } else {
-      g.accumulators[i]->remove(c.arguments[i]);
+      g.accumulators[i]->remove(arguments[i]);
     }
   }
-  dirty_.insert(c.group);
+  if (!g.dirty) {
+    g.dirty = true;
+    dirty_.push_back(&g);
+  }
 }
 
 void AggregateStage::flush(int64_t now_ms) {
-  for (const RowKey& group_key : dirty_) {
-    auto it = groups_.find(group_key);
-    if (it == groups_.end() || it->second.rows <= 0) {
-      if (it != groups_.end())
-        groups_.erase(it);
-      next_->push(group_key, nullptr);
+  for (Group* group : dirty_) {
+    group->dirty = false;
+    const RowKey& group_key = *group->key;
+    if (group->rows <= 0) {
+      next_->push(group_key, kNoSlot, nullptr);
+      groups_.erase(group_key);
       continue;
     }
-    std::vector<core::Value> results;
-    results.reserve(it->second.accumulators.size());
-    for (const AccumulatorPtr& acc : it->second.accumulators)
-      results.push_back(acc->result());
+    results_.clear();
+    for (const AccumulatorPtr& acc : group->accumulators)
+      results_.push_back(acc->result());
     EvalContext finalize;
-    finalize.aggregates = &results;
+    finalize.aggregates = &results_;
     finalize.parameters = parameters_;
     finalize.now_ms = now_ms;
-    Row row;
-    row.reserve(plan_.columns.size());
+    row_.clear();
     size_t group_index = 0;
     size_t aggregate_index = 0;
     for (bool is_group : plan_.is_group_column) {
-      row.push_back(is_group ? group_key[group_index++]
-                             : evaluate(plan_.aggregate_items[aggregate_index++], finalize));
+      row_.push_back(is_group ? group_key[group_index++]
+                              : evaluate(plan_.aggregate_items[aggregate_index++], finalize));
     }
     EvalContext out;
-    out.columns = &row;
+    out.columns = &row_;
     out.parameters = parameters_;
     out.now_ms = now_ms;
     if (plan_.having && !isTrue(evaluate(*plan_.having, out))) {
-      next_->push(group_key, nullptr);
+      next_->push(group_key, kNoSlot, nullptr);
     } else {
-      next_->push(group_key, &out);
+      next_->push(group_key, kNoSlot, &out);
     }
   }
-  clearForNextTransaction(dirty_);
+  dirty_.clear();
   Stage::flush(now_ms);
 }
 

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <unordered_map>
-#include <unordered_set>
+#include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "engine/ops/accumulator.hpp"
 #include "engine/ops/stage.hpp"
@@ -16,31 +18,47 @@ namespace livedash::engine {
 //!  - a group exists only while at least one input row belongs to it: an empty group is deleted,
 //!    never left as a zero row;
 //!  - groups touched in a transaction are emitted once, at flush().
+//! Contributions are kept by the input's slot when it has one (a vector, no hashing), by key
+//! otherwise.
 class AggregateStage final : public Stage {
  public:
-  explicit AggregateStage(const ProjectionPlan& plan) : plan_(plan) {}
-  void push(const RowKey& key, EvalContext* ctx) override;
+  explicit AggregateStage(const ProjectionPlan& plan);
+  void push(const RowKey& key, RowSlot slot, EvalContext* ctx) override;
   void flush(int64_t now_ms) override;
 
   size_t groupCount() const { return groups_.size(); }
 
  private:
-  struct Contribution {
-    RowKey group;
-    std::vector<core::Value> arguments;
-  };
+  using Arguments = boost::container::small_vector<core::Value, 2>;
   struct Group {
+    //! This group's key in `groups_` (map nodes never move).
+    const RowKey* key = nullptr;
     int64_t rows = 0;
     std::vector<AccumulatorPtr> accumulators;
+    bool dirty = false;
+  };
+  struct Contribution {
+    Group* group = nullptr;  //!< null: the key has no row
+    Arguments arguments;
   };
 
-  void apply(const Contribution& c, int sign);
+  Contribution* findContribution(const RowKey& key, RowSlot slot);
+  Contribution& newContribution(const RowKey& key, RowSlot slot);
+  void forgetContribution(const RowKey& key, RowSlot slot);
+  Group& groupFor(const RowKey& group_key);
+  void apply(Group& group, const Arguments& arguments, int sign);
 
   const ProjectionPlan& plan_;
-  std::unordered_map<RowKey, Contribution, core::ValuesHash> contributions_;
+  std::vector<Contribution> by_slot_;
+  std::unordered_map<RowKey, Contribution, core::ValuesHash> by_key_;
   std::unordered_map<RowKey, Group, core::ValuesHash> groups_;
-  std::unordered_set<RowKey, core::ValuesHash> dirty_;
+  std::vector<Group*> dirty_;
   const std::vector<core::Value>* parameters_ = nullptr;
+  // Scratch, reused from push to push and flush to flush.
+  RowKey group_key_;
+  Arguments arguments_;
+  std::vector<core::Value> results_;
+  Row row_;
 };
 
 }  // namespace livedash::engine

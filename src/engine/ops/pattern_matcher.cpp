@@ -1,6 +1,8 @@
 // src/engine/ops/pattern_matcher.cpp
 #include "engine/ops/pattern_matcher.hpp"
 
+#include <algorithm>
+
 namespace livedash::engine {
 
 namespace {
@@ -93,9 +95,9 @@ struct PatternMatcher::Search {
       if (bound[n.slot] || n.optional != optional_phase)
         continue;
       // A part of the pattern not connected to what is bound: every element of the label.
-      if (const auto* ids = m.store_.idsWithLabel(n.labels[0])) {
-        for (const std::string& id : *ids)
-          bindNodeAndRun(n.slot, m.store_.find(id).get());
+      if (const HandleSet* handles = m.store_.handlesWithLabel(n.labels[0])) {
+        for (ElementHandle handle : *handles)
+          bindNodeAndRun(n.slot, m.store_.at(handle));
       }
       return;
     }
@@ -136,7 +138,7 @@ struct PatternMatcher::Search {
     if (it == index->end())
       return;
     for (const std::string& id : it->second) {
-      bindNodeAndRun(from_known ? e.to : e.from, m.store_.find(id).get());
+      bindNodeAndRun(from_known ? e.to : e.from, m.store_.find(id));
     }
   }
 
@@ -154,7 +156,7 @@ struct PatternMatcher::Search {
       return;
     std::vector<std::string> candidates(ids->begin(), ids->end());
     for (const std::string& id : candidates) {
-      ElementVersionConstSharedPtr r = m.store_.find(id);
+      const ElementVersion* r = m.store_.find(id);
       if (r && hasAnyType(*r, e.types))
         tryRelation(e, *r);
     }
@@ -178,8 +180,8 @@ struct PatternMatcher::Search {
         (saved_to && saved_to->element.id != to_id)) {
       return;
     }
-    const ElementVersion* from = saved_from ? saved_from : m.store_.find(from_id).get();
-    const ElementVersion* to = saved_to ? saved_to : m.store_.find(to_id).get();
+    const ElementVersion* from = saved_from ? saved_from : m.store_.find(from_id);
+    const ElementVersion* to = saved_to ? saved_to : m.store_.find(to_id);
     if (!from || !to || !hasAllLabels(*from, plan().nodes[e.from].labels) ||
         !hasAllLabels(*to, plan().nodes[e.to].labels)) {
       return;
@@ -201,21 +203,22 @@ const PatternMatcher::JoinIndex* PatternMatcher::joinIndex(const JoinSpec::Key& 
   return it == join_indexes_.end() ? nullptr : &it->second;
 }
 
-void PatternMatcher::indexJoinKeys(const core::Element& e, int sign) {
+void PatternMatcher::indexJoinKeys(const std::string& id, const std::vector<std::string>& labels,
+                                   const PropertyLookup& property_of, int sign) {
   for (const MatchEdge& edge : plan_.edges) {
     if (!edge.join)
       continue;
     for (const JoinSpec::Key* key : {&edge.from_key, &edge.to_key}) {
-      if (!e.hasLabel(key->label))
+      if (std::find(labels.begin(), labels.end(), key->label) == labels.end())
         continue;
-      auto value = e.properties.find(key->property);
-      if (value == e.properties.end() || value->second.isNull())
+      const core::Value* value = property_of(key->property);
+      if (!value || value->isNull())
         continue;
       JoinIndex& index = join_indexes_[{key->label, key->property}];
       if (sign > 0) {
-        index[value->second].insert(e.id);
-      } else if (auto it = index.find(value->second); it != index.end()) {
-        it->second.erase(e.id);
+        index[*value].insert(id);
+      } else if (auto it = index.find(*value); it != index.end()) {
+        it->second.erase(id);
         if (it->second.empty())
           index.erase(it);
       }
@@ -223,33 +226,41 @@ void PatternMatcher::indexJoinKeys(const core::Element& e, int sign) {
   }
 }
 
-void PatternMatcher::updateJoinIndexes(const ElementTransition& t) {
-  if (!t.before || !t.after || !joinKeysEqual(t.before->element, t.after->element)) {
-    if (t.before)
-      indexJoinKeys(t.before->element, -1);
-    if (t.after)
-      indexJoinKeys(t.after->element, +1);
-  }
-  // Otherwise the update kept every join key (the common case: an order changes status, not
-  // its id), and the index already says the right thing.
+void PatternMatcher::indexJoinKeys(const std::string& id, const std::vector<std::string>& labels,
+                                   const core::Map& properties, int sign) {
+  indexJoinKeys(
+      id, labels,
+      [&](const std::string& name) -> const core::Value* {
+        auto it = properties.find(name);
+        return it == properties.end() ? nullptr : &it->second;
+      },
+      sign);
 }
 
-bool PatternMatcher::joinKeysEqual(const core::Element& a, const core::Element& b) const {
+void PatternMatcher::updateJoinIndexes(const ElementTransition& t) {
+  // An update that keeps every join key (the common case: an order changes status, not its id)
+  // leaves the index saying the right thing.
+  if (!t.shapeChanged() && !changesJoinKey(t))
+    return;
+  if (t.existedBefore()) {
+    indexJoinKeys(
+        t.id(), t.beforeLabels(), [&](const std::string& name) { return t.beforeProperty(name); },
+        -1);
+  }
+  if (t.after)
+    indexJoinKeys(t.id(), t.after->element.labels, t.after->element.properties, +1);
+}
+
+bool PatternMatcher::changesJoinKey(const ElementTransition& t) const {
   for (const MatchEdge& edge : plan_.edges) {
     if (!edge.join)
       continue;
     for (const JoinSpec::Key* key : {&edge.from_key, &edge.to_key}) {
-      if (a.hasLabel(key->label) != b.hasLabel(key->label))
-        return false;
-      auto x = a.properties.find(key->property);
-      auto y = b.properties.find(key->property);
-      bool x_set = x != a.properties.end() && !x->second.isNull();
-      bool y_set = y != b.properties.end() && !y->second.isNull();
-      if (x_set != y_set || (x_set && x->second != y->second))
-        return false;
+      if (t.changedProperty(key->property))
+        return true;
     }
   }
-  return true;
+  return false;
 }
 
 void PatternMatcher::solveFrom(const ElementVersion& start, bool first_node_only,
@@ -326,7 +337,7 @@ void PatternMatcher::neighboursThroughOptionalEdges(const ElementVersion& v,
         out.insert(it->second.begin(), it->second.end());
     } else if (const auto* rels = store_.relationsOf(e.id)) {
       for (const std::string& rel_id : *rels) {
-        if (ElementVersionConstSharedPtr r = store_.find(rel_id)) {
+        if (const ElementVersion* r = store_.find(rel_id)) {
           out.insert(r->element.start_id == e.id ? r->element.end_id : r->element.start_id);
         }
       }
@@ -336,7 +347,7 @@ void PatternMatcher::neighboursThroughOptionalEdges(const ElementVersion& v,
 
 std::unordered_set<std::string> PatternMatcher::optionalAnchors(const ElementTransition& t) const {
   std::unordered_set<std::string> anchors;
-  const std::string& id = t.after ? t.after->element.id : t.before->element.id;
+  const std::string& id = t.id();
   if (auto it = solutions_by_element_.find(id); it != solutions_by_element_.end()) {
     for (const RowKey& key : it->second) {
       for (const MatchNode& n : plan_.nodes) {
@@ -354,7 +365,7 @@ std::unordered_set<std::string> PatternMatcher::optionalAnchors(const ElementTra
 void PatternMatcher::onTransition(const ElementTransition& t, const Emit& emit,
                                   const Remove& remove) {
   updateJoinIndexes(t);
-  const std::string& id = t.after ? t.after->element.id : t.before->element.id;
+  const std::string& id = t.id();
   std::unordered_set<std::string> anchors;
   if (plan_.hasOptionalPart())
     anchors = optionalAnchors(t);
@@ -372,7 +383,7 @@ void PatternMatcher::onTransition(const ElementTransition& t, const Emit& emit,
   }
   std::map<RowKey, std::vector<const ElementVersion*>> found;
   for (const std::string& anchor : anchors) {
-    if (ElementVersionConstSharedPtr v = store_.find(anchor))
+    if (const ElementVersion* v = store_.find(anchor))
       solveFrom(*v, false, found);
   }
   for (const auto& [key, binding] : found) {
@@ -387,7 +398,7 @@ void PatternMatcher::reevaluate(const RowKey& key, const Emit& emit, const Remov
     const std::string& id = key[i].asString();
     if (id.empty())
       continue;
-    binding[i] = store_.find(id).get();
+    binding[i] = store_.find(id);
     if (!binding[i])
       return;  // an element is gone: its transition already removed the solution
   }
@@ -409,18 +420,19 @@ void PatternMatcher::bootstrap(const Emit& emit) {
     if (!edge.join)
       continue;
     for (const JoinSpec::Key* key : {&edge.from_key, &edge.to_key}) {
-      if (const auto* ids = store_.idsWithLabel(key->label)) {
-        for (const std::string& id : *ids) {
+      if (const HandleSet* handles = store_.handlesWithLabel(key->label)) {
+        for (ElementHandle handle : *handles) {
           // Index sets make this idempotent when two edges share a key.
-          indexJoinKeys(store_.find(id)->element, +1);
+          const core::Element& e = store_.at(handle)->element;
+          indexJoinKeys(e.id, e.labels, e.properties, +1);
         }
       }
     }
   }
   std::map<RowKey, std::vector<const ElementVersion*>> found;
-  if (const auto* ids = store_.idsWithLabel(plan_.nodes[0].labels[0])) {
-    for (const std::string& id : *ids)
-      solveFrom(*store_.find(id), true, found);
+  if (const HandleSet* handles = store_.handlesWithLabel(plan_.nodes[0].labels[0])) {
+    for (ElementHandle handle : *handles)
+      solveFrom(*store_.at(handle), true, found);
   }
   for (const auto& [key, binding] : found) {
     if (emit(key, binding))

@@ -48,10 +48,16 @@ class PatternMatcher {
   using JoinIndex =
       std::unordered_map<core::Value, std::unordered_set<std::string>, core::ValueHash>;
 
+  //! A property's value by name (null: absent).
+  using PropertyLookup = std::function<const core::Value*(const std::string&)>;
+
   void updateJoinIndexes(const ElementTransition& t);
-  void indexJoinKeys(const core::Element& e, int sign);
-  //! Whether both versions of an element have the same value (or none) for every join key.
-  bool joinKeysEqual(const core::Element& a, const core::Element& b) const;
+  void indexJoinKeys(const std::string& id, const std::vector<std::string>& labels,
+                     const PropertyLookup& property_of, int sign);
+  void indexJoinKeys(const std::string& id, const std::vector<std::string>& labels,
+                     const core::Map& properties, int sign);
+  //! Whether the transition changed a property that some join keys on.
+  bool changesJoinKey(const ElementTransition& t) const;
   void solveFrom(const ElementVersion& start, bool first_node_only,
                  std::map<RowKey, std::vector<const ElementVersion*>>& out) const;
   //! Ids of MATCH-part elements whose solutions an element in the OPTIONAL MATCH position can

@@ -5,9 +5,9 @@
 
 namespace livedash::engine {
 
-void ProjectStage::push(const RowKey& key, EvalContext* ctx) {
+void ProjectStage::push(const RowKey& key, RowSlot slot, EvalContext* ctx) {
   if (!ctx) {
-    next_->push(key, nullptr);
+    next_->push(key, slot, nullptr);
     return;
   }
   Row row;
@@ -20,10 +20,10 @@ void ProjectStage::push(const RowKey& key, EvalContext* ctx) {
   out.parameters = ctx->parameters;
   out.now_ms = ctx->now_ms;
   if (plan_.having && !isTrue(evaluate(*plan_.having, out))) {
-    next_->push(key, nullptr);
+    next_->push(key, slot, nullptr);
     return;
   }
-  next_->push(key, &out);
+  next_->push(key, slot, &out);
 }
 
 }  // namespace livedash::engine

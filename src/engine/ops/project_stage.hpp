@@ -11,7 +11,7 @@ namespace livedash::engine {
 class ProjectStage final : public Stage {
  public:
   explicit ProjectStage(const ProjectionPlan& plan) : plan_(plan) {}
-  void push(const RowKey& key, EvalContext* ctx) override;
+  void push(const RowKey& key, RowSlot slot, EvalContext* ctx) override;
 
  private:
   const ProjectionPlan& plan_;

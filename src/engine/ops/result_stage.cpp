@@ -1,6 +1,7 @@
 // src/engine/ops/result_stage.cpp
 #include "engine/ops/result_stage.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "engine/eval/evaluator.hpp"
@@ -37,6 +38,18 @@ Row ResultStage::visiblePart(const Row& row) const {
   return Row(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(visible_columns_));
 }
 
+Row ResultStage::visiblePart(Row&& row) const {
+  if (row.size() > visible_columns_)
+    row.resize(visible_columns_);
+  return std::move(row);
+}
+
+bool ResultStage::sameVisiblePart(const Row& a, const Row& b) const {
+  size_t na = std::min(a.size(), visible_columns_);
+  size_t nb = std::min(b.size(), visible_columns_);
+  return na == nb && std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(na), b.begin());
+}
+
 Row ResultStage::sortValues(const Row& row) const {
   EvalContext ctx;
   ctx.columns = &row;
@@ -47,41 +60,68 @@ Row ResultStage::sortValues(const Row& row) const {
   return values;
 }
 
-void ResultStage::push(const RowKey& key, EvalContext* ctx) {
-  auto existing = rows_.find(key);
+void ResultStage::push(const RowKey& key, RowSlot, EvalContext* ctx) {
   if (top_n_) {
-    std::optional<SortEntry> before;
-    std::optional<SortEntry> after;
-    if (existing != rows_.end()) {
-      before = SortEntry{sortValues(existing->second), key};
-    }
-    if (ctx) {
-      after = SortEntry{sortValues(*ctx->columns), key};
-    }
-    // Most updates leave the sort key alone: the row keeps its place.
-    bool same_place = before && after && before->sort_values == after->sort_values;
-    if (!same_place) {
-      if (before) {
-        order_.erase(*before);
-      }
-      if (after) {
-        order_.insert(*after);
-      }
-    }
-    window_dirty_ = window_dirty_ || affectsWindow(before) || affectsWindow(after);
-  } else if (!batch_start_.count(key)) {
-    batch_start_.emplace(
-        key, existing == rows_.end() ? std::nullopt : std::optional<Row>(existing->second));
+    pushTopN(key, ctx);
+    return;
   }
+  auto [it, inserted] = rows_.try_emplace(key);
+  Entry& e = it->second;
+  if (tracking_ && !e.touched) {
+    e.touched = true;
+    // The row is about to be replaced or removed: it moves into `start` rather than copied.
+    e.start = e.present ? std::optional<Row>(std::move(e.row)) : std::nullopt;
+    touched_.push_back(&*it);
+  }
+  if (ctx) {
+    e.row = *ctx->columns;
+    present_ += e.present ? 0 : 1;
+    e.present = true;
+    return;
+  }
+  present_ -= e.present ? 1 : 0;
+  e.present = false;
+  e.row.clear();
+  // A removed key stays until takeDiff when its start row is still needed.
+  if (!e.touched)
+    rows_.erase(it);
+}
+
+void ResultStage::pushTopN(const RowKey& key, EvalContext* ctx) {
+  auto existing = rows_.find(key);
+  std::optional<SortEntry> before;
+  std::optional<SortEntry> after;
+  if (existing != rows_.end()) {
+    before = SortEntry{sortValues(existing->second.row), key};
+  }
+  if (ctx) {
+    after = SortEntry{sortValues(*ctx->columns), key};
+  }
+  // Most updates leave the sort key alone: the row keeps its place.
+  bool same_place = before && after && before->sort_values == after->sort_values;
+  if (!same_place) {
+    if (before) {
+      order_.erase(*before);
+    }
+    if (after) {
+      order_.insert(*after);
+    }
+  }
+  window_dirty_ = window_dirty_ || affectsWindow(before) || affectsWindow(after);
   if (!ctx) {
-    if (existing != rows_.end())
+    if (existing != rows_.end()) {
       rows_.erase(existing);
+      --present_;
+    }
     return;
   }
   if (existing != rows_.end()) {
-    existing->second = *ctx->columns;
+    existing->second.row = *ctx->columns;
   } else {
-    rows_.emplace(key, *ctx->columns);
+    Entry& e = rows_[key];
+    e.row = *ctx->columns;
+    e.present = true;
+    ++present_;
   }
 }
 
@@ -101,20 +141,28 @@ void ResultStage::takeDiff(QueryDiff& diff) {
     takeWindowDiff(diff);
     return;
   }
-  for (auto& [key, start] : batch_start_) {
-    auto now = rows_.find(key);
-    if (!start && now != rows_.end()) {
-      diff.added.push_back(visiblePart(now->second));
-    } else if (start && now == rows_.end()) {
-      diff.deleted.push_back(visiblePart(*start));
-    } else if (start && now != rows_.end()) {
-      Row before = visiblePart(*start);
-      Row after = visiblePart(now->second);
-      if (before != after)
-        diff.updated.emplace_back(std::move(before), std::move(after));
-    }
+  // Rows come out in key order, so a diff reads the same whatever the hash layout.
+  if (touched_.size() > 1) {
+    std::sort(
+        touched_.begin(), touched_.end(),
+        [](const Rows::value_type* a, const Rows::value_type* b) { return a->first < b->first; });
   }
-  clearForNextTransaction(batch_start_);
+  for (Rows::value_type* touched : touched_) {
+    Entry& e = touched->second;
+    e.touched = false;
+    std::optional<Row> start = std::move(e.start);
+    e.start.reset();
+    if (!start && e.present) {
+      diff.added.push_back(visiblePart(e.row));
+    } else if (start && !e.present) {
+      diff.deleted.push_back(visiblePart(std::move(*start)));
+    } else if (start && e.present && !sameVisiblePart(*start, e.row)) {
+      diff.updated.emplace_back(visiblePart(std::move(*start)), visiblePart(e.row));
+    }
+    if (!e.present)
+      rows_.erase(rows_.find(touched->first));
+  }
+  touched_.clear();
 }
 
 void ResultStage::takeWindowDiff(QueryDiff& diff) {
@@ -131,7 +179,7 @@ void ResultStage::takeWindowDiff(QueryDiff& diff) {
     }
     if (top_n_->limit && static_cast<int64_t>(window.size()) >= *top_n_->limit)
       break;
-    window.emplace_back(entry.key, visiblePart(rows_.at(entry.key)));
+    window.emplace_back(entry.key, visiblePart(rows_.at(entry.key).row));
     last = &entry;
   }
   bool full =
@@ -164,9 +212,11 @@ std::vector<Row> ResultStage::visibleRows() const {
       out.push_back(row);
     return out;
   }
-  out.reserve(rows_.size());
-  for (const auto& [key, row] : rows_)
-    out.push_back(visiblePart(row));
+  out.reserve(present_);
+  for (const auto& [key, entry] : rows_) {
+    if (entry.present)
+      out.push_back(visiblePart(entry.row));
+  }
   return out;
 }
 

@@ -14,8 +14,10 @@ namespace livedash::engine {
 //! The end of the chain: the query's result set, keyed by a stable row identity, and the diff
 //! of the current transaction. With a TopNPlan it keeps every candidate row in sort order and
 //! shows only the window [skip, skip + limit); a deleted row in the window promotes the next one.
-//! Invariants: `rows_` holds every candidate; `visible_` is what the last diff left the client
-//! with; `batch_start_` remembers, for keys touched in this transaction, their row at its start.
+//! Invariants: `rows_` holds every candidate (and, without top-N, keys removed in this
+//! transaction until its diff is taken); `visible_window_` is what the last diff left the client
+//! with; an entry touched in this transaction is in `touched_` and remembers its row at the
+//! transaction's start.
 class ResultStage final : public Stage {
  public:
   ResultStage(size_t visible_columns, const std::optional<TopNPlan>& top_n)
@@ -23,14 +25,16 @@ class ResultStage final : public Stage {
         top_n_(top_n),
         order_(SortOrder{top_n ? &top_n->descending : nullptr}) {}
 
-  void push(const RowKey& key, EvalContext* ctx) override;
+  void push(const RowKey& key, RowSlot slot, EvalContext* ctx) override;
   void flush(int64_t) override {}
 
   //! Moves this transaction's changes into `diff` (rows cut to the visible columns).
   void takeDiff(QueryDiff& diff);
+  //! Off while a bootstrap loads the result: its diff is never shown, so nothing is tracked.
+  void setTracking(bool on) { tracking_ = on; }
   //! The visible rows, in ORDER BY order when there is one.
   std::vector<Row> visibleRows() const;
-  size_t candidateCount() const { return rows_.size(); }
+  size_t candidateCount() const { return present_; }
 
  private:
   struct SortEntry {
@@ -42,7 +46,19 @@ class ResultStage final : public Stage {
     bool operator()(const SortEntry& a, const SortEntry& b) const;
   };
 
+  struct Entry {
+    Row row;  //!< meaningful while `present`
+    //! When touched: the row at the transaction's start (nullopt: there was none).
+    std::optional<Row> start;
+    bool present = false;
+    bool touched = false;
+  };
+  using Rows = std::unordered_map<RowKey, Entry, core::ValuesHash>;
+
+  void pushTopN(const RowKey& key, EvalContext* ctx);
   Row visiblePart(const Row& row) const;
+  Row visiblePart(Row&& row) const;
+  bool sameVisiblePart(const Row& a, const Row& b) const;
   Row sortValues(const Row& row) const;
   void takeWindowDiff(QueryDiff& diff);
   //! Whether a row at this position can change what the window shows.
@@ -50,8 +66,11 @@ class ResultStage final : public Stage {
 
   size_t visible_columns_;
   const std::optional<TopNPlan>& top_n_;
-  std::unordered_map<RowKey, Row, core::ValuesHash> rows_;
-  std::unordered_map<RowKey, std::optional<Row>, core::ValuesHash> batch_start_;
+  Rows rows_;
+  size_t present_ = 0;
+  //! Entries touched in this transaction (map nodes never move).
+  std::vector<Rows::value_type*> touched_;
+  bool tracking_ = true;
   // Top-N only.
   std::set<SortEntry, SortOrder> order_;
   std::vector<std::pair<RowKey, Row>> visible_window_;

@@ -9,6 +9,7 @@
 //    work (aggregates), then calls the next stage's flush().
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "core/value.hpp"
@@ -19,23 +20,18 @@ namespace livedash::engine {
 using RowKey = std::vector<core::Value>;
 using Row = std::vector<core::Value>;
 
-//! Empties a per-transaction hash container. clear() keeps the bucket array, and clearing it
-//! costs its full size every time: after one huge transaction (a bootstrap) that would be a
-//! multi-megabyte memset on every later one. So a grown container is replaced instead.
-template <class HashContainer>
-void clearForNextTransaction(HashContainer& c) {
-  if (c.bucket_count() > 1024) {
-    HashContainer().swap(c);
-  } else {
-    c.clear();
-  }
-}
+//! A dense number standing for a row key, when whoever pushes has one: a single-node query's
+//! element handle. A stage may index its state by it instead of hashing the key. Within one
+//! transaction a slot stands for one key; across transactions it may be reused for another key
+//! once the first is gone. For a given stage, either every push carries a slot or none does.
+using RowSlot = uint32_t;
+inline constexpr RowSlot kNoSlot = UINT32_MAX;
 
 class Stage {
  public:
   virtual ~Stage() = default;
   //! The input row for `key` is now `ctx` (nullptr: there is no row for `key` any more).
-  virtual void push(const RowKey& key, EvalContext* ctx) = 0;
+  virtual void push(const RowKey& key, RowSlot slot, EvalContext* ctx) = 0;
   virtual void flush(int64_t now_ms) {
     if (next_)
       next_->flush(now_ms);
