@@ -9,6 +9,8 @@
 #include <tuple>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "app/application.hpp"
@@ -84,16 +86,19 @@ int check(const std::string& path) {
   }
 }
 
-int runApplication(config::ServerConfig cfg, ApplicationOptions options, double demo_rate) {
+// With `demo`, the example's workload writes to its store at `demo_rate` writes per second.
+int runApplication(config::ServerConfig cfg, ApplicationOptions options,
+                   const DemoExample* demo = nullptr, double demo_rate = 0) {
   blockShutdownSignals();
   core::SystemClock clock;
   try {
     Application app(std::move(cfg), options, clock);
     app.start();
     std::unique_ptr<DemoTraffic> traffic;
-    if (demo_rate > 0) {
-      if (sources::EmbeddedSource* store = app.embeddedSource("shop")) {
-        traffic = std::make_unique<DemoTraffic>(*store, demo_rate, std::random_device{}());
+    if (demo && demo_rate > 0) {
+      if (sources::EmbeddedSource* store = app.embeddedSource(std::string(demo->source_id))) {
+        traffic = std::make_unique<DemoTraffic>(*store, demo->workload(), demo_rate,
+                                                std::random_device{}());
         traffic->start();
       }
     }
@@ -114,12 +119,12 @@ int runApplication(config::ServerConfig cfg, ApplicationOptions options, double 
 
 // The demo's config and schema live in the binary; they are written to a temporary folder so
 // that they load exactly as a user's files would.
-std::string writeDemoFiles() {
+std::string writeDemoFiles(const DemoExample& example) {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("livedash-demo-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   for (const char* name : {"livedash.yaml", "schema.sql"}) {
-    std::string_view bytes = embeddedFile(std::string("examples/order-dashboard/") + name);
+    std::string_view bytes = embeddedFile(fmt::format("{}/{}", example.folder, name));
     std::ofstream(dir / name, std::ios::binary).write(bytes.data(), bytes.size());
   }
   return (dir / "livedash.yaml").string();
@@ -133,12 +138,22 @@ int runCli(int argc, char** argv) {
   cli.require_subcommand(1);
 
   auto* demo = cli.add_subcommand("demo",
-                                  "run the order dashboard on the embedded store, with "
-                                  "simulated traffic, at http://localhost:8080");
+                                  "run an example on the embedded store, with simulated "
+                                  "traffic, at http://localhost:8080");
+  std::string demo_name = "order-dashboard";
+  std::vector<std::string> demo_names;
+  for (const DemoExample& example : demoExamples())
+    demo_names.emplace_back(example.name);
+  demo->add_option(
+          "example", demo_name,
+          fmt::format("which example: {} (default order-dashboard)", fmt::join(demo_names, ", ")))
+      ->check(CLI::IsMember(demo_names));
   uint16_t demo_port = 8080;
-  double rate = 3;
+  std::optional<double> rate;
   demo->add_option("-p,--port", demo_port, "port to serve on (0 picks a free one)");
-  demo->add_option("-r,--rate", rate, "simulated changes per second (0 for none)")
+  demo->add_option("-r,--rate", rate,
+                   "simulated writes per second (0 for none; default 3 for the order dashboard, "
+                   "25 for analytics, 5 for kpis)")
       ->check(CLI::Range(0.0, 10000.0));
   int64_t stuck_after = 60;
   demo->add_option("--stuck-after", stuck_after,
@@ -192,21 +207,23 @@ int runCli(int argc, char** argv) {
     try {
       config::ServerConfig cfg = config::loadConfigFile(run_config);
       configureLogging(cfg.log_level, log_format.value_or(cfg.log_format));
-      return runApplication(std::move(cfg), options, 0);
+      return runApplication(std::move(cfg), options);
     } catch (const config::ConfigError& e) {
       printDiagnostics(e.diagnostics(), "error");
       return kExitUsage;
     }
   }
   options.port_override = demo_port;
-  config::ServerConfig demo_config = config::loadConfigFile(writeDemoFiles());
+  const DemoExample& example = *findDemoExample(demo_name);
+  config::ServerConfig demo_config = config::loadConfigFile(writeDemoFiles(example));
   configureLogging(demo_config.log_level, log_format.value_or(demo_config.log_format));
   for (config::QueryConfig& q : demo_config.queries) {
     if (q.params.count("stuckAfterSeconds")) {
       q.params.insert_or_assign("stuckAfterSeconds", core::Value(stuck_after));
     }
   }
-  return runApplication(std::move(demo_config), options, rate);
+  return runApplication(std::move(demo_config), options, &example,
+                        rate.value_or(example.default_rate));
 }
 
 }  // namespace livedash::app

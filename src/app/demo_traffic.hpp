@@ -7,27 +7,28 @@
 #include <random>
 #include <thread>
 
+#include "app/demo_workloads.hpp"
 #include "sources/embedded/embedded_source.hpp"
 
 namespace livedash::app {
 
-//! Simulated shop traffic for `livedash demo`: creates orders with a pending payment, moves
-//! orders through pending → processing → packing → shipped → delivered, settles payments and
-//! fails some of them. Every write goes through the embedded store, so it is captured like any
-//! other write.
+//! Simulated writes for `livedash demo`: runs an example's workload at a steady rate. Every
+//! write goes through the embedded store, so it is captured like any other write.
 class DemoTraffic {
  public:
-  DemoTraffic(sources::EmbeddedSource& store, double changes_per_second, uint32_t seed);
+  DemoTraffic(sources::EmbeddedSource& store, DemoWorkload workload, double writes_per_second,
+              uint32_t seed);
   ~DemoTraffic();
   void start();
   void stop();
-  //! One simulated write, chosen at random (public for tests).
+  //! One simulated write (public for tests).
   void step();
 
  private:
   void run();
 
   sources::EmbeddedSource& store_;
+  DemoWorkload workload_;
   double rate_;
   std::mt19937 rng_;
   std::mutex mutex_;
