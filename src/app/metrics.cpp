@@ -18,10 +18,14 @@ constexpr sources::SourceState kStates[] = {
     sources::SourceState::Bootstrapping, sources::SourceState::Streaming,
     sources::SourceState::Reconnecting,  sources::SourceState::Failed};
 
-// Commit to diff is milliseconds when the engine keeps up, and seconds when it falls behind or
-// the source replays a backlog; sources stamp commit times in whole milliseconds.
-const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+// Commit to diff (or to socket) is milliseconds when livedash keeps up, and seconds when it falls
+// behind or a source replays a backlog. One set of buckets for both histograms, the server's.
+const prometheus::Histogram::BucketBoundaries kLatencyBuckets = [] {
+  prometheus::Histogram::BucketBoundaries bounds;
+  for (int64_t ms : server::LatencyHistogram::kBoundsMs)
+    bounds.push_back(static_cast<double>(ms) / 1000.0);
+  return bounds;
+}();
 
 // Counters only go up; the parts keep running totals, so a scrape adds what is new.
 void advanceTo(prometheus::Counter& counter, double total) {
@@ -46,6 +50,7 @@ struct Metrics::Families {
   prometheus::Family<prometheus::Counter>& sse_dropped;
   prometheus::Family<prometheus::Gauge>& queue_depth;
   prometheus::Family<prometheus::Histogram>& latency;
+  prometheus::Family<prometheus::Histogram>& write_latency;
 };
 
 Metrics::Metrics(MetricsInputs inputs)
@@ -104,6 +109,11 @@ Metrics::Metrics(MetricsInputs inputs)
           .Name("livedash_query_latency_seconds")
           .Help("Commit time of the source transaction to the query's diff being ready")
           .Register(r),
+      prometheus::BuildHistogram()
+          .Name("livedash_sse_write_latency_seconds")
+          .Help("Commit time of the source transaction to the end of the first SSE socket write "
+                "carrying its diff, per IO thread")
+          .Register(r),
   });
 }
 
@@ -135,9 +145,22 @@ std::string Metrics::render() {
   for (const auto& [id, stream] : in_.streams) {
     f.sse_clients.Add({{"reaction", id}}).Set(static_cast<double>(stream->clientCount()));
     advanceTo(f.sse_dropped.Add({{"reaction", id}}), static_cast<double>(stream->droppedClients()));
+    addWriteLatency(id, *stream);
   }
   f.queue_depth.Add({}).Set(static_cast<double>(in_.engine.queueDepth()));
   return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+// The server counts in its own fixed buckets; each scrape adds what is new since the last one.
+void Metrics::addWriteLatency(const std::string& reaction, const server::SseStream& stream) {
+  server::LatencyHistogram::Snapshot now = stream.writeLatency();
+  server::LatencyHistogram::Snapshot& last = last_write_latency_[reaction];
+  std::vector<double> increments(now.counts.size());
+  for (size_t i = 0; i < now.counts.size(); ++i)
+    increments[i] = static_cast<double>(now.counts[i] - last.counts[i]);
+  families_->write_latency.Add({{"reaction", reaction}}, kLatencyBuckets)
+      .ObserveMultiple(increments, static_cast<double>(now.sum_ms - last.sum_ms) / 1000.0);
+  last = now;
 }
 
 void Metrics::observeDiff(const engine::QueryDiff& diff) {

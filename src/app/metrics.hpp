@@ -51,6 +51,9 @@ class Metrics {
   std::mutex mutex_;
   //! Each query's histogram, looked up on the engine thread only.
   std::unordered_map<std::string, prometheus::Histogram*> latency_by_query_;
+  //! What each stream's write latency held at the last scrape (under mutex_).
+  std::map<std::string, server::LatencyHistogram::Snapshot> last_write_latency_;
+  void addWriteLatency(const std::string& reaction, const server::SseStream& stream);
 };
 
 }  // namespace livedash::app

@@ -19,6 +19,9 @@ struct Frame {
   //! The query whose diff this is, so a subscriber can be limited to some queries of a
   //! multiplexed channel; empty for frames that belong to no query (heartbeats, control).
   std::string query;
+  //! Commit time of the source transaction behind this frame, ms since the epoch (0: none), so
+  //! the server can measure commit-to-socket latency.
+  int64_t commit_time_ms = 0;
   //! The bytes as they go on the wire (for SSE: the whole event, ending in a blank line).
   std::string bytes;
 };

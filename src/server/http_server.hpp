@@ -14,6 +14,7 @@
 #include "core/frame.hpp"
 #include "server/auth.hpp"
 #include "server/http_types.hpp"
+#include "server/latency_histogram.hpp"
 
 namespace livedash::server {
 
@@ -60,6 +61,8 @@ class SseStream : public core::FrameSink {
   virtual size_t clientCount() const = 0;
   //! Subscribers dropped so far for falling too far behind.
   virtual uint64_t droppedClients() const = 0;
+  //! Commit time of each diff to the end of its first socket write, per IO thread.
+  virtual LatencyHistogram::Snapshot writeLatency() const = 0;
 };
 using SseStreamSharedPtr = std::shared_ptr<SseStream>;
 

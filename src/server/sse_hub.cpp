@@ -41,6 +41,15 @@ void SseHub::deliver(const core::FrameConstSharedPtr& frame) {
   }
 }
 
+void SseHub::frameWritten(const core::Frame& frame) {
+  if (frame.sequence <= last_timed_sequence_ || frame.commit_time_ms <= 0 ||
+      !config_.write_latency) {
+    return;
+  }
+  last_timed_sequence_ = frame.sequence;
+  config_.write_latency->observe(core::SystemClock().nowMs() - frame.commit_time_ms);
+}
+
 void SseHub::startHeartbeat() {
   if (config_.heartbeat_interval_ms <= 0) {
     return;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/frame.hpp"
+#include "server/latency_histogram.hpp"
 #include "server/net.hpp"
 
 namespace livedash::server {
@@ -30,6 +31,8 @@ struct SseHubConfig {
   std::atomic<size_t>* client_count = nullptr;
   //! Counts subscribers dropped for falling too far behind.
   std::atomic<uint64_t>* dropped_count = nullptr;
+  //! Commit time to the end of the first socket write that carried the frame, on each IO thread.
+  LatencyHistogram* write_latency = nullptr;
 };
 
 class SseHub {
@@ -47,6 +50,9 @@ class SseHub {
   //! No-op for a session that is not in the hub.
   void remove(SseSession* session);
   void deliver(const core::FrameConstSharedPtr& frame);
+  //! A session finished writing `frame` (the newest of its write). Only the first session to do
+  //! so for a sequence is timed: one clock read per frame and IO thread, not per subscriber.
+  void frameWritten(const core::Frame& frame);
 
   //! Starts the heartbeat timer: before the IO thread runs, or on it.
   void startHeartbeat();
@@ -61,6 +67,7 @@ class SseHub {
   const SseHubConfig& config_;
   std::vector<SseSession*> sessions_;
   std::unique_ptr<net::steady_timer> heartbeat_;
+  uint64_t last_timed_sequence_ = 0;
 };
 
 }  // namespace livedash::server

@@ -89,6 +89,12 @@ void SseSession::startWrite() {
 
 void SseSession::onWrite(const error_code& ec) {
   write_in_flight_ = false;
+  for (auto it = writing_.rbegin(); !ec && it != writing_.rend(); ++it) {
+    if ((*it)->sequence != 0) {
+      hub_.frameWritten(**it);
+      break;
+    }
+  }
   clearAndTrim(writing_);
   clearAndTrim(buffers_);
   if (ec) {

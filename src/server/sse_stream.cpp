@@ -53,6 +53,7 @@ SseStreamImpl::SseStreamImpl(SseStreamOptions options,
   hub_config_.lagging_frame = mustRefetch(channel, "subscriber fell too far behind");
   hub_config_.client_count = &clients_;
   hub_config_.dropped_count = &dropped_;
+  hub_config_.write_latency = &write_latency_;
   too_old_frame_ = mustRefetch(channel, "last-event-id is older than the replay log");
   ahead_frame_ = mustRefetch(channel, "last-event-id is ahead of this stream");
   bad_id_frame_ = mustRefetch(channel, "last-event-id is not a sequence number");

@@ -42,6 +42,7 @@ class SseStreamImpl final : public SseStream {
   void publish(core::FrameConstSharedPtr frame) override;
   size_t clientCount() const override;
   uint64_t droppedClients() const override;
+  LatencyHistogram::Snapshot writeLatency() const override { return write_latency_.snapshot(); }
   const SseStreamOptions& options() const { return options_; }
   //! The server's tokens plus the stream's own.
   const Authorizer& authorizer() const { return auth_; }
@@ -67,6 +68,7 @@ class SseStreamImpl final : public SseStream {
   core::FrameConstSharedPtr bad_id_frame_;
   std::atomic<size_t> clients_{0};
   std::atomic<uint64_t> dropped_{0};
+  LatencyHistogram write_latency_;
 
   std::mutex mutex_;
   SseReplayRing ring_;     //!< guarded by mutex_

@@ -178,6 +178,15 @@ TEST_F(SecurityApiTest, MetricsShowLatencyQueueDepthAndSseClients) {
   EXPECT_EQ(metricValue(text, "livedash_engine_queue_depth"), 0);
   EXPECT_EQ(metricValue(text, R"(livedash_sse_clients{reaction="stream"})"), 1);
   EXPECT_EQ(metricValue(text, R"(livedash_sse_dropped_clients_total{reaction="stream"})"), 0);
+  // The diffs reached the subscriber's socket: each write is timed once for its newest frame
+  // (writes may merge frames), and the first scrape may run ahead of the last write.
+  const std::string write_count = R"(livedash_sse_write_latency_seconds_count{reaction="stream"})";
+  EXPECT_TRUE(server::test::waitFor([&] {
+    text = call("GET", "/metrics", {kReader}).body;
+    return metricValue(text, write_count) >= 1;
+  })) << text;
+  EXPECT_LE(metricValue(text, write_count), 5);
+  EXPECT_LT(metricValue(text, R"(livedash_sse_write_latency_seconds_sum{reaction="stream"})"), 30);
 }
 
 }  // namespace
