@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json.hpp"
+#include "server/server_log.hpp"
 
 namespace livedash::app {
 
@@ -39,6 +40,11 @@ class JsonLogFormatter final : public spdlog::formatter {
     return std::make_unique<JsonLogFormatter>();
   }
 };
+
+void toSpdlogSink(server::ServerLogLevel level, std::string_view message) {
+  spdlog::log(level == server::ServerLogLevel::Error ? spdlog::level::err : spdlog::level::warn,
+              "{}", message);
+}
 
 spdlog::level::level_enum toSpdlog(config::LogLevel level) {
   switch (level) {
@@ -79,6 +85,7 @@ void configureLogging(config::LogLevel level, config::LogFormat format) {
   auto logger = std::make_shared<spdlog::logger>("livedash", std::move(sink));
   logger->set_level(toSpdlog(level));
   spdlog::set_default_logger(std::move(logger));
+  server::setServerLogSink(&toSpdlogSink);
 }
 
 }  // namespace livedash::app

@@ -1,11 +1,11 @@
 // src/server/dispatcher.cpp
 #include "server/dispatcher.hpp"
 
-#include <cstdio>
 #include <exception>
 #include <utility>
 
 #include "server/request_target.hpp"
+#include "server/server_log.hpp"
 #include "server/sse_access.hpp"
 #include "server/sse_stream_impl.hpp"
 
@@ -38,11 +38,11 @@ HttpResponse callHandler(const RouteHandler& handler, const HttpRequest& req) {
   } catch (const core::Error& e) {
     return HttpResponse::error(e.code(), e.what());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "livedash: handler for %s %s failed: %s\n", req.method.c_str(),
-                 req.path.c_str(), e.what());
+    serverLog(ServerLogLevel::Error,
+              "handler for " + req.method + " " + req.path + " failed: " + e.what());
   } catch (...) {
-    std::fprintf(stderr, "livedash: handler for %s %s failed with a non-standard exception\n",
-                 req.method.c_str(), req.path.c_str());
+    serverLog(ServerLogLevel::Error, "handler for " + req.method + " " + req.path +
+                                         " failed with a non-standard exception");
   }
   return HttpResponse::error(core::ErrorCode::Internal, "internal server error");
 }

@@ -6,7 +6,6 @@
 #include "server/http_server.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <exception>
 #include <thread>
 
@@ -15,6 +14,7 @@
 #include "server/http_session.hpp"
 #include "server/net.hpp"
 #include "server/server_context.hpp"
+#include "server/server_log.hpp"
 #include "server/sse_stream_impl.hpp"
 
 namespace livedash::server {
@@ -29,7 +29,7 @@ void runIoThread(net::io_context& ioc) {
       ioc.run();
       return;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "livedash: IO thread caught an exception: %s\n", e.what());
+      serverLog(ServerLogLevel::Error, std::string("IO thread caught an exception: ") + e.what());
     }
   }
 }
@@ -105,7 +105,7 @@ struct HttpServer::Impl {
       }
       if (ec) {
         // Typically out of file descriptors: wait a little instead of spinning.
-        std::fprintf(stderr, "livedash: accept failed: %s\n", ec.message().c_str());
+        serverLog(ServerLogLevel::Warn, "accept failed: " + ec.message());
         accept_retry->expires_after(kAcceptRetryDelay);
         accept_retry->async_wait([this](const error_code& wait_ec) {
           if (!wait_ec) {

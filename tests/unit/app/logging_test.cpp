@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json.hpp"
+#include "server/server_log.hpp"
 
 namespace livedash::app {
 namespace {
@@ -50,6 +51,21 @@ TEST(JsonLogs, EachLineIsOneParseableObject) {
             core::Value("source `shop`: bootstrapped 3 rows"));
   EXPECT_EQ(core::parseJson(got[1]).asMap().at("msg"),
             core::Value("a \"quoted\"\nmulti-line\tmessage \x01"));
+}
+
+TEST(JsonLogs, ServerLinesGoThroughTheSameLogger) {
+  configureLogging(config::LogLevel::Info, config::LogFormat::Json);
+  std::ostringstream out;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
+  sink->set_formatter(makeJsonLogFormatter());
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("livedash", sink));
+  server::serverLog(server::ServerLogLevel::Warn, "accept failed: too many open files");
+  std::vector<std::string> got = lines(out.str());
+  ASSERT_EQ(got.size(), 1u) << out.str();
+  core::Value v = core::parseJson(got[0]);
+  EXPECT_EQ(v.asMap().at("level"), core::Value("warning"));
+  EXPECT_EQ(v.asMap().at("msg"), core::Value("accept failed: too many open files"));
+  configureLogging(config::LogLevel::Info, config::LogFormat::Text);  // `out` goes away
 }
 
 TEST(JsonLogs, ConfigureLoggingCanBeCalledAgain) {
