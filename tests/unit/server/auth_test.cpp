@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "server/http_server.hpp"
+#include "unit/server/local_options.hpp"
 #include "unit/server/test_client.hpp"
 
 namespace livedash::server {
@@ -27,10 +28,7 @@ const std::vector<AccessToken> kTokens = {
 };
 
 HttpServerOptions securedOptions() {
-  HttpServerOptions options;
-  options.host = "127.0.0.1";
-  options.port = 0;
-  options.io_threads = 2;
+  HttpServerOptions options = test::localOptions();
   options.tokens = kTokens;
   return options;
 }

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "server/http_server.hpp"
+#include "unit/server/local_options.hpp"
 #include "unit/server/test_client.hpp"
 
 namespace livedash::server {
@@ -17,10 +18,7 @@ using test::Reply;
 using test::TestClient;
 
 HttpServerOptions options(std::vector<std::string> origins) {
-  HttpServerOptions o;
-  o.host = "127.0.0.1";
-  o.port = 0;
-  o.io_threads = 1;
+  HttpServerOptions o = test::localOptions(1);
   o.cors_origins = std::move(origins);
   return o;
 }

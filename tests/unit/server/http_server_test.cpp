@@ -9,21 +9,15 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "unit/server/local_options.hpp"
 #include "unit/server/test_client.hpp"
 
 namespace livedash::server {
 namespace {
 
+using test::localOptions;
 using test::Reply;
 using test::TestClient;
-
-HttpServerOptions localOptions() {
-  HttpServerOptions options;
-  options.host = "127.0.0.1";
-  options.port = 0;
-  options.io_threads = 2;
-  return options;
-}
 
 TEST(HttpServerTest, RouteGetsPathParamsAndDecodedQuery) {
   HttpServer server(localOptions());

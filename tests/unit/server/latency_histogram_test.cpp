@@ -8,6 +8,7 @@
 
 #include "core/clock.hpp"
 #include "server/http_server.hpp"
+#include "unit/server/local_options.hpp"
 #include "unit/server/test_client.hpp"
 
 namespace livedash::server {
@@ -37,11 +38,7 @@ TEST(LatencyHistogramTest, ValuesLandInTheirBuckets) {
 }
 
 TEST(LatencyHistogramTest, SseStreamTimesEachFrameOncePerIoThread) {
-  HttpServerOptions options;
-  options.host = "127.0.0.1";
-  options.port = 0;
-  options.io_threads = 1;
-  HttpServer server(options);
+  HttpServer server(test::localOptions(1));
   SseStreamOptions events;
   events.heartbeat_interval_ms = 0;
   SseStreamSharedPtr stream = server.addSseStream(events);

@@ -12,21 +12,15 @@
 
 #include "core/error.hpp"
 #include "server/http_server.hpp"
+#include "unit/server/local_options.hpp"
 #include "unit/server/test_client.hpp"
 
 namespace livedash::server {
 namespace {
 
+using test::localOptions;
 using test::Reply;
 using test::TestClient;
-
-HttpServerOptions localOptions() {
-  HttpServerOptions options;
-  options.host = "127.0.0.1";
-  options.port = 0;
-  options.io_threads = 2;
-  return options;
-}
 
 HttpResponse ok(const HttpRequest&) {
   return HttpResponse::json(200, "{}");
