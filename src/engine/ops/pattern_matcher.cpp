@@ -198,9 +198,27 @@ struct PatternMatcher::Search {
   }
 };
 
+PatternMatcher::PatternMatcher(const MatchPlan& plan, const ElementStore& store,
+                               OptionalFilter filter)
+    : plan_(plan), store_(store), optional_filter_(std::move(filter)) {
+  for (const MatchEdge& edge : plan_.edges) {
+    if (!edge.join)
+      continue;
+    for (const JoinSpec::Key* key : {&edge.from_key, &edge.to_key})
+      index_of_key_.emplace_back(key, &join_indexes_[{key->label, key->property}]);
+  }
+}
+
 const PatternMatcher::JoinIndex* PatternMatcher::joinIndex(const JoinSpec::Key& key) const {
-  auto it = join_indexes_.find({key.label, key.property});
-  return it == join_indexes_.end() ? nullptr : &it->second;
+  return &const_cast<PatternMatcher*>(this)->joinIndexFor(key);
+}
+
+PatternMatcher::JoinIndex& PatternMatcher::joinIndexFor(const JoinSpec::Key& key) {
+  for (const auto& [known, index] : index_of_key_) {
+    if (known == &key)
+      return *index;
+  }
+  return join_indexes_[{key.label, key.property}];
 }
 
 void PatternMatcher::indexJoinKeys(const std::string& id, const std::vector<std::string>& labels,
@@ -214,7 +232,7 @@ void PatternMatcher::indexJoinKeys(const std::string& id, const std::vector<std:
       const core::Value* value = property_of(key->property);
       if (!value || value->isNull())
         continue;
-      JoinIndex& index = join_indexes_[{key->label, key->property}];
+      JoinIndex& index = joinIndexFor(*key);
       if (sign > 0) {
         index[*value].insert(id);
       } else if (auto it = index.find(*value); it != index.end()) {
@@ -366,6 +384,10 @@ void PatternMatcher::onTransition(const ElementTransition& t, const Emit& emit,
                                   const Remove& remove) {
   updateJoinIndexes(t);
   const std::string& id = t.id();
+  if (!plan_.hasOptionalPart()) {
+    onTransitionOfOwnSolutions(t, emit, remove);
+    return;
+  }
   std::unordered_set<std::string> anchors;
   if (plan_.hasOptionalPart())
     anchors = optionalAnchors(t);
@@ -386,6 +408,27 @@ void PatternMatcher::onTransition(const ElementTransition& t, const Emit& emit,
     if (const ElementVersion* v = store_.find(anchor))
       solveFrom(*v, false, found);
   }
+  for (const auto& [key, binding] : found) {
+    if (emit(key, binding))
+      record(key);
+  }
+}
+
+void PatternMatcher::onTransitionOfOwnSolutions(const ElementTransition& t, const Emit& emit,
+                                                const Remove& remove) {
+  // Without an OPTIONAL MATCH, only the solutions that contain the element can change: they
+  // are removed, and those of its new version (if it still exists) found and emitted.
+  if (auto it = solutions_by_element_.find(t.id()); it != solutions_by_element_.end()) {
+    std::vector<RowKey> stale(it->second.begin(), it->second.end());
+    for (const RowKey& key : stale) {
+      forget(key);
+      remove(key);
+    }
+  }
+  if (!t.after)
+    return;
+  std::map<RowKey, std::vector<const ElementVersion*>> found;
+  solveFrom(*t.after, false, found);
   for (const auto& [key, binding] : found) {
     if (emit(key, binding))
       record(key);

@@ -33,8 +33,7 @@ class PatternMatcher {
   //! Whether an OPTIONAL MATCH extension passes the OPTIONAL MATCH's own conditions.
   using OptionalFilter = std::function<bool(const std::vector<const ElementVersion*>&)>;
 
-  PatternMatcher(const MatchPlan& plan, const ElementStore& store, OptionalFilter filter = {})
-      : plan_(plan), store_(store), optional_filter_(std::move(filter)) {}
+  PatternMatcher(const MatchPlan& plan, const ElementStore& store, OptionalFilter filter = {});
 
   void onTransition(const ElementTransition& t, const Emit& emit, const Remove& remove);
   //! Every solution over the store's current elements.
@@ -65,14 +64,21 @@ class PatternMatcher {
   std::unordered_set<std::string> optionalAnchors(const ElementTransition& t) const;
   void neighboursThroughOptionalEdges(const ElementVersion& v,
                                       std::unordered_set<std::string>& out) const;
+  //! onTransition() for a pattern with no OPTIONAL MATCH.
+  void onTransitionOfOwnSolutions(const ElementTransition& t, const Emit& emit,
+                                  const Remove& remove);
   void record(const RowKey& key);
   void forget(const RowKey& key);
   const JoinIndex* joinIndex(const JoinSpec::Key& key) const;
+  JoinIndex& joinIndexFor(const JoinSpec::Key& key);
 
   const MatchPlan& plan_;
   const ElementStore& store_;
   OptionalFilter optional_filter_;
   std::map<std::pair<std::string, std::string>, JoinIndex> join_indexes_;
+  //! Each join edge key of the plan and its index (made up front), so that a lookup compares
+  //! one pointer instead of building a (label, property) pair of strings.
+  std::vector<std::pair<const JoinSpec::Key*, JoinIndex*>> index_of_key_;
   std::unordered_map<std::string, std::unordered_set<RowKey, core::ValuesHash>>
       solutions_by_element_;
   size_t solution_count_ = 0;

@@ -20,16 +20,17 @@ std::strong_ordering compareForSort(const core::Value& a, const core::Value& b) 
 
 }  // namespace
 
-bool ResultStage::SortOrder::operator()(const SortEntry& a, const SortEntry& b) const {
-  for (size_t i = 0; i < a.sort_values.size(); ++i) {
-    auto c = compareForSort(a.sort_values[i], b.sort_values[i]);
+bool ResultStage::SortOrder::less(const Row& a_values, const RowKey& a_key, const Row& b_values,
+                                  const RowKey& b_key) const {
+  for (size_t i = 0; i < a_values.size(); ++i) {
+    auto c = compareForSort(a_values[i], b_values[i]);
     if (c != 0) {
       bool reversed = descending && i < descending->size() && (*descending)[i];
       return reversed ? c > 0 : c < 0;
     }
   }
   // Ties keep a stable, deterministic order by row identity.
-  return a.key < b.key;
+  return a_key < b_key;
 }
 
 Row ResultStage::visiblePart(const Row& row) const {
@@ -44,37 +45,105 @@ Row ResultStage::visiblePart(Row&& row) const {
   return std::move(row);
 }
 
+Row ResultStage::copyOf(const Row& row, size_t columns) {
+  Row out;
+  if (!spare_.empty()) {
+    out = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  out.assign(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(std::min(columns, row.size())));
+  return out;
+}
+
+void ResultStage::keepSpare(Row&& row) {
+  // A bounded pool: a huge transaction (a bulk load) should not pin its memory.
+  constexpr size_t kMaxSpare = 64;
+  if (spare_.size() < kMaxSpare) {
+    row.clear();
+    spare_.push_back(std::move(row));
+  }
+}
+
+void ResultStage::recycle(QueryDiff& diff) {
+  for (Row& row : diff.added)
+    keepSpare(std::move(row));
+  for (auto& [before, after] : diff.updated) {
+    keepSpare(std::move(before));
+    keepSpare(std::move(after));
+  }
+  for (Row& row : diff.deleted)
+    keepSpare(std::move(row));
+  diff.added.clear();
+  diff.updated.clear();
+  diff.deleted.clear();
+}
+
 bool ResultStage::sameVisiblePart(const Row& a, const Row& b) const {
   size_t na = std::min(a.size(), visible_columns_);
   size_t nb = std::min(b.size(), visible_columns_);
   return na == nb && std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(na), b.begin());
 }
 
-Row ResultStage::sortValues(const Row& row) const {
+void ResultStage::sortValuesInto(const Row& row, Row& out) const {
   EvalContext ctx;
   ctx.columns = &row;
-  Row values;
-  values.reserve(top_n_->keys.size());
+  out.clear();
   for (const BoundExpr& key : top_n_->keys)
-    values.push_back(evaluate(key, ctx));
-  return values;
+    out.push_back(evaluate(key, ctx));
 }
 
-void ResultStage::push(const RowKey& key, RowSlot, EvalContext* ctx) {
+ResultStage::Rows::value_type* ResultStage::findRow(const RowKey& key, RowSlot slot) {
+  if (slot != kNoSlot) {
+    Rows::value_type** row = by_slot_.find(slot);
+    return row ? *row : nullptr;
+  }
+  auto it = rows_.find(key);
+  return it == rows_.end() ? nullptr : &*it;
+}
+
+ResultStage::Rows::value_type& ResultStage::makeRow(const RowKey& key, RowSlot slot) {
+  Rows::value_type& row = *rows_.try_emplace(key).first;
+  Entry& e = row.second;
+  if (e.slot != slot) {
+    // The key is back, as a new element, within the transaction that removed it.
+    if (e.slot != kNoSlot)
+      by_slot_[e.slot] = nullptr;
+    e.slot = slot;
+    if (slot != kNoSlot)
+      by_slot_[slot] = &row;
+  }
+  return row;
+}
+
+void ResultStage::eraseRow(Rows::value_type* row) {
+  if (row->second.slot != kNoSlot)
+    by_slot_[row->second.slot] = nullptr;
+  rows_.erase(rows_.find(row->first));
+}
+
+void ResultStage::push(const RowKey& key, RowSlot slot, EvalContext* ctx) {
   if (top_n_) {
-    pushTopN(key, ctx);
+    pushTopN(key, slot, ctx);
     return;
   }
-  auto [it, inserted] = rows_.try_emplace(key);
-  Entry& e = it->second;
+  Rows::value_type* row = findRow(key, slot);
+  if (!row) {
+    if (!ctx && !tracking_)
+      return;
+    row = &makeRow(key, slot);
+  }
+  Entry& e = row->second;
   if (tracking_ && !e.touched) {
     e.touched = true;
     // The row is about to be replaced or removed: it moves into `start` rather than copied.
     e.start = e.present ? std::optional<Row>(std::move(e.row)) : std::nullopt;
-    touched_.push_back(&*it);
+    touched_.push_back(row);
   }
   if (ctx) {
-    e.row = *ctx->columns;
+    if (e.row.empty())
+      e.row = copyOf(*ctx->columns, ctx->columns->size());
+    else
+      e.row = *ctx->columns;
     present_ += e.present ? 0 : 1;
     e.present = true;
     return;
@@ -84,56 +153,48 @@ void ResultStage::push(const RowKey& key, RowSlot, EvalContext* ctx) {
   e.row.clear();
   // A removed key stays until takeDiff when its start row is still needed.
   if (!e.touched)
-    rows_.erase(it);
+    eraseRow(row);
 }
 
-void ResultStage::pushTopN(const RowKey& key, EvalContext* ctx) {
-  auto existing = rows_.find(key);
-  std::optional<SortEntry> before;
-  std::optional<SortEntry> after;
-  if (existing != rows_.end()) {
-    before = SortEntry{sortValues(existing->second.row), key};
-  }
-  if (ctx) {
-    after = SortEntry{sortValues(*ctx->columns), key};
-  }
+void ResultStage::pushTopN(const RowKey& key, RowSlot slot, EvalContext* ctx) {
+  Rows::value_type* existing = findRow(key, slot);
+  if (existing)
+    sortValuesInto(existing->second.row, before_values_);
+  if (ctx)
+    sortValuesInto(*ctx->columns, after_values_);
   // Most updates leave the sort key alone: the row keeps its place.
-  bool same_place = before && after && before->sort_values == after->sort_values;
+  bool same_place = existing && ctx && before_values_ == after_values_;
   if (!same_place) {
-    if (before) {
-      order_.erase(*before);
-    }
-    if (after) {
-      order_.insert(*after);
-    }
+    if (existing)
+      order_.erase(SortEntry{before_values_, key});
+    if (ctx)
+      order_.insert(SortEntry{after_values_, key});
   }
-  window_dirty_ = window_dirty_ || affectsWindow(before) || affectsWindow(after);
+  window_dirty_ = window_dirty_ || (existing && affectsWindow(before_values_, key)) ||
+                  (ctx && affectsWindow(after_values_, key));
   if (!ctx) {
-    if (existing != rows_.end()) {
-      rows_.erase(existing);
+    if (existing) {
+      eraseRow(existing);
       --present_;
     }
     return;
   }
-  if (existing != rows_.end()) {
+  if (existing) {
     existing->second.row = *ctx->columns;
   } else {
-    Entry& e = rows_[key];
+    Entry& e = makeRow(key, slot).second;
     e.row = *ctx->columns;
     e.present = true;
     ++present_;
   }
 }
 
-bool ResultStage::affectsWindow(const std::optional<SortEntry>& entry) const {
-  if (!entry) {
-    return false;
-  }
+bool ResultStage::affectsWindow(const Row& sort_values, const RowKey& key) const {
   if (!boundary_) {
     return true;
   }
   // At or before the boundary: inside the window, or before it, shifting it.
-  return !order_.key_comp()(*boundary_, *entry);
+  return !order_.key_comp().less(boundary_->sort_values, boundary_->key, sort_values, key);
 }
 
 void ResultStage::takeDiff(QueryDiff& diff) {
@@ -153,14 +214,16 @@ void ResultStage::takeDiff(QueryDiff& diff) {
     std::optional<Row> start = std::move(e.start);
     e.start.reset();
     if (!start && e.present) {
-      diff.added.push_back(visiblePart(e.row));
+      diff.added.push_back(copyOf(e.row, visible_columns_));
     } else if (start && !e.present) {
       diff.deleted.push_back(visiblePart(std::move(*start)));
     } else if (start && e.present && !sameVisiblePart(*start, e.row)) {
-      diff.updated.emplace_back(visiblePart(std::move(*start)), visiblePart(e.row));
+      diff.updated.emplace_back(visiblePart(std::move(*start)), copyOf(e.row, visible_columns_));
+    } else if (start) {
+      keepSpare(std::move(*start));
     }
     if (!e.present)
-      rows_.erase(rows_.find(touched->first));
+      eraseRow(touched);
   }
   touched_.clear();
 }

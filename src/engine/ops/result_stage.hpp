@@ -8,6 +8,7 @@
 #include "engine/ops/stage.hpp"
 #include "engine/plan/query_plan.hpp"
 #include "engine/query_diff.hpp"
+#include "engine/slot_array.hpp"
 
 namespace livedash::engine {
 
@@ -30,6 +31,9 @@ class ResultStage final : public Stage {
 
   //! Moves this transaction's changes into `diff` (rows cut to the visible columns).
   void takeDiff(QueryDiff& diff);
+  //! Takes the rows of a diff the caller is done with, to fill later diffs without allocating,
+  //! and empties it.
+  void recycle(QueryDiff& diff);
   //! Off while a bootstrap loads the result: its diff is never shown, so nothing is tracked.
   void setTracking(bool on) { tracking_ = on; }
   //! The visible rows, in ORDER BY order when there is one.
@@ -43,7 +47,11 @@ class ResultStage final : public Stage {
   };
   struct SortOrder {
     const std::vector<bool>* descending;
-    bool operator()(const SortEntry& a, const SortEntry& b) const;
+    bool operator()(const SortEntry& a, const SortEntry& b) const {
+      return less(a.sort_values, a.key, b.sort_values, b.key);
+    }
+    bool less(const Row& a_values, const RowKey& a_key, const Row& b_values,
+              const RowKey& b_key) const;
   };
 
   struct Entry {
@@ -52,29 +60,44 @@ class ResultStage final : public Stage {
     std::optional<Row> start;
     bool present = false;
     bool touched = false;
+    //! The slot this key came with, if any (`by_slot_` points back here).
+    RowSlot slot = kNoSlot;
   };
   using Rows = std::unordered_map<RowKey, Entry, core::ValuesHash>;
 
-  void pushTopN(const RowKey& key, EvalContext* ctx);
+  void pushTopN(const RowKey& key, RowSlot slot, EvalContext* ctx);
+  Rows::value_type* findRow(const RowKey& key, RowSlot slot);
+  Rows::value_type& makeRow(const RowKey& key, RowSlot slot);
+  void eraseRow(Rows::value_type* row);
   Row visiblePart(const Row& row) const;
   Row visiblePart(Row&& row) const;
+  //! A copy of `row` made in a recycled row's buffer when there is one.
+  Row copyOf(const Row& row, size_t columns);
+  void keepSpare(Row&& row);
   bool sameVisiblePart(const Row& a, const Row& b) const;
-  Row sortValues(const Row& row) const;
+  void sortValuesInto(const Row& row, Row& out) const;
   void takeWindowDiff(QueryDiff& diff);
   //! Whether a row at this position can change what the window shows.
-  bool affectsWindow(const std::optional<SortEntry>& entry) const;
+  bool affectsWindow(const Row& sort_values, const RowKey& key) const;
 
   size_t visible_columns_;
   const std::optional<TopNPlan>& top_n_;
   Rows rows_;
+  //! Rows by the slot their key came with: most pushes find their row without hashing.
+  SlotArray<Rows::value_type*> by_slot_;
   size_t present_ = 0;
   //! Entries touched in this transaction (map nodes never move).
   std::vector<Rows::value_type*> touched_;
   bool tracking_ = true;
+  //! Rows of past diffs, kept for their buffers.
+  std::vector<Row> spare_;
   // Top-N only.
   std::set<SortEntry, SortOrder> order_;
   std::vector<std::pair<RowKey, Row>> visible_window_;
   bool window_dirty_ = false;
+  // Scratch sort values of the row before and after a push.
+  Row before_values_;
+  Row after_values_;
   //! The window's last row when the window is full: a change ordered after it (and not moving
   //! anything at or before it) leaves the window as it is. Unset: every change counts.
   std::optional<SortEntry> boundary_;
