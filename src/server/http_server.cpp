@@ -16,6 +16,7 @@
 #include "server/server_context.hpp"
 #include "server/server_log.hpp"
 #include "server/sse_stream_impl.hpp"
+#include "server/ws_endpoint_impl.hpp"
 
 namespace livedash::server {
 
@@ -168,6 +169,15 @@ SseStreamSharedPtr HttpServer::addSseStream(SseStreamOptions options) {
   return stream;
 }
 
+WsEndpointSharedPtr HttpServer::addWebSocket(WsOptions options, WsBackend& backend) {
+  impl_->requireNotStarted("addWebSocket");
+  if (impl_->ctx.websocket) {
+    throw core::Error(core::ErrorCode::Conflict, "a WebSocket endpoint is already registered");
+  }
+  impl_->ctx.websocket = std::make_shared<WsEndpointImpl>(std::move(options), backend);
+  return impl_->ctx.websocket;
+}
+
 void HttpServer::start() {
   Impl& impl = *impl_;
   impl.requireNotStarted("start");
@@ -186,6 +196,9 @@ void HttpServer::start() {
   impl.started = true;
   for (auto& [path, stream] : impl.ctx.streams) {
     stream->attach(raw);
+  }
+  if (impl.ctx.websocket) {
+    impl.ctx.websocket->attach(raw);
   }
   for (net::io_context* ioc : raw) {
     impl.guards.push_back(net::make_work_guard(*ioc));
@@ -212,9 +225,15 @@ void HttpServer::stop() {
   for (auto& [path, stream] : impl.ctx.streams) {
     stream->detach();
   }
+  if (impl.ctx.websocket) {
+    impl.ctx.websocket->detach();
+  }
   impl.destroyIo();
   for (auto& [path, stream] : impl.ctx.streams) {
     stream->releaseHubs();
+  }
+  if (impl.ctx.websocket) {
+    impl.ctx.websocket->releaseHubs();
   }
 }
 

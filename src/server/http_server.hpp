@@ -15,6 +15,7 @@
 #include "server/auth.hpp"
 #include "server/http_types.hpp"
 #include "server/latency_histogram.hpp"
+#include "server/ws_endpoint.hpp"
 
 namespace livedash::server {
 
@@ -81,6 +82,9 @@ class HttpServer {
   //! Serves fixed bytes at `path` (GET and HEAD). `bytes` must outlive the server.
   void addAsset(std::string path, std::string content_type, std::string_view bytes);
   SseStreamSharedPtr addSseStream(SseStreamOptions options);
+  //! The WebSocket endpoint at options.path (one per server); `backend` answers its subscribes
+  //! and must outlive the server.
+  WsEndpointSharedPtr addWebSocket(WsOptions options, WsBackend& backend);
 
   //! Binds and starts the IO threads. Throws core::Error when the address cannot be bound.
   void start();

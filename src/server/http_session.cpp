@@ -1,7 +1,7 @@
 // src/server/http_session.cpp
 //
-// The only Beast translation unit: HTTP parsing and serialisation stay here, and everything it
-// decides is delegated to dispatch().
+// The Beast HTTP translation unit: HTTP parsing and serialisation stay here, and everything it
+// decides is delegated to dispatch() (a WebSocket upgrade to the endpoint, in ws_session.cpp).
 #include "server/http_session.hpp"
 
 #include <algorithm>
@@ -17,6 +17,8 @@
 
 #include "server/dispatcher.hpp"
 #include "server/sse_stream_impl.hpp"
+#include "server/ws_endpoint_impl.hpp"
+#include "server/ws_protocol.hpp"
 
 namespace livedash::server {
 
@@ -114,7 +116,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     request.body = std::move(req.body());
     request.remote_address = remote_address_;
-    // WebSocket upgrades (websocket::is_upgrade(req)) will hand the socket and `req` off here.
+    if (ctx_.websocket && ctx_.websocket->servesPath(request)) {
+      upgradeToWebSocket(std::move(request), req.keep_alive(), req.version());
+      return;
+    }
     Dispatch d = dispatch(ctx_, request);
     if (d.sse) {
       stream_.expires_never();
@@ -124,6 +129,24 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return;  // this session ends; the socket now belongs to the SSE session
     }
     send(std::move(d.response), d.omit_body, req.keep_alive(), req.version());
+  }
+
+  void upgradeToWebSocket(HttpRequest request, bool keep_alive, unsigned version) {
+    if (!isWebSocketUpgrade(request)) {
+      send(errorResponse(ctx_, request.header("origin"), core::ErrorCode::BadRequest,
+                         request.path + " is a WebSocket endpoint: send an upgrade request"),
+           false, keep_alive, version);
+      return;
+    }
+    // auth: authorize the upgrade here, once for the connection's life:
+    // ctx_.auth.authenticate(request) reads the bearer token (Authorization header, or the
+    // `access_token` query parameter, since browsers cannot set headers on a WebSocket); a
+    // refusal is its errorResponse() sent with send(), and no hand-off. The session would keep
+    // the AuthDecision and ask allowsQuery() on each subscribe (an `{"op":"error"}` if not).
+    stream_.expires_never();
+    ctx_.websocket->connect(thread_, stream_.release_socket(), std::move(request),
+                            std::move(slot_));
+    // This session ends; the socket now belongs to the WebSocket session.
   }
 
   void send(HttpResponse r, bool omit_body, bool keep_alive, unsigned version) {

@@ -2,7 +2,7 @@
 //
 // Serves HTTP/1.1 on one accepted connection: reads requests with Beast, dispatches them, and
 // writes responses, with keep-alive and an idle timeout, until the connection closes or becomes an
-// SSE subscriber. (A WebSocket upgrade will hand off at the same point.)
+// SSE subscriber or a WebSocket session.
 #pragma once
 
 #include "server/net.hpp"

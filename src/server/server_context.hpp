@@ -19,6 +19,7 @@
 namespace livedash::server {
 
 class SseStreamImpl;
+class WsEndpointImpl;
 
 struct Asset {
   std::string content_type;
@@ -34,6 +35,8 @@ struct ServerContext {
   Router router;
   std::map<std::string, Asset, std::less<>> assets;
   std::map<std::string, std::shared_ptr<SseStreamImpl>, std::less<>> streams;
+  //! The WebSocket endpoint, when one is registered.
+  std::shared_ptr<WsEndpointImpl> websocket;
 };
 
 }  // namespace livedash::server

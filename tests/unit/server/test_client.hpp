@@ -186,6 +186,18 @@ class TestClient {
     }
   }
 
+  //! Exactly `n` bytes; throws on timeout or end of stream.
+  std::string readBytes(size_t n) {
+    while (buffer_.size() < n) {
+      if (!fill()) {
+        throw std::runtime_error("stream ended before the expected bytes arrived");
+      }
+    }
+    std::string out = buffer_.substr(0, n);
+    buffer_.erase(0, n);
+    return out;
+  }
+
   //! The next SSE event (a block ending in a blank line).
   SseEvent nextEvent() {
     std::string block = readUntil("\n\n");
