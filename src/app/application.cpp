@@ -55,6 +55,10 @@ Application::Application(config::ServerConfig config, ApplicationOptions options
   http.port = options_.port_override.value_or(config_.port);
   http.io_threads = options_.io_threads;
   main_server_ = std::make_unique<server::HttpServer>(http);
+  // The WebSocket endpoint is always there: it costs nothing until someone subscribes.
+  ws_feed_ = std::make_unique<WsFeed>(engine_);
+  ws_feed_->setEndpoint(main_server_->addWebSocket(server::WsOptions{}, *ws_feed_));
+  engine_.setWsFeed(ws_feed_.get());
 }
 
 Application::~Application() {

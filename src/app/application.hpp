@@ -13,6 +13,7 @@
 #include "app/engine_thread.hpp"
 #include "app/metrics.hpp"
 #include "app/sequence_store.hpp"
+#include "app/ws_feed.hpp"
 #include "config/server_config.hpp"
 #include "core/clock.hpp"
 #include "reactions/reaction.hpp"
@@ -45,6 +46,8 @@ class Application {
   uint16_t ssePort(const std::string& reaction_id) const;
   sources::EmbeddedSource* embeddedSource(const std::string& id) const;
   EngineThread& engine() { return engine_; }
+  //! The WebSocket endpoint's feed (`GET /ws` on the main port).
+  const WsFeed& wsFeed() const { return *ws_feed_; }
   const config::ServerConfig& config() const { return config_; }
 
  private:
@@ -59,6 +62,7 @@ class Application {
   const core::Clock& clock_;
   EngineThread engine_;
   std::unique_ptr<server::HttpServer> main_server_;
+  std::unique_ptr<WsFeed> ws_feed_;
   std::map<std::string, std::unique_ptr<server::HttpServer>> reaction_servers_;
   //! SSE streams by reaction id.
   std::map<std::string, server::SseStreamSharedPtr> sse_streams_;

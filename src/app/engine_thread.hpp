@@ -20,6 +20,8 @@
 
 namespace livedash::app {
 
+class WsFeed;
+
 class EngineThread final : public core::ChangeSink, private engine::DiffSink {
  public:
   explicit EngineThread(const core::Clock& clock);
@@ -27,6 +29,9 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
 
   //! Reactions must be added before start().
   void addReaction(reactions::Reaction* reaction) { reactions_.push_back(reaction); }
+  //! The WebSocket feed sees every diff after the reactions, and its period boundaries wake
+  //! this thread like the engine's futures. Set before start().
+  void setWsFeed(WsFeed* feed) { ws_feed_ = feed; }
   void start();
   void stop();
 
@@ -65,9 +70,12 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
  private:
   void onDiff(const engine::QueryDiff& diff) override;
   void run();
+  std::optional<int64_t> nextDueMs() const;
+  void fireDue();
 
   engine::Engine engine_;
   std::vector<reactions::Reaction*> reactions_;
+  WsFeed* ws_feed_ = nullptr;
   std::map<std::string, uint64_t*> sequence_slots_;
   std::mutex mutex_;
   std::condition_variable wake_;

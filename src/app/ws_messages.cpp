@@ -1,0 +1,58 @@
+// src/app/ws_messages.cpp
+#include "app/ws_messages.hpp"
+
+#include <fmt/format.h>
+
+#include "core/json.hpp"
+
+namespace livedash::app {
+
+namespace {
+
+//! `{"op":<op>,"query":<query>,"period":<period>` with the object left open.
+std::string head(std::string_view op, std::string_view query, server::WsPeriod period) {
+  std::string out = R"({"op":)";
+  core::appendJsonString(out, op);
+  out += R"(,"query":)";
+  core::appendJsonString(out, query);
+  out += R"(,"period":)";
+  core::appendJsonString(out, server::wsPeriodName(period));
+  return out;
+}
+
+}  // namespace
+
+std::string wsSnapshotMessage(std::string_view query, const engine::QuerySnapshot& snapshot) {
+  std::string out = head("snapshot", query, server::WsPeriod::Live);
+  fmt::format_to(std::back_inserter(out), R"(,"sequence":{},"data":)", snapshot.sequence);
+  out += engine::rowsJson(snapshot);
+  out += '}';
+  return out;
+}
+
+std::string wsResumedMessage(std::string_view query, uint64_t since, uint64_t sequence) {
+  std::string out = head("resumed", query, server::WsPeriod::Live);
+  fmt::format_to(std::back_inserter(out), R"(,"since":{},"sequence":{}}})", since, sequence);
+  return out;
+}
+
+std::string wsDiffMessage(std::string_view diff_json) {
+  // diff_json is an object, `{"queryId":…}`: the op goes in front of its first member.
+  std::string out;
+  out.reserve(diff_json.size() + 12);
+  out += R"({"op":"diff",)";
+  out.append(diff_json.substr(1));
+  return out;
+}
+
+std::string wsValueMessage(std::string_view query, server::WsPeriod period, int64_t boundary_ms,
+                           const engine::QuerySnapshot& snapshot) {
+  std::string out = head("value", query, period);
+  fmt::format_to(std::back_inserter(out), R"(,"boundary":{},"sequence":{},"data":)", boundary_ms,
+                 snapshot.sequence);
+  out += engine::rowsJson(snapshot);
+  out += '}';
+  return out;
+}
+
+}  // namespace livedash::app

@@ -1,0 +1,419 @@
+// tests/unit/app/ws_feed_test.cpp
+//
+// The WebSocket endpoint wired to the engine, over real sockets: snapshot then diffs, `since`
+// resume and its limits, subscribes racing writes, period values on a stepped clock, and the
+// cost of queries and periods nobody watches.
+#include <map>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "app/application.hpp"
+#include "config/config_loader.hpp"
+#include "core/json.hpp"
+#include "unit/server/ws_test_client.hpp"
+
+namespace livedash::app {
+namespace {
+
+using server::test::subscribeMessage;
+using server::test::WsTestClient;
+
+//! 2027-01-15T08:00:00Z, a whole hour; the tests start 30 s into it.
+constexpr int64_t kHour = 1'800'000'000'000;
+static_assert(kHour % 3'600'000 == 0);
+
+int64_t integer(const core::Value& message, const char* key) {
+  return message.asMap().at(key).asInteger();
+}
+
+std::string op(const core::Value& message) {
+  return message.asMap().at("op").asString();
+}
+
+//! What a client holds of one query: the rows of its snapshot with every diff applied since.
+struct ClientView {
+  uint64_t sequence = 0;
+  std::multiset<std::string> rows;
+  bool gap = false;
+
+  void reset(const core::Value& data, uint64_t at) {
+    rows.clear();
+    for (const core::Value& row : data.asList()) {
+      rows.insert(core::toJson(row));
+    }
+    sequence = at;
+  }
+
+  void apply(const core::Value& m) {
+    const std::string kind = op(m);
+    if (kind == "snapshot") {
+      reset(m.asMap().at("data"), integer(m, "sequence"));
+    } else if (kind == "resumed") {
+      gap = gap || static_cast<uint64_t>(integer(m, "since")) != sequence;
+    } else if (kind == "diff") {
+      const auto at = static_cast<uint64_t>(integer(m, "sequence"));
+      gap = gap || at != sequence + 1;
+      sequence = at;
+      for (const core::Value& row : m.asMap().at("deleted").asList()) {
+        erase(core::toJson(row));
+      }
+      for (const core::Value& pair : m.asMap().at("updated").asList()) {
+        erase(core::toJson(pair.asMap().at("before")));
+        rows.insert(core::toJson(pair.asMap().at("after")));
+      }
+      for (const core::Value& row : m.asMap().at("added").asList()) {
+        rows.insert(core::toJson(row));
+      }
+    }
+  }
+
+  void erase(const std::string& row) {
+    auto it = rows.find(row);
+    if (it == rows.end()) {
+      gap = true;  // a diff that does not fit the state it should apply to
+    } else {
+      rows.erase(it);
+    }
+  }
+};
+
+class WsFeedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config::ServerConfig cfg =
+        config::loadConfigFile(LIVEDASH_SOURCE_DIR "/tests/data/app/ws_shop.yaml");
+    ApplicationOptions options;
+    options.port_override = 0;
+    options.io_threads = 2;
+    options.serve_dashboard = false;
+    app = std::make_unique<Application>(std::move(cfg), options, clock);
+    app->start();
+  }
+  void TearDown() override { app->stop(); }
+
+  void write(const std::string& sql) { app->embeddedSource("shop")->executeSql(sql); }
+
+  core::Value results(const std::string& query) {
+    server::test::TestClient c(app->port());
+    auto reply = c.request("GET", "/api/v1/queries/" + query + "/results");
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    return core::parseJson(reply.body);
+  }
+
+  //! Once it returns, whatever was due on the engine thread has fired and been posted: the
+  //! second call runs after the first, and due work fires between tasks.
+  void syncEngine() {
+    app->engine().call([](engine::Engine&) { return 0; });
+    app->engine().call([](engine::Engine&) { return 0; });
+  }
+
+  //! A ping round trip: the messages that arrive before the pong.
+  std::vector<core::Value> drain(WsTestClient& client) {
+    client.sendText(R"({"op":"ping"})");
+    std::vector<core::Value> out;
+    for (core::Value m = client.nextJson(); op(m) != "pong"; m = client.nextJson()) {
+      out.push_back(m);
+    }
+    return out;
+  }
+
+  std::optional<int64_t> nextWake() {
+    return app->engine().call([this](engine::Engine&) { return app->wsFeed().nextWakeMs(); });
+  }
+
+  core::FakeClock clock{kHour + 30'000};
+  std::unique_ptr<Application> app;
+};
+
+TEST_F(WsFeedTest, SnapshotThenDiffsInOrder) {
+  WsTestClient client(app->port());
+  client.sendText(subscribeMessage("stats"));
+  core::Value snapshot = client.nextJson();
+  EXPECT_EQ(op(snapshot), "snapshot");
+  EXPECT_EQ(snapshot.asMap().at("query"), core::Value("stats"));
+  EXPECT_EQ(snapshot.asMap().at("period"), core::Value("live"));
+  EXPECT_EQ(integer(snapshot, "sequence"), 1) << "the bootstrap batch is diff 1";
+  ClientView view;
+  view.apply(snapshot);
+  EXPECT_EQ(view.rows.size(), 2u);
+
+  write("UPDATE orders SET status = 'shipped' WHERE customer_name = 'Bob'");
+  write("INSERT INTO orders (customer_name, total) VALUES ('Dan', 7)");
+  for (int64_t expected : {2, 3}) {
+    core::Value diff = client.nextJson();
+    EXPECT_EQ(op(diff), "diff");
+    EXPECT_EQ(diff.asMap().at("queryId"), core::Value("stats"));
+    EXPECT_EQ(integer(diff, "sequence"), expected);
+    EXPECT_TRUE(diff.asMap().at("timestamp").isInteger());
+    view.apply(diff);
+  }
+  core::Value server = results("stats");
+  ClientView expected;
+  expected.reset(server.asMap().at("data"), integer(server, "sequence"));
+  EXPECT_FALSE(view.gap);
+  EXPECT_EQ(view.sequence, expected.sequence);
+  EXPECT_EQ(view.rows, expected.rows);
+}
+
+TEST_F(WsFeedTest, UnknownQueryIsAnErrorAndTheConnectionGoesOn) {
+  WsTestClient client(app->port());
+  client.sendText(subscribeMessage("nope"));
+  core::Value error = client.nextJson();
+  EXPECT_EQ(op(error), "error");
+  EXPECT_EQ(error.asMap().at("code"), core::Value("query_not_found"));
+  client.sendText(subscribeMessage("stats"));
+  EXPECT_EQ(op(client.nextJson()), "snapshot");
+}
+
+TEST_F(WsFeedTest, SinceResumesWithNoGapUntilTheLogRunsOut) {
+  WsTestClient watcher(app->port());  // keeps the query watched, so its diffs are logged
+  watcher.sendText(subscribeMessage("pending"));
+  const auto start = static_cast<uint64_t>(integer(watcher.nextJson(), "sequence"));
+  for (int i = 0; i < 3; ++i) {
+    write("INSERT INTO orders (customer_name, total) VALUES ('P" + std::to_string(i) + "', 1)");
+  }
+  for (int i = 0; i < 3; ++i) {
+    watcher.nextJson();
+  }
+
+  WsTestClient resumer(app->port());
+  resumer.sendText(subscribeMessage("pending", "live", start + 1));
+  core::Value resumed = resumer.nextJson();
+  EXPECT_EQ(op(resumed), "resumed");
+  EXPECT_EQ(integer(resumed, "since"), static_cast<int64_t>(start + 1));
+  EXPECT_EQ(integer(resumed, "sequence"), static_cast<int64_t>(start + 3));
+  EXPECT_EQ(integer(resumer.nextJson(), "sequence"), static_cast<int64_t>(start + 2));
+  EXPECT_EQ(integer(resumer.nextJson(), "sequence"), static_cast<int64_t>(start + 3));
+
+  WsTestClient current(app->port());
+  current.sendText(subscribeMessage("pending", "", start + 3));
+  EXPECT_EQ(op(current.nextJson()), "resumed");
+  write("INSERT INTO orders (customer_name, total) VALUES ('Q', 1)");
+  EXPECT_EQ(integer(current.nextJson(), "sequence"), static_cast<int64_t>(start + 4));
+
+  for (uint64_t since : {start - 1, start + 100}) {  // before the log began; ahead of the query
+    WsTestClient other(app->port());
+    other.sendText(subscribeMessage("pending", "live", since));
+    core::Value m = other.nextJson();
+    EXPECT_EQ(op(m), "snapshot") << since;
+    EXPECT_EQ(integer(m, "sequence"), static_cast<int64_t>(start + 4));
+  }
+
+  for (int i = 0; i < 260; ++i) {  // more than the log keeps (256)
+    write("UPDATE orders SET total = total + 1 WHERE customer_name = 'Q'");
+  }
+  syncEngine();
+  WsTestClient late(app->port());
+  late.sendText(subscribeMessage("pending", "live", start + 4));
+  EXPECT_EQ(op(late.nextJson()), "snapshot");
+}
+
+TEST_F(WsFeedTest, SubscribesRacingWritesConvergeOnTheServerResult) {
+  constexpr int kClients = 16;
+  constexpr int kMinWrites = 300;
+  // At most two frames a write: a client that has not read a thing is still within its 1024.
+  constexpr int kMaxWrites = 450;
+  const std::vector<std::string> queries = {"stats", "pending"};
+  // The writer runs until every client has subscribed (and at least kMinWrites times), so each
+  // subscribe lands somewhere in the middle of the writes.
+  std::atomic<bool> subscribing{true};
+  std::atomic<int> writes{0};
+  std::thread writer([&] {
+    for (int i = 0; (subscribing || i < kMinWrites) && i < kMaxWrites; ++i) {
+      const std::string id = std::to_string(1 + i % 3);
+      switch (i % 5) {
+        case 0:
+          write("INSERT INTO orders (customer_name, total) VALUES ('W" + std::to_string(i) + "', " +
+                std::to_string(i % 7) + ")");
+          break;
+        case 1:
+          write("UPDATE orders SET status = 'shipped' WHERE id = " + id);
+          break;
+        case 2:
+          write("UPDATE orders SET status = 'pending', total = total + 1 WHERE id = " + id);
+          break;
+        case 3:
+          write("DELETE FROM orders WHERE customer_name = 'W" + std::to_string(i - 3) + "'");
+          break;
+        default:
+          write("UPDATE orders SET total = total + 0.5 WHERE status = 'pending'");
+      }
+      writes = i + 1;
+    }
+  });
+
+  // Each client reads on its own thread, as a browser would. Half subscribe plainly; half load
+  // /results first and resume from its sequence, as a page does. Until the final sequences are
+  // known, a client reads up to a pong, so it never waits on a stream that has gone quiet.
+  std::map<std::string, std::atomic<uint64_t>> final_sequence;
+  for (const std::string& q : queries) {
+    final_sequence[q] = UINT64_MAX;
+  }
+  std::vector<std::map<std::string, ClientView>> views(kClients);
+  std::vector<std::thread> readers;
+  std::mutex failures_mutex;
+  std::vector<std::string> failures;
+  for (int c = 0; c < kClients; ++c) {
+    const int before = writes;
+    readers.emplace_back([&, c] {
+      try {
+        WsTestClient client(app->port());
+        std::map<std::string, ClientView>& view = views[c];
+        for (const std::string& q : queries) {
+          if (c % 2 == 0) {
+            client.sendText(subscribeMessage(q));
+          } else {
+            core::Value loaded = results(q);
+            view[q].reset(loaded.asMap().at("data"), integer(loaded, "sequence"));
+            client.sendText(subscribeMessage(q, "live", view[q].sequence));
+          }
+        }
+        auto done = [&] {
+          for (const std::string& q : queries) {
+            if (view[q].sequence < final_sequence.at(q)) {
+              return false;
+            }
+          }
+          return true;
+        };
+        while (!done()) {
+          bool known = true;
+          for (const std::string& q : queries) {
+            known = known && final_sequence.at(q) != UINT64_MAX;
+          }
+          if (!known) {
+            client.sendText(R"({"op":"ping"})");
+          }
+          for (core::Value m = client.nextJson(); op(m) != "pong"; m = client.nextJson()) {
+            const auto& fields = m.asMap();
+            view[(fields.count("queryId") ? fields.at("queryId") : fields.at("query")).asString()]
+                .apply(m);
+            if (known) {
+              break;
+            }
+          }
+        }
+      } catch (const std::exception& e) {
+        std::lock_guard lock(failures_mutex);
+        failures.push_back("client " + std::to_string(c) + ": " + e.what());
+      }
+    });
+    // Writes in between each connect.
+    EXPECT_TRUE(server::test::waitFor([&] { return writes > before || writes == kMaxWrites; }));
+  }
+  subscribing = false;
+  writer.join();
+  syncEngine();
+  std::map<std::string, ClientView> expected;
+  for (const std::string& q : queries) {
+    core::Value server = results(q);
+    expected[q].reset(server.asMap().at("data"), integer(server, "sequence"));
+    final_sequence[q] = expected[q].sequence;
+  }
+  for (std::thread& reader : readers) {
+    reader.join();
+  }
+  EXPECT_TRUE(failures.empty()) << failures.front();
+  for (int c = 0; c < kClients; ++c) {
+    for (const std::string& q : queries) {
+      EXPECT_FALSE(views[c][q].gap) << "client " << c << " " << q;
+      EXPECT_EQ(views[c][q].sequence, expected[q].sequence) << "client " << c << " " << q;
+      EXPECT_EQ(views[c][q].rows, expected[q].rows) << "client " << c << " " << q;
+    }
+  }
+  EXPECT_GT(writes.load(), kMinWrites / 2);
+}
+
+TEST_F(WsFeedTest, PeriodValuesArriveOncePerAlignedBoundary) {
+  WsTestClient minute(app->port());
+  WsTestClient hour(app->port());
+  minute.sendText(subscribeMessage("stats", "minute"));
+  hour.sendText(subscribeMessage("stats", "hour"));
+  core::Value first = minute.nextJson();
+  EXPECT_EQ(op(first), "value");
+  EXPECT_EQ(first.asMap().at("period"), core::Value("minute"));
+  EXPECT_EQ(integer(first, "boundary"), kHour) << "the minute the subscribe landed in";
+  EXPECT_EQ(integer(first, "sequence"), 1);
+  EXPECT_EQ(first.asMap().at("data").asList().size(), 2u);
+  EXPECT_EQ(integer(hour.nextJson(), "boundary"), kHour);
+  EXPECT_EQ(nextWake(), std::optional<int64_t>(kHour + 60'000));
+
+  // Between boundaries nothing arrives, whatever changes.
+  write("UPDATE orders SET status = 'shipped' WHERE customer_name = 'Bob'");
+  clock.setMs(kHour + 59'999);
+  syncEngine();
+  EXPECT_TRUE(drain(minute).empty());
+
+  clock.setMs(kHour + 60'000);
+  syncEngine();
+  std::vector<core::Value> values = drain(minute);
+  ASSERT_EQ(values.size(), 1u);
+  EXPECT_EQ(integer(values[0], "boundary"), kHour + 60'000);
+  EXPECT_EQ(integer(values[0], "sequence"), 2) << "the latest value at the boundary";
+
+  // A clock that jumps several boundaries gets one value, for the latest.
+  clock.setMs(kHour + 6 * 60'000 + 1'000);
+  syncEngine();
+  values = drain(minute);
+  ASSERT_EQ(values.size(), 1u);
+  EXPECT_EQ(integer(values[0], "boundary"), kHour + 6 * 60'000);
+  EXPECT_TRUE(drain(hour).empty()) << "no hour boundary yet";
+
+  clock.setMs(kHour + 3'600'000);
+  syncEngine();
+  values = drain(hour);
+  ASSERT_EQ(values.size(), 1u);
+  EXPECT_EQ(integer(values[0], "boundary"), kHour + 3'600'000);
+}
+
+TEST_F(WsFeedTest, UnwatchedQueriesAndPeriodsCostNothing) {
+  const WsFeed& feed = app->wsFeed();
+  for (int i = 0; i < 5; ++i) {
+    write("UPDATE orders SET total = total + 1 WHERE customer_name = 'Alice'");
+  }
+  syncEngine();
+  EXPECT_EQ(feed.framesEncoded(), 0u) << "nobody subscribed: nothing encoded";
+  EXPECT_EQ(nextWake(), std::nullopt) << "nobody watches a period: nothing scheduled";
+
+  // Three watchers of one query: each diff is encoded once, and the other queries not at all.
+  std::vector<std::unique_ptr<WsTestClient>> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(std::make_unique<WsTestClient>(app->port()));
+    clients.back()->sendText(subscribeMessage("stats"));
+    EXPECT_EQ(op(clients.back()->nextJson()), "snapshot");
+  }
+  EXPECT_EQ(feed.framesEncoded(), 1u) << "one snapshot frame shared by the three";
+  write("UPDATE orders SET total = total + 1 WHERE customer_name = 'Alice'");
+  for (auto& c : clients) {
+    EXPECT_EQ(op(c->nextJson()), "diff");
+  }
+  EXPECT_EQ(feed.framesEncoded(), 2u);
+
+  // Once the last watcher leaves, the log records a bounded number of diffs, then stops.
+  for (auto& c : clients) {
+    c->sendText(R"({"op":"unsubscribe","query":"stats"})");
+    drain(*c);
+  }
+  for (int i = 0; i < 300; ++i) {
+    write("UPDATE orders SET total = total + 1 WHERE customer_name = 'Alice'");
+  }
+  syncEngine();
+  EXPECT_EQ(feed.framesEncoded(), 2u + 256u);
+
+  // A period whose last watcher left is not scheduled again after its next boundary.
+  WsTestClient minute(app->port());
+  minute.sendText(subscribeMessage("stats", "minute"));
+  EXPECT_EQ(op(minute.nextJson()), "value");
+  EXPECT_EQ(nextWake(), std::optional<int64_t>(kHour + 60'000));
+  minute.sendText(R"({"op":"unsubscribe","query":"stats","period":"minute"})");
+  drain(minute);
+  clock.setMs(kHour + 60'000);
+  syncEngine();
+  EXPECT_EQ(nextWake(), std::nullopt);
+  EXPECT_TRUE(drain(minute).empty());
+}
+
+}  // namespace
+}  // namespace livedash::app
