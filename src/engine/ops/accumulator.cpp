@@ -2,6 +2,7 @@
 #include "engine/ops/accumulator.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include <boost/unordered/unordered_flat_map.hpp>
@@ -45,6 +46,12 @@ void ExactSum::add(const Value& v, int sign) {
 }
 
 double ExactSum::value() const {
+  if (scaled_ >= INT64_MIN && scaled_ <= INT64_MAX) {
+    // The common case, with a 64-bit division (the 128-bit one is a library call).
+    auto scaled = static_cast<int64_t>(scaled_);
+    return static_cast<double>(scaled / kScale) +
+           static_cast<double>(scaled % kScale) / static_cast<double>(kScale) + inexact_;
+  }
   __int128 whole = scaled_ / kScale;
   __int128 frac = scaled_ % kScale;
   return static_cast<double>(whole) + static_cast<double>(frac) / static_cast<double>(kScale) +
