@@ -75,6 +75,10 @@ class Authorizer {
   //! authenticate(), then whether the caller may see `query_id` (Forbidden if not). For a
   //! WebSocket: call authenticate() once at the upgrade and keep the decision instead.
   AuthDecision check(const HttpRequest& req, std::string_view query_id) const;
+  //! A WebSocket upgrade: authenticate(), once for the connection's life. Until the WebSocket
+  //! session checks each subscription against the token, a token limited to some queries is
+  //! refused here (403) rather than let through to every query: fail closed.
+  AuthDecision checkWebSocketUpgrade(const HttpRequest& req) const;
   //! authenticate(), then what `access` needs; `query_id` is the route's `{id}` for Query.
   AuthDecision check(const HttpRequest& req, RouteAccess access,
                      std::string_view query_id = {}) const;

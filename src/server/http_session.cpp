@@ -138,11 +138,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
            false, keep_alive, version);
       return;
     }
-    // auth: authorize the upgrade here, once for the connection's life:
-    // ctx_.auth.authenticate(request) reads the bearer token (Authorization header, or the
-    // `access_token` query parameter, since browsers cannot set headers on a WebSocket); a
-    // refusal is its errorResponse() sent with send(), and no hand-off. The session would keep
-    // the AuthDecision and ask allowsQuery() on each subscribe (an `{"op":"error"}` if not).
+    // Authorized once for the connection's life (header, or `access_token`: browsers cannot
+    // set headers on a WebSocket); the session gets the caller's token in request.token.
+    AuthDecision who = ctx_.auth.checkWebSocketUpgrade(request);
+    if (!who.allowed()) {
+      HttpResponse refusal = who.errorResponse();
+      ctx_.cors.addOriginHeaders(request.header("origin"), refusal.headers);
+      send(std::move(refusal), false, false, version);
+      return;
+    }
+    request.token = who.token;
     stream_.expires_never();
     ctx_.websocket->connect(thread_, stream_.release_socket(), std::move(request),
                             std::move(slot_));

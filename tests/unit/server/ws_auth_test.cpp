@@ -1,0 +1,59 @@
+// tests/unit/server/ws_auth_test.cpp
+//
+// Tokens on the WebSocket upgrade, over real sockets: checked once at the handshake (header or
+// `access_token`), refused with the JSON 401 before any upgrade, and a query-limited token
+// refused (403) until subscriptions are checked per token.
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "server/http_server.hpp"
+#include "server/ws_endpoint.hpp"
+#include "unit/server/local_options.hpp"
+#include "unit/server/ws_test_client.hpp"
+
+namespace livedash::server {
+namespace {
+
+using test::WsTestClient;
+
+//! Never answers: these tests end at the handshake.
+class SilentBackend final : public WsBackend {
+ public:
+  void subscribe(WsSubscribeRequest) override {}
+};
+
+class WsAuthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HttpServerOptions options = test::localOptions(1);
+    options.tokens = {{"reader", "reader-secret-0123456789", TokenRole::Read, {}},
+                      {"viewer", "viewer-secret-0123456789", TokenRole::Read, {"a"}}};
+    server = std::make_unique<HttpServer>(options);
+    server->addWebSocket(WsOptions{}, backend);
+    server->start();
+  }
+
+  SilentBackend backend;
+  std::unique_ptr<HttpServer> server;
+};
+
+TEST_F(WsAuthTest, UpgradeNeedsAToken) {
+  WsTestClient anonymous(server->port());
+  EXPECT_EQ(anonymous.handshake().status, 401);
+  EXPECT_EQ(anonymous.handshake().header("www-authenticate"), R"(Bearer realm="livedash")");
+  WsTestClient wrong(server->port(), "/ws?access_token=guess");
+  EXPECT_EQ(wrong.handshake().status, 401);
+}
+
+TEST_F(WsAuthTest, TokenInTheQueryParameterUpgrades) {
+  WsTestClient reader(server->port(), "/ws?access_token=reader-secret-0123456789");
+  EXPECT_EQ(reader.handshake().status, 101);
+}
+
+TEST_F(WsAuthTest, QueryLimitedTokenIsRefusedUntilSubscriptionsAreChecked) {
+  WsTestClient viewer(server->port(), "/ws?access_token=viewer-secret-0123456789");
+  EXPECT_EQ(viewer.handshake().status, 403);
+}
+
+}  // namespace
+}  // namespace livedash::server
