@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/api_routes.hpp"
+#include "app/dashboard_routes.hpp"
 #include "app/embedded_files.hpp"
 #include "app/http_options.hpp"
 #include "app/query_check.hpp"
@@ -154,13 +155,17 @@ void Application::start() {
     spdlog::info("auth: {}", describeTokens(accessTokens(config_.auth)));
   registerApiRoutes(*main_server_,
                     ApiContext{engine_, embedded_sources_, sources_, config_, clock_});
+  registerDashboardApi(*main_server_, config_);
   if (options_.serve_dashboard) {
+    // With dashboards in the config, `/` goes to the first; without, it is the order page.
+    registerDashboardPages(*main_server_, config_, embeddedFile("web/dashboard.html"),
+                           embeddedFile("web/dashboards.html"));
     for (const EmbeddedFile& f : embeddedFiles()) {
       if (!f.path.starts_with("web/"))
         continue;
       std::string url(f.path.substr(3));
       main_server_->addAsset(url, contentTypeOf(f.path), f.bytes);
-      if (url == "/index.html")
+      if (url == "/index.html" && config_.dashboards.empty())
         main_server_->addAsset("/", contentTypeOf(f.path), f.bytes);
     }
   }
