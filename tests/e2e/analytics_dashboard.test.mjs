@@ -1,0 +1,183 @@
+// End-to-end test of the generic dashboard page (/d/{id}) on the analytics example: a real
+// `livedash demo analytics` (no simulated traffic, an empty events table), Debian's Chromium
+// driven by playwright-core, events written through the SQL endpoint, and assertions on the exact
+// numbers a person sees. The page is built from the config's `dashboards:` section and kept live
+// over one WebSocket.
+//
+// Run: tests/e2e/run.sh analytics_dashboard.test.mjs
+// LIVEDASH_BIN overrides the binary (default: build/release/livedash in this repo).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { clean, eventually, startLivedash, stopLivedash } from './lib/livedash_process.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BIN = process.env.LIVEDASH_BIN ?? resolve(here, '../../build/release/livedash');
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const SHOTS = resolve(here, 'screenshots');
+
+describe('analytics dashboard (generic page)', () => {
+  let server;
+  let browser;
+  let page;
+  const pageErrors = [];
+  const sockets = [];
+
+  const killOnExit = () => server?.child.exitCode === null && server.child.kill('SIGKILL');
+
+  async function sql(statement) {
+    const res = await fetch(`${server.url}/api/v1/sources/tracker/sql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: statement,
+    });
+    const body = await res.json();
+    assert.equal(res.status, 200, `SQL failed: ${statement}\n${JSON.stringify(body)}`);
+    return body;
+  }
+
+  const event = (org, type, name, user) =>
+    `('${org}', '${type}', '${name}', '${user}', '${user}-s1')`;
+  const insert = (...rows) =>
+    sql(`INSERT INTO events (org_id, event_type, event_name, user_id, session_id) VALUES ${rows.join(', ')}`);
+
+  // What a person reads on the page.
+  const card = (name) => page.getByRole('region', { name, exact: true });
+  const stat = async (name) => clean(await card(name).locator('.stat-value').textContent());
+  const tableRows = async (name) =>
+    (await card(name).locator('tbody tr').allInnerTexts()).map((t) => clean(t.replace(/\t/g, ' ')));
+  const badgeText = async () => clean(await page.getByRole('status').textContent()).toLowerCase();
+
+  async function statsShow(events5m, active5m, eventsToday, usersToday) {
+    assert.equal(await stat('Events, last 5 min'), events5m, 'events, last 5 min');
+    assert.equal(await stat('Active users, last 5 min'), active5m, 'active users, last 5 min');
+    assert.equal(await stat('Events today'), eventsToday, 'events today');
+    assert.equal(await stat('Unique users today'), usersToday, 'unique users today');
+  }
+
+  before(async () => {
+    assert.ok(existsSync(BIN), `no livedash binary at ${BIN}: build it first`);
+    // The page uses uPlot from web/vendor, which must be what web/package-lock.json installs.
+    execFileSync(resolve(here, '../../scripts/vendor-web.sh'), ['--check'], { stdio: 'inherit' });
+    process.once('exit', killOnExit);
+    server = await startLivedash(BIN, ['demo', 'analytics', '--port', '0', '--rate', '0']);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--no-first-run', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('websocket', (ws) => sockets.push(ws));
+    await page.goto(server.url + '/');
+  }, { timeout: 20_000 });
+
+  after(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await stopLivedash(server?.child);
+      process.off('exit', killOnExit);
+    }
+  }, { timeout: 15_000 });
+
+  test('/ opens the first dashboard, built from the config', { timeout: 10_000 }, async () => {
+    assert.match(page.url(), /\/d\/analytics$/);
+    await eventually(async () => {
+      assert.equal(await page.title(), 'Product analytics');
+      assert.equal(await badgeText(), 'live');
+      await statsShow('0', '0', '0', '0');
+    }, { timeout: 5000, what: 'empty dashboard, live' });
+    assert.equal(await page.locator('section.card').count(), 8, 'one card per widget');
+    assert.equal(sockets.length, 1, 'one WebSocket for every widget');
+  });
+
+  test('numbers on screen follow writes within a second', { timeout: 10_000 }, async () => {
+    let since = Date.now();
+    await insert(
+      event('acme', 'page', 'page_view', 'u1'),
+      event('acme', 'page', 'page_view', 'u2'),
+      event('acme', 'conversion', 'signup', 'u1'));
+    await eventually(async () => {
+      await statsShow('3', '2', '3', '2');
+      assert.deepEqual(await tableRows('Event counts today'), ['page_view page 2', 'signup conversion 1']);
+      assert.deepEqual(await tableRows('Organisations, last 5 min'), ['acme 3 2']);
+    }, { timeout: 1000, since, what: 'first events on screen' });
+
+    since = Date.now();
+    await insert(event('globex', 'page', 'page_view', 'u3'));
+    await eventually(async () => {
+      await statsShow('4', '3', '4', '3');
+      assert.deepEqual(await tableRows('Event counts today'), ['page_view page 3', 'signup conversion 1']);
+      assert.deepEqual(await tableRows('Organisations, last 5 min'), ['acme 3 2', 'globex 1 1']);
+      assert.equal(clean(await card('Events today').locator('.stat-trend').textContent()), '▲ 1');
+    }, { timeout: 1000, since, what: 'second write on screen' });
+
+    since = Date.now();
+    await sql("DELETE FROM events WHERE event_name = 'signup'");
+    await eventually(async () => {
+      await statsShow('3', '3', '3', '3');
+      assert.deepEqual(await tableRows('Event counts today'), ['page_view page 3']);
+      assert.equal(clean(await card('Events today').locator('.stat-trend').textContent()), '▼ 1');
+    }, { timeout: 1000, since, what: 'deletion on screen' });
+  });
+
+  test('charts draw the hourly series and the top events', { timeout: 10_000 }, async () => {
+    for (const name of ['Events per hour', 'Top events today']) {
+      assert.equal(await card(name).locator('canvas').count() > 0, true, `${name} has a canvas`);
+    }
+    const data = await page.evaluate(() => window.livedash.stores.get('top-events-today').values().length);
+    assert.equal(data, 1);
+    // uPlot's legend names the series.
+    assert.match(clean(await card('Events per hour').locator('.u-legend').textContent()), /Events.*Users/);
+  });
+
+  test('a dropped socket reconnects and catches up', { timeout: 15_000 }, async () => {
+    await page.evaluate(() => window.livedash.client.simulateDrop());
+    await insert(event('acme', 'page', 'page_view', 'u4'));
+    await eventually(async () => {
+      assert.equal(await badgeText(), 'live');
+      await statsShow('4', '4', '4', '4');
+    }, { timeout: 5000, what: 'back to live with the missed write' });
+  });
+
+  test('the index lists the dashboard; an unknown id says so', { timeout: 10_000 }, async () => {
+    const res = await fetch(`${server.url}/api/v1/dashboards/nope`);
+    assert.equal(res.status, 404);
+    assert.equal((await res.json()).error.code, 'not_found');
+    const other = await browser.newPage();
+    try {
+      await other.goto(server.url + '/dashboards');
+      await eventually(async () => {
+        assert.deepEqual((await other.getByRole('link').allInnerTexts()).map(clean), ['Product analytics']);
+      }, { timeout: 3000, what: 'index' });
+      await other.goto(server.url + '/d/nope');
+      await eventually(async () => {
+        assert.match(clean(await other.getByRole('alert').filter({ hasText: 'Cannot load' }).textContent()), /no dashboard `nope`/);
+      }, { timeout: 3000, what: 'unknown dashboard message' });
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('looks right (screenshot), with no script errors', { timeout: 20_000 }, async () => {
+    await insert(
+      event('acme', 'page', 'pricing_view', 'u5'),
+      event('initech', 'conversion', 'checkout', 'u6'),
+      event('initech', 'page', 'page_view', 'u6'));
+    await eventually(async () => statsShow('7', '6', '7', '6'), { timeout: 1000, what: 'final numbers' });
+    await page.waitForTimeout(1600); // let the highlights fade
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: resolve(SHOTS, 'analytics-dashboard.png'), fullPage: true, animations: 'disabled' });
+    const px = await card('Events today').locator('.stat-value').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    assert.ok(px >= 35, `stat numbers are ${px}px`);
+    assert.deepEqual(pageErrors, []);
+  });
+});
