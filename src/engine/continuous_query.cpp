@@ -178,9 +178,7 @@ const QueryDiff* ContinuousQuery::endTransaction(int64_t now_ms, int64_t commit_
     return nullptr;
   touched_ = false;
   stages_.front()->flush(now_ms);
-  diff_.added.clear();
-  diff_.updated.clear();
-  diff_.deleted.clear();
+  result_->recycle(diff_);
   result_->takeDiff(diff_);
   if (diff_.empty())
     return nullptr;

@@ -14,11 +14,17 @@ bool identical(const core::Value& a, const core::Value& b) {
   if (a.kind() != b.kind())
     return false;
   switch (a.kind()) {
+    case core::ValueKind::String:
+      return a.asString() == b.asString();
+    case core::ValueKind::Integer:
+      return a.asInteger() == b.asInteger();
     case core::ValueKind::Float: {
       double x = a.asFloat();
       double y = b.asFloat();
       return std::memcmp(&x, &y, sizeof x) == 0;
     }
+    case core::ValueKind::DateTime:
+      return a.asDateTime() == b.asDateTime();
     case core::ValueKind::List:
       return &a.asList() == &b.asList();
     case core::ValueKind::Map:
@@ -30,28 +36,28 @@ bool identical(const core::Value& a, const core::Value& b) {
 
 }  // namespace
 
-ElementStore::ElementStore() = default;
+ElementStore::ElementStore() : by_id_(0, HandleHash{&versions_}, HandleEqual{&versions_}) {}
 ElementStore::~ElementStore() = default;
 
 const ElementTransition& ElementStore::apply(const core::Change& change, int64_t commit_time_ms) {
   transition_ = ElementTransition{};
-  auto found = by_id_.find(change.element.id);
+  auto found = by_id_.find(std::string_view(change.element.id));
   if (found == by_id_.end()) {
     if (change.op != core::ChangeOp::Delete)
       insert(change, commit_time_ms);
     return transition_;
   }
-  ElementHandle handle = found->second;
+  ElementHandle handle = *found;
   if (change.op == core::ChangeOp::Delete) {
     by_id_.erase(found);
     remove(handle);
     return transition_;
   }
-  ElementVersion& version = *versions_[handle];
+  ElementVersion& version = versions_[handle];
   if (change.op == core::ChangeOp::Insert) {
     // An insert of a known id replaces the element: like a delete then an insert, but the
     // element keeps its handle. Modelled as an update whose shape changed.
-    before_copy_ = std::make_unique<ElementVersion>(version);
+    before_copy_ = version;
     unindex(version);
     version.element = change.element;
     version.changed_at_ms = commit_time_ms;
@@ -59,7 +65,7 @@ const ElementTransition& ElementStore::apply(const core::Change& change, int64_t
     changed_.clear();
     transition_.kind = ElementTransition::Kind::Update;
     transition_.after = &version;
-    transition_.before_copy = before_copy_.get();
+    transition_.before_copy = &before_copy_;
     transition_.changed = &changed_;
     return transition_;
   }
@@ -73,18 +79,17 @@ void ElementStore::insert(const core::Change& change, int64_t commit_time_ms) {
     handle = free_handles_.back();
     free_handles_.pop_back();
   } else {
-    handle = static_cast<ElementHandle>(versions_.size());
-    versions_.emplace_back();
+    handle = next_handle_++;
   }
-  auto version = std::make_unique<ElementVersion>();
-  version->element = change.element;
-  version->changed_at_ms = commit_time_ms;
-  version->handle = handle;
-  index(*version);
-  by_id_.emplace(change.element.id, handle);
+  ElementVersion& version = versions_[handle];
+  version.element = change.element;
+  version.changed_at_ms = commit_time_ms;
+  version.handle = handle;
+  index(version);
+  // After the version is filled in: the index hashes a handle through its id.
+  by_id_.insert(handle);
   transition_.kind = ElementTransition::Kind::Insert;
-  transition_.after = version.get();
-  versions_[handle] = std::move(version);
+  transition_.after = &version;
 }
 
 void ElementStore::update(ElementVersion& version, const core::Change& change,
@@ -96,8 +101,8 @@ void ElementStore::update(ElementVersion& version, const core::Change& change,
                     in.end_id == e.end_id;
   transition_.before_copy = nullptr;
   if (!same_shape) {
-    before_copy_ = std::make_unique<ElementVersion>(version);
-    transition_.before_copy = before_copy_.get();
+    before_copy_ = version;
+    transition_.before_copy = &before_copy_;
     unindex(version);
     if (!in.labels.empty())
       e.labels = in.labels;
@@ -111,9 +116,10 @@ void ElementStore::update(ElementVersion& version, const core::Change& change,
   core::Map& props = e.properties;
   auto pos = props.begin();
   for (const auto& [key, value] : in.properties) {
-    while (pos != props.end() && pos->first < key)
+    int order = 1;
+    while (pos != props.end() && (order = pos->first.compare(key)) < 0)
       ++pos;
-    if (pos != props.end() && pos->first == key) {
+    if (pos != props.end() && order == 0) {
       if (!identical(pos->second, value)) {
         changed.push_back(ChangedProperty{key, std::move(pos->second), true});
         pos->second = value;
@@ -134,13 +140,15 @@ void ElementStore::update(ElementVersion& version, const core::Change& change,
 }
 
 void ElementStore::remove(ElementHandle handle) {
-  std::unique_ptr<ElementVersion>& slot = versions_[handle];
-  unindex(*slot);
-  // The transition shows the removed version until the next change.
-  before_copy_ = std::move(slot);
+  ElementVersion& version = versions_[handle];
+  unindex(version);
+  // The transition shows the removed version until the next change; the slot waits, empty,
+  // for its handle to be reused.
+  before_copy_ = std::move(version);
+  version = ElementVersion{};
   deleted_handles_.push_back(handle);
   transition_.kind = ElementTransition::Kind::Delete;
-  transition_.before_copy = before_copy_.get();
+  transition_.before_copy = &before_copy_;
 }
 
 void ElementStore::releaseDeletedHandles() {
@@ -150,7 +158,7 @@ void ElementStore::releaseDeletedHandles() {
 
 const ElementVersion* ElementStore::find(std::string_view id) const {
   auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : versions_[it->second].get();
+  return it == by_id_.end() ? nullptr : versions_.find(*it);
 }
 
 const HandleSet* ElementStore::handlesWithLabel(const std::string& label) const {

@@ -20,26 +20,23 @@
 #include <unordered_set>
 #include <vector>
 
-#include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 
 #include "core/change.hpp"
 #include "engine/element_transition.hpp"
+#include "engine/slot_array.hpp"
 
 namespace livedash::engine {
 
 using HandleSet = boost::unordered_flat_set<ElementHandle>;
 
-//! Hashes std::string and std::string_view alike, so lookups by view need no copy.
-struct IdHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
 class ElementStore {
  public:
   ElementStore();
   ~ElementStore();
+  // The id index points into the store.
+  ElementStore(const ElementStore&) = delete;
+  ElementStore& operator=(const ElementStore&) = delete;
 
   //! Applies a change and returns the transition it made, valid until the next apply(). An
   //! update of an unknown element inserts it; a delete of an unknown element is a no-op
@@ -50,7 +47,7 @@ class ElementStore {
   void releaseDeletedHandles();
 
   const ElementVersion* find(std::string_view id) const;
-  const ElementVersion* at(ElementHandle handle) const { return versions_[handle].get(); }
+  const ElementVersion* at(ElementHandle handle) const { return versions_.find(handle); }
   //! Handles of elements that carry `label`.
   const HandleSet* handlesWithLabel(const std::string& label) const;
   //! Ids of relationship elements that start or end at `node_id`.
@@ -58,22 +55,42 @@ class ElementStore {
   size_t size() const { return by_id_.size(); }
 
  private:
+  //! The id index holds only handles (4 bytes each, so it stays in cache); it hashes and
+  //! compares a handle through its version's id, and looks up by id directly.
+  struct HandleHash {
+    using is_transparent = void;
+    const SlotArray<ElementVersion>* versions;
+    size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+    size_t operator()(ElementHandle h) const { return (*this)(idOf(versions, h)); }
+  };
+  struct HandleEqual {
+    using is_transparent = void;
+    const SlotArray<ElementVersion>* versions;
+    bool operator()(ElementHandle a, ElementHandle b) const { return a == b; }
+    bool operator()(std::string_view id, ElementHandle h) const { return id == idOf(versions, h); }
+    bool operator()(ElementHandle h, std::string_view id) const { return id == idOf(versions, h); }
+  };
+  static std::string_view idOf(const SlotArray<ElementVersion>* versions, ElementHandle h) {
+    return versions->find(h)->element.id;
+  }
+
   void insert(const core::Change& change, int64_t commit_time_ms);
   void update(ElementVersion& version, const core::Change& change, int64_t commit_time_ms);
   void remove(ElementHandle handle);
   void index(const ElementVersion& v);
   void unindex(const ElementVersion& v);
 
-  boost::unordered_flat_map<std::string, ElementHandle, IdHash, std::equal_to<>> by_id_;
-  std::vector<std::unique_ptr<ElementVersion>> versions_;
+  SlotArray<ElementVersion> versions_;
+  ElementHandle next_handle_ = 0;
   std::vector<ElementHandle> free_handles_;
   std::vector<ElementHandle> deleted_handles_;
+  boost::unordered_flat_set<ElementHandle, HandleHash, HandleEqual> by_id_;
   std::unordered_map<std::string, HandleSet> by_label_;
   std::unordered_map<std::string, std::unordered_set<std::string>> relations_by_node_;
   // What the returned transition points at, reused from change to change.
   ElementTransition transition_;
   std::vector<ChangedProperty> changed_;
-  std::unique_ptr<ElementVersion> before_copy_;
+  ElementVersion before_copy_;
 };
 
 }  // namespace livedash::engine

@@ -1,8 +1,6 @@
 // src/engine/ops/aggregate_stage.cpp
 #include "engine/ops/aggregate_stage.hpp"
 
-#include <algorithm>
-
 #include "engine/eval/evaluator.hpp"
 
 namespace livedash::engine {
@@ -12,20 +10,15 @@ AggregateStage::AggregateStage(const ProjectionPlan& plan)
 
 AggregateStage::Contribution* AggregateStage::findContribution(const RowKey& key, RowSlot slot) {
   if (slot != kNoSlot) {
-    if (slot >= by_slot_.size() || !by_slot_[slot].group)
-      return nullptr;
-    return &by_slot_[slot];
+    Contribution* c = by_slot_.find(slot);
+    return c && c->group ? c : nullptr;
   }
   auto it = by_key_.find(key);
   return it == by_key_.end() ? nullptr : &it->second;
 }
 
 AggregateStage::Contribution& AggregateStage::newContribution(const RowKey& key, RowSlot slot) {
-  if (slot == kNoSlot)
-    return by_key_[key];
-  if (slot >= by_slot_.size())
-    by_slot_.resize(std::max<size_t>(slot + 1, by_slot_.size() * 3 / 2));
-  return by_slot_[slot];
+  return slot == kNoSlot ? by_key_[key] : by_slot_[slot];
 }
 
 void AggregateStage::forgetContribution(const RowKey& key, RowSlot slot) {

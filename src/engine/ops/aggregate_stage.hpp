@@ -9,6 +9,7 @@
 #include "engine/ops/accumulator.hpp"
 #include "engine/ops/stage.hpp"
 #include "engine/plan/query_plan.hpp"
+#include "engine/slot_array.hpp"
 
 namespace livedash::engine {
 
@@ -18,7 +19,7 @@ namespace livedash::engine {
 //!  - a group exists only while at least one input row belongs to it: an empty group is deleted,
 //!    never left as a zero row;
 //!  - groups touched in a transaction are emitted once, at flush().
-//! Contributions are kept by the input's slot when it has one (a vector, no hashing), by key
+//! Contributions are kept by the input's slot when it has one (an array, no hashing), by key
 //! otherwise.
 class AggregateStage final : public Stage {
  public:
@@ -49,7 +50,7 @@ class AggregateStage final : public Stage {
   void apply(Group& group, const Arguments& arguments, int sign);
 
   const ProjectionPlan& plan_;
-  std::vector<Contribution> by_slot_;
+  SlotArray<Contribution> by_slot_;
   std::unordered_map<RowKey, Contribution, core::ValuesHash> by_key_;
   std::unordered_map<RowKey, Group, core::ValuesHash> groups_;
   std::vector<Group*> dirty_;

@@ -10,13 +10,13 @@ void ProjectStage::push(const RowKey& key, RowSlot slot, EvalContext* ctx) {
     next_->push(key, slot, nullptr);
     return;
   }
-  Row row;
-  row.reserve(plan_.items.size());
+  // The row is scratch: the next stage copies what it keeps.
+  row_.clear();
   for (const BoundExpr& item : plan_.items) {
-    row.push_back(evaluate(item, *ctx));
+    row_.push_back(evaluate(item, *ctx));
   }
   EvalContext out;
-  out.columns = &row;
+  out.columns = &row_;
   out.parameters = ctx->parameters;
   out.now_ms = ctx->now_ms;
   if (plan_.having && !isTrue(evaluate(*plan_.having, out))) {

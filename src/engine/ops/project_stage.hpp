@@ -15,6 +15,7 @@ class ProjectStage final : public Stage {
 
  private:
   const ProjectionPlan& plan_;
+  Row row_;
 };
 
 }  // namespace livedash::engine
