@@ -12,6 +12,7 @@
 #include "app/application.hpp"
 #include "config/config_loader.hpp"
 #include "core/json.hpp"
+#include "unit/app/ws_client_view.hpp"
 #include "unit/server/ws_test_client.hpp"
 
 namespace livedash::app {
@@ -19,65 +20,13 @@ namespace {
 
 using server::test::subscribeMessage;
 using server::test::WsTestClient;
+using test::ClientView;
+using test::integer;
+using test::op;
 
 //! 2027-01-15T08:00:00Z, a whole hour; the tests start 30 s into it.
 constexpr int64_t kHour = 1'800'000'000'000;
 static_assert(kHour % 3'600'000 == 0);
-
-int64_t integer(const core::Value& message, const char* key) {
-  return message.asMap().at(key).asInteger();
-}
-
-std::string op(const core::Value& message) {
-  return message.asMap().at("op").asString();
-}
-
-//! What a client holds of one query: the rows of its snapshot with every diff applied since.
-struct ClientView {
-  uint64_t sequence = 0;
-  std::multiset<std::string> rows;
-  bool gap = false;
-
-  void reset(const core::Value& data, uint64_t at) {
-    rows.clear();
-    for (const core::Value& row : data.asList()) {
-      rows.insert(core::toJson(row));
-    }
-    sequence = at;
-  }
-
-  void apply(const core::Value& m) {
-    const std::string kind = op(m);
-    if (kind == "snapshot") {
-      reset(m.asMap().at("data"), integer(m, "sequence"));
-    } else if (kind == "resumed") {
-      gap = gap || static_cast<uint64_t>(integer(m, "since")) != sequence;
-    } else if (kind == "diff") {
-      const auto at = static_cast<uint64_t>(integer(m, "sequence"));
-      gap = gap || at != sequence + 1;
-      sequence = at;
-      for (const core::Value& row : m.asMap().at("deleted").asList()) {
-        erase(core::toJson(row));
-      }
-      for (const core::Value& pair : m.asMap().at("updated").asList()) {
-        erase(core::toJson(pair.asMap().at("before")));
-        rows.insert(core::toJson(pair.asMap().at("after")));
-      }
-      for (const core::Value& row : m.asMap().at("added").asList()) {
-        rows.insert(core::toJson(row));
-      }
-    }
-  }
-
-  void erase(const std::string& row) {
-    auto it = rows.find(row);
-    if (it == rows.end()) {
-      gap = true;  // a diff that does not fit the state it should apply to
-    } else {
-      rows.erase(it);
-    }
-  }
-};
 
 class WsFeedTest : public ::testing::Test {
  protected:
