@@ -231,6 +231,11 @@ bool ContinuousQuery::readsProperty(std::string_view label, std::string_view pro
           return true;
       }
     }
+    // Aggregate arguments (the o.total of sum(o.total)) read the matched elements too.
+    for (const AggregateSpec& spec : first.aggregates) {
+      if (spec.argument && exprReads(*spec.argument, match, label, property))
+        return true;
+    }
   }
   for (const JoinSpec& join : plan_.joins) {
     for (const JoinSpec::Key& key : join.keys) {

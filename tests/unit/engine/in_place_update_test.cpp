@@ -117,5 +117,14 @@ TEST_F(InPlaceUpdateTest, ARelabelledElementLeavesTheQueriesOfItsOldLabel) {
   EXPECT_EQ(sink.diffs.back().deleted.size(), 1u);
 }
 
+TEST_F(InPlaceUpdateTest, ADroppedColumnReadOnlyByAnAggregateFailsTheQuery) {
+  add("sums", "MATCH (o:orders) RETURN o.status AS status, sum(o.total) AS total");
+  engine.apply(batchOf({orderChange(ChangeOp::Insert, 1, "pending", 10)}));
+  core::ChangeBatch alter;
+  alter.dropped_properties = {{"orders", "total"}};
+  engine.apply(alter);
+  EXPECT_TRUE(engine.findQuery("sums")->error().has_value());
+}
+
 }  // namespace
 }  // namespace livedash::engine
