@@ -30,6 +30,21 @@ ContinuousQuery::ContinuousQuery(QueryDefinition definition)
   stages_.push_back(std::move(result));
   for (size_t i = 0; i + 1 < stages_.size(); ++i)
     stages_[i]->setNext(stages_[i + 1].get());
+  if (plan_.match.predicate)
+    collectPreviousValueCalls(*plan_.match.predicate);
+  if (!plan_.projections.front().aggregating) {
+    for (const BoundExpr& item : plan_.projections.front().items)
+      collectPreviousValueCalls(item);
+  }
+}
+
+void ContinuousQuery::collectPreviousValueCalls(const BoundExpr& e) {
+  if (e.kind == BoundKind::Call && e.fn && e.fn->in_first_projection) {
+    previous_value_calls_.push_back(&e);
+    return;
+  }
+  for (const BoundExpr& child : e.children)
+    collectPreviousValueCalls(child);
 }
 
 ContinuousQuery::~ContinuousQuery() = default;
@@ -67,11 +82,20 @@ bool ContinuousQuery::pushSolution(const RowKey& key, RowSlot slot,
   scope.key = &key;
   scope.change_time_ms = change_time_ms;
   scope.markers = &markers_;
+  scope.previous = &previous_;
+  scope.transaction = transactions_;
+  scope.data_change = !reevaluating_;
   scope.schedule = [this, &key](int64_t due_ms) {
     if (schedule_)
       schedule_(due_ms, key);
   };
   ctx.temporal = &scope;
+  // Every change is recorded, even when a short-circuit or a failing WHERE would skip the call:
+  // previousValue answers about the change before, whether or not the row showed then.
+  if (!reevaluating_) {
+    for (const BoundExpr* call : previous_value_calls_)
+      evaluate(*call, ctx);
+  }
   bool keep = !plan_.match.predicate || isTrue(evaluate(*plan_.match.predicate, ctx));
   touched_ = true;
   if (!keep) {
@@ -88,6 +112,8 @@ bool ContinuousQuery::pushSolution(const RowKey& key, RowSlot slot,
 void ContinuousQuery::removeSolution(const RowKey& key, RowSlot slot) {
   if (markers_.size() > 0)
     markers_.clearAll(key);
+  if (previous_.size() > 0)
+    previous_.clearAll(key);
   stages_.front()->push(key, slot, nullptr);
   touched_ = true;
 }
@@ -142,6 +168,7 @@ void ContinuousQuery::bootstrap(const ElementStore& store, int64_t now_ms) {
   result_->takeDiff(discarded);
   result_->setTracking(true);
   touched_ = false;
+  ++transactions_;
 }
 
 void ContinuousQuery::onTransition(const ElementTransition& t, int64_t now_ms,
@@ -159,6 +186,11 @@ void ContinuousQuery::onTransition(const ElementTransition& t, int64_t now_ms,
 }
 
 void ContinuousQuery::reevaluate(const RowKey& key, int64_t now_ms) {
+  reevaluating_ = true;
+  struct Reset {
+    bool& flag;
+    ~Reset() { flag = false; }
+  } reset{reevaluating_};
   if (!matcher_) {
     const std::string& id = key[0].asString();
     if (const ElementVersion* version = store_->find(id))
@@ -174,6 +206,7 @@ void ContinuousQuery::reevaluate(const RowKey& key, int64_t now_ms) {
 }
 
 const QueryDiff* ContinuousQuery::endTransaction(int64_t now_ms, int64_t commit_time_ms) {
+  ++transactions_;
   if (!touched_)
     return nullptr;
   touched_ = false;

@@ -80,6 +80,7 @@ class ContinuousQuery {
                     const std::vector<const ElementVersion*>& binding, int64_t now_ms,
                     int64_t change_time_ms);
   void removeSolution(const RowKey& key, RowSlot slot);
+  void collectPreviousValueCalls(const BoundExpr& e);
   bool singleNode() const { return plan_.match.nodes.size() == 1 && plan_.match.edges.empty(); }
 
   QueryDefinition definition_;
@@ -90,6 +91,12 @@ class ContinuousQuery {
   std::unique_ptr<PatternMatcher> matcher_;
   const ElementStore* store_ = nullptr;
   TemporalMarkers markers_;
+  PreviousValues previous_;
+  //! The drasi.previousValue and previousDistinctValue calls, evaluated on every data change.
+  std::vector<const BoundExpr*> previous_value_calls_;
+  uint64_t transactions_ = 0;
+  //! Set while time, not data, brings a solution back (reevaluate()).
+  bool reevaluating_ = false;
   Scheduler schedule_;
   bool touched_ = false;
   //! The diff endTransaction() fills, kept so its buffers are reused.

@@ -28,4 +28,21 @@ void TemporalMarkers::clear(int call, const SolutionKey& key) {
     markers_.erase(it);
 }
 
+PreviousValues::Entry* PreviousValues::find(int call, const SolutionKey& key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end())
+    return nullptr;
+  for (auto& [c, entry] : it->second) {
+    if (c == call)
+      return &entry;
+  }
+  return nullptr;
+}
+
+PreviousValues::Entry& PreviousValues::insert(int call, const SolutionKey& key, Entry entry) {
+  auto& entries = entries_[key];
+  entries.emplace_back(call, std::move(entry));
+  return entries.back().second;
+}
+
 }  // namespace livedash::engine

@@ -31,6 +31,27 @@ class TemporalMarkers {
   std::unordered_map<SolutionKey, std::vector<std::pair<int, int64_t>>, core::ValuesHash> markers_;
 };
 
+//! What drasi.previousValue and previousDistinctValue remember, per (function call, solution):
+//! the value as of the solution's latest change, and the two answers as of the change before.
+class PreviousValues {
+ public:
+  struct Entry {
+    core::Value latest;         //!< the value as of the latest change
+    core::Value before_latest;  //!< the value as of the change before it (previousValue)
+    //! The last value that differed from `before_latest`, as of that earlier change.
+    core::Value distinct_before;
+    uint64_t transaction = 0;  //!< when `latest` was last set
+  };
+  //! The entry, or null when the solution has not been evaluated yet.
+  Entry* find(int call, const SolutionKey& key);
+  Entry& insert(int call, const SolutionKey& key, Entry entry);
+  void clearAll(const SolutionKey& key) { entries_.erase(key); }
+  size_t size() const { return entries_.size(); }
+
+ private:
+  std::unordered_map<SolutionKey, std::vector<std::pair<int, Entry>>, core::ValuesHash> entries_;
+};
+
 struct TemporalScope {
   const SolutionKey* key = nullptr;
   //! Commit time of the change being applied (the snapshot time during bootstrap; now when a
@@ -42,6 +63,11 @@ struct TemporalScope {
   //! Set by a function that cannot answer yet (Drasi's "awaiting"): the predicate then filters
   //! the solution out, but its markers are kept.
   bool awaiting = false;
+  //! The query's transaction count, and whether this evaluation is for a change of the data
+  //! (false when time alone brought it back): previousValue moves on only with the data.
+  uint64_t transaction = 0;
+  bool data_change = true;
+  PreviousValues* previous = nullptr;
 };
 
 }  // namespace livedash::engine

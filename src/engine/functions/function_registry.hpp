@@ -37,6 +37,9 @@ struct ScalarFunction {
   LazyImpl lazy_impl = nullptr;
   //! Needs a TemporalScope: allowed only in a MATCH … WHERE.
   bool needs_temporal_scope = false;
+  //! With needs_temporal_scope: also allowed in a non-aggregating WITH or RETURN right after the
+  //! MATCH, which is evaluated per solution too.
+  bool in_first_projection = false;
 };
 
 enum class AggregateKind { Count, Sum, Avg, Min, Max, Collect };

@@ -147,6 +147,41 @@ Value clockComparison(const BoundExpr& e, EvalContext& ctx) {
   return verdict;
 }
 
+// The last value that differed from the latest: the one before it if it differed, else the one
+// remembered from earlier.
+const Value& distinctBefore(const PreviousValues::Entry& entry) {
+  return entry.latest == entry.before_latest ? entry.distinct_before : entry.before_latest;
+}
+
+// drasi.previousValue and previousDistinctValue share one record per (call, solution). A new
+// transaction moves `latest` into the past; evaluating again in the same transaction, or because
+// time passed, answers from the same past.
+const PreviousValues::Entry& rememberValue(const BoundExpr& e, EvalContext& ctx) {
+  Value current = evaluate(e.children[0], ctx);
+  TemporalScope& scope = *ctx.temporal;
+  PreviousValues::Entry* entry = scope.previous->find(e.slot, *scope.key);
+  if (!entry) {
+    Value fallback = e.children.size() > 1 ? evaluate(e.children[1], ctx) : Value();
+    return scope.previous->insert(
+        e.slot, *scope.key, {std::move(current), fallback, std::move(fallback), scope.transaction});
+  }
+  if (scope.data_change && entry->transaction != scope.transaction) {
+    entry->distinct_before = distinctBefore(*entry);
+    entry->before_latest = std::move(entry->latest);
+    entry->transaction = scope.transaction;
+  }
+  entry->latest = std::move(current);
+  return *entry;
+}
+
+Value previousValue(const BoundExpr& e, EvalContext& ctx) {
+  return rememberValue(e, ctx).before_latest;
+}
+
+Value previousDistinctValue(const BoundExpr& e, EvalContext& ctx) {
+  return distinctBefore(rememberValue(e, ctx));
+}
+
 }  // namespace
 
 const ScalarFunction& clockComparisonFunction() {
@@ -174,6 +209,13 @@ const std::vector<ScalarFunction>& futureFunctions() {
        nullptr, false, trueLater, true},
       {"drasi.trueNowOrLater", 2, 2, "true now if the condition holds, else as trueLater", nullptr,
        nullptr, false, trueNowOrLater, true},
+      {"drasi.previousValue", 1, 2,
+       "the value before the row's latest change (or the second argument, at first)", nullptr,
+       nullptr, false, previousValue, true, true},
+      {"drasi.previousDistinctValue", 1, 2,
+       "the last value that differed from the current one (or the second argument, until one "
+       "did)",
+       nullptr, nullptr, false, previousDistinctValue, true, true},
   };
   return kFunctions;
 }

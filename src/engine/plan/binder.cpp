@@ -2,6 +2,7 @@
 #include "engine/plan/binder.hpp"
 
 #include <fmt/format.h>
+#include <strings.h>
 
 #include "core/diagnostic.hpp"
 
@@ -259,6 +260,8 @@ BoundExpr Binder::bindParameter(const Expr& e) {
 
 BoundExpr Binder::bindCall(const Expr& e, const Scope& scope, std::vector<AggregateSpec>* specs,
                            bool inside_aggregate) {
+  if (e.kind == ExprKind::FunctionCall && strcasecmp(e.name.c_str(), "drasi.slidingWindow") == 0)
+    return bindSlidingWindow(e, scope, specs, inside_aggregate);
   if (e.kind == ExprKind::CountStar || findAggregateFunction(e.name)) {
     return bindAggregate(e, scope, specs, inside_aggregate);
   }
@@ -290,7 +293,12 @@ BoundExpr Binder::bindCall(const Expr& e, const Scope& scope, std::vector<Aggreg
   b.span = e.span;
   b.deterministic = fn->deterministic;
   if (fn->needs_temporal_scope) {
-    if (!allow_future_) {
+    if (fn->in_first_projection && !allow_future_ && !first_projection_.per_solution) {
+      unsupportedError(e, fmt::format("`{}` is supported in MATCH … WHERE and in a WITH or "
+                                      "RETURN without aggregates right after the MATCH",
+                                      fn->name));
+    }
+    if (!fn->in_first_projection && !allow_future_) {
       unsupportedError(e, fmt::format("`{}` is supported in MATCH … WHERE only", fn->name));
     }
     b.slot = future_calls_++;
@@ -305,6 +313,80 @@ BoundExpr Binder::bindCall(const Expr& e, const Scope& scope, std::vector<Aggreg
                                               fn->name));
   }
   return b;
+}
+
+// drasi.slidingWindow(d, agg(x)) is agg over the solutions whose node changed within d:
+// agg(CASE WHEN drasi.changeDateTime(n) > datetime.realtime() - d THEN x END). The comparison is
+// a clock comparison, so each solution leaves the window by itself when its change is d old.
+BoundExpr Binder::bindSlidingWindow(const Expr& e, const Scope& scope,
+                                    std::vector<AggregateSpec>* specs, bool inside_aggregate) {
+  if (e.children.size() != 2) {
+    semanticError(
+        e, fmt::format("`drasi.slidingWindow` takes 2 arguments, got {}", e.children.size()));
+  }
+  const Expr& aggregate = *e.children[1];
+  if (aggregate.kind != ExprKind::CountStar &&
+      !(aggregate.kind == ExprKind::FunctionCall && findAggregateFunction(aggregate.name))) {
+    semanticError(aggregate, "the second argument of `drasi.slidingWindow` must be an aggregate",
+                  "such as drasi.slidingWindow(duration({minutes: 5}), avg(s.value))");
+  }
+  if (!first_projection_.aggregating || inside_aggregate) {
+    unsupportedError(e,
+                     "`drasi.slidingWindow` is supported in the WITH or RETURN right after "
+                     "the MATCH only");
+  }
+  if (scope.kind != Scope::Kind::Elements || scope.slots.size() != 1) {
+    unsupportedError(e,
+                     "`drasi.slidingWindow` needs a MATCH of one node: it windows that "
+                     "node's changes");
+  }
+  BoundExpr duration = bindExpr(*e.children[0], scope, nullptr, false);
+  if (!duration.deterministic)
+    semanticError(*e.children[0], "the window's length must not depend on the clock");
+
+  BoundExpr result = bindAggregate(aggregate, scope, specs, false);
+  AggregateSpec& spec = specs->back();
+
+  auto call = [](const ScalarFunction* fn, std::vector<BoundExpr> children) {
+    BoundExpr b;
+    b.kind = BoundKind::Call;
+    b.fn = fn;
+    b.deterministic = fn->deterministic;
+    b.children = std::move(children);
+    return b;
+  };
+  BoundExpr node;
+  node.kind = BoundKind::Element;
+  node.slot = scope.slots.begin()->second;
+  BoundExpr window_start;
+  window_start.kind = BoundKind::Binary;
+  window_start.op = query::Operator::Sub;
+  window_start.deterministic = false;
+  window_start.children.push_back(call(findScalarFunction("datetime.realtime"), {}));
+  window_start.children.push_back(std::move(duration));
+  std::vector<BoundExpr> compared;
+  compared.push_back(call(findScalarFunction("drasi.changeDateTime"), {}));
+  compared.back().children.push_back(std::move(node));
+  compared.push_back(std::move(window_start));
+  BoundExpr inside = call(&clockComparisonFunction(), std::move(compared));
+  inside.op = query::Operator::Gt;
+  inside.has_subject = true;  // moves with the clock
+
+  BoundExpr value;
+  if (spec.argument) {
+    value = std::move(*spec.argument);
+  } else {
+    value.kind = BoundKind::Literal;  // count(*) counts the solutions inside the window
+    value.literal = core::Value(int64_t{1});
+  }
+  BoundExpr windowed;
+  windowed.kind = BoundKind::Case;
+  windowed.deterministic = false;
+  windowed.children.push_back(std::move(inside));
+  windowed.children.push_back(std::move(value));
+  spec.argument = std::move(windowed);
+  result.span = e.span;
+  return result;
 }
 
 BoundExpr Binder::bindAggregate(const Expr& e, const Scope& scope,

@@ -37,6 +37,13 @@ class Binder {
   static bool containsAggregate(const query::Expr& e);
   //! Future functions (drasi.trueFor…) are allowed only while this is set: in MATCH … WHERE.
   void allowFutureFunctions(bool allowed) { allow_future_ = allowed; }
+  //! Set while the WITH or RETURN right after the MATCH is bound: it is evaluated per solution,
+  //! so drasi.previousValue (without aggregates) and drasi.slidingWindow (with) work there.
+  struct FirstProjection {
+    bool per_solution = false;
+    bool aggregating = false;
+  };
+  void setFirstProjection(FirstProjection first) { first_projection_ = first; }
 
  private:
   BoundExpr bindExpr(const query::Expr& e, const Scope& scope, std::vector<AggregateSpec>* specs,
@@ -47,6 +54,8 @@ class Binder {
   BoundExpr bindAggregate(const query::Expr& e, const Scope& scope,
                           std::vector<AggregateSpec>* specs, bool inside_aggregate);
   BoundExpr bindParameter(const query::Expr& e);
+  BoundExpr bindSlidingWindow(const query::Expr& e, const Scope& scope,
+                              std::vector<AggregateSpec>* specs, bool inside_aggregate);
   //! Turns a comparison between a row's instant and the clock (plus a constant) into a call that
   //! also schedules the moment its answer flips.
   void bindClockComparison(BoundExpr& b);
@@ -56,6 +65,7 @@ class Binder {
   //! Names visible inside list comprehensions, innermost last.
   std::vector<std::pair<std::string, int>> locals_;
   bool allow_future_ = false;
+  FirstProjection first_projection_;
   int future_calls_ = 0;
 };
 

@@ -293,9 +293,12 @@ class Planner {
       aggregating = aggregating || Binder::containsAggregate(*item.expr);
     }
     p.aggregating = aggregating;
+    if (plan_.projections.empty())
+      binder_.setFirstProjection({!aggregating, aggregating});
     for (const query::ProjectionItem& item : c.items) {
       bindItem(p, item);
     }
+    binder_.setFirstProjection({});
     Scope output;
     output.kind = Scope::Kind::Columns;
     for (size_t k = 0; k < p.columns.size(); ++k)
