@@ -31,20 +31,26 @@ ContinuousQuery::ContinuousQuery(QueryDefinition definition)
   for (size_t i = 0; i + 1 < stages_.size(); ++i)
     stages_[i]->setNext(stages_[i + 1].get());
   if (plan_.match.predicate)
-    collectPreviousValueCalls(*plan_.match.predicate);
-  if (!plan_.projections.front().aggregating) {
-    for (const BoundExpr& item : plan_.projections.front().items)
-      collectPreviousValueCalls(item);
+    scanTemporalCalls(*plan_.match.predicate);
+  // The first projection is evaluated per solution too (aggregate arguments included).
+  const ProjectionPlan& first = plan_.projections.front();
+  for (const BoundExpr& item : first.items)
+    scanTemporalCalls(item);
+  for (const AggregateSpec& spec : first.aggregates) {
+    if (spec.argument)
+      scanTemporalCalls(*spec.argument);
   }
 }
 
-void ContinuousQuery::collectPreviousValueCalls(const BoundExpr& e) {
-  if (e.kind == BoundKind::Call && e.fn && e.fn->in_first_projection) {
-    previous_value_calls_.push_back(&e);
-    return;
+void ContinuousQuery::scanTemporalCalls(const BoundExpr& e) {
+  if (e.kind == BoundKind::Call && e.fn && e.fn->needs_temporal_scope) {
+    if (e.fn->in_first_projection)
+      previous_value_calls_.push_back(&e);
+    else
+      uses_time_ = true;
   }
   for (const BoundExpr& child : e.children)
-    collectPreviousValueCalls(child);
+    scanTemporalCalls(child);
 }
 
 ContinuousQuery::~ContinuousQuery() = default;
@@ -90,6 +96,8 @@ bool ContinuousQuery::pushSolution(const RowKey& key, RowSlot slot,
       schedule_(due_ms, key);
   };
   ctx.temporal = &scope;
+  if (uses_time_ && cancel_)
+    cancel_(key);
   // Every change is recorded, even when a short-circuit or a failing WHERE would skip the call:
   // previousValue answers about the change before, whether or not the row showed then.
   if (!reevaluating_) {
@@ -110,6 +118,8 @@ bool ContinuousQuery::pushSolution(const RowKey& key, RowSlot slot,
 }
 
 void ContinuousQuery::removeSolution(const RowKey& key, RowSlot slot) {
+  if (uses_time_ && cancel_)
+    cancel_(key);
   if (markers_.size() > 0)
     markers_.clearAll(key);
   if (previous_.size() > 0)

@@ -49,7 +49,12 @@ class ContinuousQuery {
 
   //! Where the query asks to be re-evaluated later (set by the engine before bootstrap).
   using Scheduler = std::function<void(int64_t due_ms, const RowKey& key)>;
-  void setScheduler(Scheduler scheduler) { schedule_ = std::move(scheduler); }
+  //! Forgets what a solution was waiting for: it is about to be evaluated afresh, or is gone.
+  using Canceller = std::function<void(const RowKey& key)>;
+  void setScheduler(Scheduler scheduler, Canceller cancel = {}) {
+    schedule_ = std::move(scheduler);
+    cancel_ = std::move(cancel);
+  }
 
   //! Loads every matching element from the store, without emitting a diff. The store must be
   //! the one later transitions come from, and outlive the query.
@@ -80,7 +85,8 @@ class ContinuousQuery {
                     const std::vector<const ElementVersion*>& binding, int64_t now_ms,
                     int64_t change_time_ms);
   void removeSolution(const RowKey& key, RowSlot slot);
-  void collectPreviousValueCalls(const BoundExpr& e);
+  //! Finds the previousValue calls and whether anything waits on time.
+  void scanTemporalCalls(const BoundExpr& e);
   bool singleNode() const { return plan_.match.nodes.size() == 1 && plan_.match.edges.empty(); }
 
   QueryDefinition definition_;
@@ -98,6 +104,10 @@ class ContinuousQuery {
   //! Set while time, not data, brings a solution back (reevaluate()).
   bool reevaluating_ = false;
   Scheduler schedule_;
+  Canceller cancel_;
+  //! Whether any call in the query asks to be evaluated again later (trueFor, clock
+  //! comparisons…): only then is there something to cancel.
+  bool uses_time_ = false;
   bool touched_ = false;
   //! The diff endTransaction() fills, kept so its buffers are reused.
   QueryDiff diff_;

@@ -13,16 +13,22 @@ void Engine::addQuery(QueryDefinition definition) {
                       fmt::format("a query with id `{}` already exists", definition.id));
   }
   auto query = std::make_unique<ContinuousQuery>(std::move(definition));
-  query->setScheduler([this, id = query->id()](int64_t due_ms, const RowKey& key) {
-    futures_.add(FutureItem{due_ms, id, key});
-  });
+  ContinuousQuery* raw = query.get();
+  query->setScheduler(
+      [this, raw](int64_t due_ms, const RowKey& key) { futures_.schedule(raw, key, due_ms); },
+      [this, raw](const RowKey& key) { futures_.cancel(raw, key); });
   query->bootstrap(store_, clock_.nowMs());
   std::string id = query->id();
   queries_.emplace(std::move(id), std::move(query));
 }
 
 bool Engine::removeQuery(const std::string& id) {
-  return queries_.erase(id) > 0;
+  auto it = queries_.find(id);
+  if (it == queries_.end())
+    return false;
+  futures_.cancelAll(it->second.get());
+  queries_.erase(it);
+  return true;
 }
 
 const ContinuousQuery* Engine::findQuery(const std::string& id) const {
@@ -110,13 +116,9 @@ void Engine::applyTruncate(const core::Change& truncate, int64_t now, int64_t co
 void Engine::fireDueFutures() {
   int64_t now = clock_.nowMs();
   std::vector<ContinuousQuery*> touched;
-  for (const FutureItem& item : futures_.takeDue(now)) {
-    auto it = queries_.find(item.query_id);
-    if (it == queries_.end()) {
-      continue;
-    }
-    it->second->reevaluate(item.key, now);
-    markTouched(touched, it->second.get());
+  for (const FutureKey& item : futures_.takeDue(now)) {
+    item.query->reevaluate(item.key, now);
+    markTouched(touched, item.query);
   }
   endTransactions(touched, now, now);
 }
