@@ -421,11 +421,6 @@ const std::vector<ScalarFunction>& builtinScalarFunctions() {
        [](const ElementVersion& e) { return Value(core::DateTime{e.changed_at_ms}); }},
       {"duration", 1, 1, "a duration from a map ({hours: 2}) or ISO 8601 text (PT2H)",
        [](const Args& a, const EvalContext&) { return parseDurationValue(a[0]); }},
-      {"datetime", 0, 1, "an instant from RFC 3339 text or epoch ms; now without arguments",
-       [](const Args& a, const EvalContext& c) {
-         return a.empty() ? Value(core::DateTime{c.now_ms}) : parseDateTimeValue(a[0]);
-       },
-       nullptr, false},
       {"datetime.realtime", 0, 0, "the engine clock's current instant",
        [](const Args&, const EvalContext& c) { return Value(core::DateTime{c.now_ms}); }, nullptr,
        false},

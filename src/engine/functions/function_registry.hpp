@@ -62,6 +62,8 @@ const std::vector<ScalarFunction>& futureFunctions();
 const ScalarFunction& clockComparisonFunction();
 //! Trigonometry, logarithms, rand and randomUUID.
 const std::vector<ScalarFunction>& mathFunctions();
+//! date, localdatetime and the clock variants (datetime.transaction, date.realtime…).
+const std::vector<ScalarFunction>& calendarFunctions();
 //! coll.* and drasi.listMin/listMax/stdevp.
 const std::vector<ScalarFunction>& listFunctions();
 //! Every scalar table above, in lookup order.

@@ -162,15 +162,25 @@ bool isClockCall(const BoundExpr& b) {
   if (b.kind != BoundKind::Call || !b.fn)
     return false;
   std::string_view name = b.fn->name;
-  return name == "datetime.realtime" || name == "timestamp" ||
-         (name == "datetime" && b.children.empty());
+  return name == "datetime.realtime" || name == "datetime.transaction" ||
+         name == "datetime.statement" || name == "timestamp" ||
+         ((name == "datetime" || name == "localdatetime") && b.children.empty());
+}
+
+// Today by the clock: a step function of it, like a truncation.
+bool isClockDate(const BoundExpr& b) {
+  if (b.kind != BoundKind::Call || !b.fn)
+    return false;
+  std::string_view name = b.fn->name;
+  return name == "date.realtime" || name == "date.transaction" || name == "date.statement" ||
+         (name == "date" && b.children.empty());
 }
 
 // The clock, plus or minus something that does not depend on time: it moves at the clock's pace.
 // With `truncate_ok`, also a datetime.truncate of such an expression (and offsets of that): a
 // step function of the clock, still never decreasing.
 bool isClockExpression(const BoundExpr& b, bool truncate_ok) {
-  if (isClockCall(b))
+  if (isClockCall(b) || (truncate_ok && isClockDate(b)))
     return true;
   if (truncate_ok && b.kind == BoundKind::Call && b.fn &&
       std::string_view(b.fn->name) == "datetime.truncate") {

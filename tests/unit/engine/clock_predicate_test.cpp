@@ -156,6 +156,16 @@ TEST_F(ClockPredicateTest, TodayEndsAtMidnight) {
   EXPECT_TRUE(ids().empty());
 }
 
+TEST_F(ClockPredicateTest, DateOfTheClockIsToday) {
+  constexpr int64_t kDay = 24 * 60 * kMinute;
+  query("e.at >= date()");
+  at(kDay + kMinute, {event(ChangeOp::Insert, 1, kDay + kMinute)});
+  stepTo(2 * kDay - 1);
+  EXPECT_EQ(ids().size(), 1u);
+  stepTo(2 * kDay);
+  EXPECT_TRUE(ids().empty());
+}
+
 TEST_F(ClockPredicateTest, ThisHourAndTheLastWithAnOffsetOnATruncatedClock) {
   constexpr int64_t kHour = 60 * kMinute;
   query("datetime.truncate('hour', datetime.realtime()) - duration({hours: 1}) <= e.at");

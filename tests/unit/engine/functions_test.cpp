@@ -114,13 +114,26 @@ TEST(Functions, MathAndLists) {
   EXPECT_EQ(eval("drasi.stdevp([])"), "null");
 }
 
+TEST(Functions, DatesAreMidnightInstants) {
+  EXPECT_EQ(eval("date(o.at)"), R"("2026-11-22T00:00:00.000Z")");
+  EXPECT_EQ(eval("date('2026-02-03')"), R"("2026-02-03T00:00:00.000Z")");
+  EXPECT_EQ(eval("date({year: 2024, month: 2, day: 29})"), R"("2024-02-29T00:00:00.000Z")");
+  EXPECT_EQ(eval("date({year: 2025, month: 2, day: 29})"), "null");
+  EXPECT_EQ(eval("date()"), R"("2023-11-14T00:00:00.000Z")");
+  EXPECT_EQ(eval("date.realtime() = date(datetime.transaction())"), "true");
+  EXPECT_EQ(eval("datetime({year: 2026, month: 11, day: 22, hour: 10, minute: 37})"),
+            R"("2026-11-22T10:37:00.000Z")");
+  EXPECT_EQ(eval("localdatetime('2026-11-22T10:00:00Z') = datetime('2026-11-22T10:00:00Z')"),
+            "true");
+  EXPECT_EQ(eval("date(o.at) + duration({days: 1}) > datetime(o.at)"), "true");
+  EXPECT_EQ(eval("date(o.at) < date('2026-11-23')"), "true");
+}
+
 TEST(Functions, CalendarMonths) {
   EXPECT_EQ(eval("duration.inMonths(datetime('2026-01-31T00:00:00Z'), o.at)"), R"("P9M")");
-  EXPECT_EQ(eval("duration.inMonths(datetime('2026-01-22T10:37:12.345Z'), o.at)"),
-            R"("P10M")");
+  EXPECT_EQ(eval("duration.inMonths(datetime('2026-01-22T10:37:12.345Z'), o.at)"), R"("P10M")");
   EXPECT_EQ(eval("duration.inMonths(datetime('2026-01-22T10:37:12.346Z'), o.at)"), R"("P9M")");
-  EXPECT_EQ(eval("duration.inMonths(o.at, datetime('2025-11-22T10:37:12.345Z'))"),
-            R"("P-1Y")");
+  EXPECT_EQ(eval("duration.inMonths(o.at, datetime('2025-11-22T10:37:12.345Z'))"), R"("P-1Y")");
 }
 
 }  // namespace
