@@ -3,6 +3,7 @@
 
 import { QueryStore } from './js/query-store.js';
 import { LiveClient } from './js/live-client.js';
+import { OrderDetails } from './js/order-details.js';
 import { ConnectionStatus, StatusTiles, RecentOrders, StuckOrders, PaymentIssues, EventLog } from './js/widgets.js';
 
 const $ = (id) => document.getElementById(id);
@@ -33,7 +34,11 @@ const client = new LiveClient(stores, {
   onTick: (tick) => status.tick(tick),
 });
 
+// A click on an order, wherever it is listed, shows its details.
+const details = new OrderDetails($('order-details'), (url) => client.fetchJson(url));
+for (const list of ['recent-orders', 'stuck-orders', 'payment-issues']) details.watch($(list));
+
 // For debugging from the console and for the end-to-end test.
-window.livedash = { client, stores };
+window.livedash = { client, stores, details };
 
 client.start();

@@ -284,6 +284,60 @@ describe('order operations dashboard', () => {
     }, { timeout: 1000, since, what: 'failed payment on screen' });
   });
 
+  test('a click on an order shows its fields and payments from the server; Escape and the close button close it', { timeout: 15_000 }, async () => {
+    const dialog = page.getByRole('dialog');
+    /** What the details dialog shows: its title, the fields (name → value) and the payment rows. */
+    async function detailsShow(title, fields, payments) {
+      await eventually(async () => {
+        assert.equal(await dialog.isVisible(), true, 'dialog open');
+        assert.equal(clean(await dialog.getByRole('heading', { level: 2 }).textContent()), title);
+        const names = (await dialog.locator('dt').allTextContents()).map(clean);
+        const values = (await dialog.locator('dd').allTextContents()).map(clean);
+        const shown = Object.fromEntries(names.map((n, i) => [n, values[i]]));
+        for (const [name, want] of Object.entries(fields)) {
+          if (want instanceof RegExp) assert.match(shown[name] ?? '', want, name);
+          else assert.equal(shown[name], want, name);
+        }
+        assert.deepEqual(Object.keys(shown), ['Customer', 'Status', 'Total', 'Placed', 'Last change']);
+        const rows = await dialog.getByRole('table', { name: 'Payments' }).locator('tbody tr').evaluateAll(
+          (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent.trim())));
+        assert.deepEqual(rows, payments);
+      }, { timeout: 2000, what: `details of ${title}` });
+    }
+    const when = /^\S.*\d/; // a date and time in the viewer's locale
+
+    // Order 1 from the payment issues card: moved to processing, with its pending payment and
+    // the failed one added above. The page's stores hold only open payments; the dialog asks the
+    // server for the order and all its payments.
+    const fetched = page.waitForRequest((req) => req.url().endsWith('/api/v1/queries/order-details/results'), { timeout: 2000 });
+    const opener = issueRows().first().getByRole('button', { name: 'Order #1 details' });
+    await opener.click();
+    await fetched;
+    await detailsShow('Order #1', {
+      Customer: 'Alice Johnson (customer #1)', Status: 'Processing', Total: '$129.99', Placed: when, 'Last change': when,
+    }, [['#1', 'Pending', '$129.99', ''], ['#8', 'Failed', '$449.99', 'Card declined']]);
+    await page.keyboard.press('Escape');
+    await eventually(async () => assert.equal(await dialog.isVisible(), false), { timeout: 1000, what: 'closed by Escape' });
+    assert.equal(await opener.evaluate((el) => el === document.activeElement), true, 'focus back on the order');
+
+    // Order 5 from recent orders (a click anywhere on the row), closed with the close button.
+    await recentRows().filter({ hasText: '#5 ' }).locator('.order-customer').click();
+    await detailsShow('Order #5', {
+      Customer: 'Eve Davis (customer #5)', Status: 'Shipped', Total: '$159.99', Placed: when, 'Last change': when,
+    }, [['#5', 'Completed', '$159.99', '']]);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await eventually(async () => assert.equal(await dialog.isVisible(), false), { timeout: 1000, what: 'closed by the button' });
+
+    // Order 3 from the stuck orders, with the keyboard only.
+    await stuckRows().filter({ hasText: 'Order #3' }).getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    await detailsShow('Order #3', {
+      Customer: 'Carol Williams (customer #3)', Status: 'Processing', Total: '$89.99', Placed: when, 'Last change': when,
+    }, [['#3', 'Completed', '$89.99', '']]);
+    await page.keyboard.press('Escape');
+    await eventually(async () => assert.equal(await dialog.isVisible(), false), { timeout: 1000, what: 'closed again' });
+  });
+
   test('looks right on a desktop and on a phone (screenshots)', { timeout: 20_000 }, async () => {
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: resolve(SHOTS, 'order-dashboard.png'), fullPage: true, animations: 'disabled' });

@@ -349,7 +349,7 @@ export class LiveClient {
     const timer = setTimeout(() => ctl.abort(), this.opts.fetchTimeoutMs);
     try {
       const res = await fetch(url, { cache: 'no-store', signal: ctl.signal, headers: { Accept: 'application/json' } });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { status: res.status });
       return await res.json();
     } finally {
       clearTimeout(timer);

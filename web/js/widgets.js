@@ -34,6 +34,18 @@ function setVariant(el, variant) {
   el.dataset.variant = variant;
 }
 
+/**
+ * The order's number as a button: it opens the order's details (order-details.js listens on the
+ * lists), and being a button it is reachable with Tab and opened with Enter or Space.
+ */
+function orderButton(className, orderId) {
+  return h('button', {
+    class: `${className} order-link`,
+    type: 'button',
+    attrs: { 'aria-haspopup': 'dialog', 'aria-label': `Order #${orderId ?? '?'} details` },
+  });
+}
+
 // ------------------------------------------------------------------------------- header
 
 const STATE_TEXT = {
@@ -160,7 +172,7 @@ export class RecentOrders {
     let item = this.items.get(key);
     if (item) return item;
     const fields = {
-      id: h('span', { class: 'order-id' }),
+      id: orderButton('order-id', key),
       customer: h('span', { class: 'order-customer' }),
       status: h('span', { class: 'chip' }),
       total: h('span', { class: 'order-total' }),
@@ -241,7 +253,7 @@ export class StuckOrders {
     let item = this.items.get(key);
     if (item) return item;
     const fields = {
-      order: h('span', { class: 'issue-order' }),
+      order: orderButton('issue-order', key),
       customer: h('span', { class: 'issue-customer-name' }),
       amount: h('span', { class: 'issue-amount' }),
       status: h('span', { class: 'chip' }),
@@ -323,7 +335,7 @@ export class PaymentIssues {
     if (item) return item;
     const fields = {
       status: h('span', { class: 'chip' }),
-      order: h('span', { class: 'issue-order' }),
+      order: orderButton('issue-order', row.orderId),
       payment: h('span', { class: 'issue-payment' }),
       amount: h('span', { class: 'issue-amount' }),
       message: h('span', { class: 'issue-message' }),
@@ -354,6 +366,8 @@ export class PaymentIssues {
       const status = String(row.paymentStatus ?? 'unknown');
       if (status === 'failed') failed += 1;
       item.root.dataset.status = fmt.token(status);
+      item.root.dataset.orderId = String(row.orderId ?? '');
+      f.order.setAttribute('aria-label', `Order #${row.orderId ?? '?'} details`);
       setVariant(f.status, `payment-${fmt.token(status)}`);
       setText(f.status, fmt.label(status), flashIt);
       setText(f.order, `Order #${row.orderId ?? '?'}`, flashIt);
