@@ -16,6 +16,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "server/auth.hpp"
+#include "server/auth.hpp"
 #include "server/ws_hub.hpp"
 #include "server/ws_protocol.hpp"
 
@@ -68,6 +70,7 @@ class BeastWsSession final : public WsSession, public std::enable_shared_from_th
   }
 
   void start(const HttpRequest& request) {
+    token_ = request.token;
     http::request<http::empty_body> upgrade{http::verb::get, request.target, 11};
     for (const auto& [name, value] : request.headers) {
       upgrade.insert(name, value);
@@ -189,6 +192,11 @@ class BeastWsSession final : public WsSession, public std::enable_shared_from_th
   }
 
   void subscribe(WsSubscribe s) {
+    if (token_ && !token_->allowsQuery(s.query)) {
+      enqueue(textFrame(wsErrorMessage(s.query, s.period, core::ErrorCode::Forbidden,
+                                       "token `" + token_->name + "` may not read this query")));
+      return;
+    }
     std::string channel = wsChannel(s.query, s.period);
     if (find(channel, true) || find(channel, false)) {
       enqueue(textFrame(
@@ -341,6 +349,8 @@ class BeastWsSession final : public WsSession, public std::enable_shared_from_th
   websocket::stream<tcp::socket> ws_;
   ConnectionSlot slot_;
   WsHub& hub_;
+  //! The token the upgrade was authorized with (null when auth is off): checked per subscribe.
+  const AccessToken* token_ = nullptr;
   beast::flat_buffer read_buffer_;
   std::vector<Subscription> subs_;
   //! Frames to write; the front one is in flight while writing_.

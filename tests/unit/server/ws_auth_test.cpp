@@ -1,14 +1,20 @@
 // tests/unit/server/ws_auth_test.cpp
 //
 // Tokens on the WebSocket upgrade, over real sockets: checked once at the handshake (header or
-// `access_token`), refused with the JSON 401 before any upgrade, and a query-limited token
-// refused (403) until subscriptions are checked per token.
+// `access_token`), refused with the JSON 401 before any upgrade; a query-limited token connects
+// and may subscribe only to its queries.
+#include <mutex>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "server/http_server.hpp"
 #include "server/ws_endpoint.hpp"
 #include "unit/server/local_options.hpp"
+#include "unit/server/test_client.hpp"
 #include "unit/server/ws_test_client.hpp"
 
 namespace livedash::server {
@@ -16,10 +22,19 @@ namespace {
 
 using test::WsTestClient;
 
-//! Never answers: these tests end at the handshake.
+//! Records what reaches it and never answers.
 class SilentBackend final : public WsBackend {
  public:
-  void subscribe(WsSubscribeRequest) override {}
+  void subscribe(WsSubscribeRequest request) override {
+    std::lock_guard lock(mutex);
+    queries.push_back(request.query);
+  }
+  std::vector<std::string> seen() {
+    std::lock_guard lock(mutex);
+    return queries;
+  }
+  std::mutex mutex;
+  std::vector<std::string> queries;
 };
 
 class WsAuthTest : public ::testing::Test {
@@ -50,9 +65,15 @@ TEST_F(WsAuthTest, TokenInTheQueryParameterUpgrades) {
   EXPECT_EQ(reader.handshake().status, 101);
 }
 
-TEST_F(WsAuthTest, QueryLimitedTokenIsRefusedUntilSubscriptionsAreChecked) {
+TEST_F(WsAuthTest, QueryLimitedTokenSubscribesOnlyToItsQueries) {
   WsTestClient viewer(server->port(), "/ws?access_token=viewer-secret-0123456789");
-  EXPECT_EQ(viewer.handshake().status, 403);
+  ASSERT_EQ(viewer.handshake().status, 101);
+  viewer.sendText(R"({"op":"subscribe","query":"b"})");
+  core::Value refused = viewer.nextJson();
+  EXPECT_EQ(core::toJson(refused.asMap().at("op")), R"("error")") << core::toJson(refused);
+  EXPECT_NE(core::toJson(refused).find("forbidden"), std::string::npos) << core::toJson(refused);
+  viewer.sendText(R"({"op":"subscribe","query":"a"})");
+  EXPECT_TRUE(test::waitFor([&] { return backend.seen() == std::vector<std::string>{"a"}; }));
 }
 
 }  // namespace
