@@ -17,7 +17,6 @@
 #include <boost/beast/websocket.hpp>
 
 #include "server/auth.hpp"
-#include "server/auth.hpp"
 #include "server/ws_hub.hpp"
 #include "server/ws_protocol.hpp"
 
