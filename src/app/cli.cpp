@@ -166,15 +166,19 @@ int runCli(int argc, char** argv) {
   run->add_option("-c,--config", run_config, "YAML config file")->required();
   run->add_option("-p,--port", run_port, "override the config's port");
   // Both commands log; `--log-format json` writes one JSON object per line.
-  std::optional<config::LogFormat> log_format;
-  const std::map<std::string, config::LogFormat> formats = {{"text", config::LogFormat::Text},
-                                                            {"json", config::LogFormat::Json}};
+  std::optional<std::string> log_format_name;
   for (CLI::App* command : {demo, run}) {
     command
-        ->add_option("--log-format", log_format,
+        ->add_option("--log-format", log_format_name,
                      "text, or json for one JSON object per line (overrides log_format)")
-        ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+        ->check(CLI::IsMember({"text", "json"}, CLI::ignore_case));
   }
+  auto logFormat = [&](config::LogFormat configured) {
+    if (!log_format_name)
+      return configured;
+    return CLI::detail::to_lower(*log_format_name) == "json" ? config::LogFormat::Json
+                                                             : config::LogFormat::Text;
+  };
 
   auto* chk = cli.add_subcommand("check", "validate a config file and its queries");
   std::string check_config;
@@ -206,7 +210,7 @@ int runCli(int argc, char** argv) {
     options.port_override = run_port;
     try {
       config::ServerConfig cfg = config::loadConfigFile(run_config);
-      configureLogging(cfg.log_level, log_format.value_or(cfg.log_format));
+      configureLogging(cfg.log_level, logFormat(cfg.log_format));
       return runApplication(std::move(cfg), options);
     } catch (const config::ConfigError& e) {
       printDiagnostics(e.diagnostics(), "error");
@@ -216,7 +220,7 @@ int runCli(int argc, char** argv) {
   options.port_override = demo_port;
   const DemoExample& example = *findDemoExample(demo_name);
   config::ServerConfig demo_config = config::loadConfigFile(writeDemoFiles(example));
-  configureLogging(demo_config.log_level, log_format.value_or(demo_config.log_format));
+  configureLogging(demo_config.log_level, logFormat(demo_config.log_format));
   for (config::QueryConfig& q : demo_config.queries) {
     if (q.params.count("stuckAfterSeconds")) {
       q.params.insert_or_assign("stuckAfterSeconds", core::Value(stuck_after));
