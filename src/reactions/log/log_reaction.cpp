@@ -5,17 +5,10 @@
 
 #include "core/json.hpp"
 #include "reactions/log/template_renderer.hpp"
+#include "reactions/row_context.hpp"
 
 namespace livedash::reactions {
 namespace {
-
-core::Value rowValue(const engine::QueryDiff& diff, const std::vector<core::Value>& row) {
-  core::Map m;
-  for (size_t i = 0; i < diff.columns->size() && i < row.size(); ++i) {
-    m.insert_or_assign((*diff.columns)[i], row[i]);
-  }
-  return core::Value(std::move(m));
-}
 
 const std::string* nonEmpty(const std::string& s) {
   return s.empty() ? nullptr : &s;
@@ -54,25 +47,17 @@ void LogReaction::emit(const std::string& query, const std::string* template_tex
 void LogReaction::onDiff(const engine::QueryDiff& diff, const std::string&) {
   auto route = routes_.find(diff.query_id);
   const LogTemplates* t = route == routes_.end() ? nullptr : &route->second;
-  auto base = [&](const char* operation) {
-    core::Map m{{"query_name", core::Value(diff.query_id)}, {"operation", core::Value(operation)}};
-    return m;
-  };
   for (const auto& row : diff.added) {
-    core::Map ctx = base("ADD");
-    ctx.insert_or_assign("after", rowValue(diff, row));
-    emit(diff.query_id, t ? nonEmpty(t->added) : nullptr, "ADD", ctx);
+    emit(diff.query_id, t ? nonEmpty(t->added) : nullptr, "ADD",
+         rowContext(diff, "ADD", nullptr, &row));
   }
   for (const auto& [before, after] : diff.updated) {
-    core::Map ctx = base("UPDATE");
-    ctx.insert_or_assign("before", rowValue(diff, before));
-    ctx.insert_or_assign("after", rowValue(diff, after));
-    emit(diff.query_id, t ? nonEmpty(t->updated) : nullptr, "UPDATE", ctx);
+    emit(diff.query_id, t ? nonEmpty(t->updated) : nullptr, "UPDATE",
+         rowContext(diff, "UPDATE", &before, &after));
   }
   for (const auto& row : diff.deleted) {
-    core::Map ctx = base("DELETE");
-    ctx.insert_or_assign("before", rowValue(diff, row));
-    emit(diff.query_id, t ? nonEmpty(t->deleted) : nullptr, "DELETE", ctx);
+    emit(diff.query_id, t ? nonEmpty(t->deleted) : nullptr, "DELETE",
+         rowContext(diff, "DELETE", &row, nullptr));
   }
 }
 
