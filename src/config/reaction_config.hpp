@@ -63,12 +63,20 @@ struct LogReactionConfig {
   std::string default_template;
 };
 
-//! drasi's `http` reaction (also spelled `webhook`).
+//! drasi's `http` reaction (also spelled `webhook`). A query without routes gets one POST per
+//! diff (the SSE data shape) to base_url. Only http:// URLs are supported.
 struct HttpReactionConfig {
   std::string base_url;
   uint32_t timeout_ms = 10000;
-  std::string token;  //!< sent as a bearer token when set
+  std::string token;                           //!< sent as a bearer token when set
+  std::map<std::string, std::string> headers;  //!< on every request (ours, not drasi's)
   RouteTable<HttpAction> routes;
+  // Delivery (ours): attempts including the first, the first retry delay (doubling, jittered,
+  // capped at retry_max_ms), and how many requests may wait before the oldest is dropped.
+  uint32_t max_attempts = 5;
+  uint32_t retry_initial_ms = 200;
+  uint32_t retry_max_ms = 10000;
+  uint32_t queue_capacity = 1000;
 };
 
 struct ReactionConfig {

@@ -54,9 +54,52 @@ FieldTable logFields(Reader& r, LogReactionConfig& out) {
   return {field(r, "routes", out.routes), field(r, "default_template", out.default_template)};
 }
 
+// The webhook client speaks plain HTTP only. An https URL still loads, as drasi configs must,
+// but the operator hears now that its deliveries will fail rather than at the first change.
+FieldBinding httpUrlField(Reader& r, std::string_view name, std::string& target) {
+  auto read = [&r, &target](const YAML::Node& value, const std::string& path) {
+    std::string url;
+    readValue(r, value, path, url);
+    if (!value.IsScalar()) {
+      return;  // readValue said what is wrong
+    }
+    if (url.starts_with("https://")) {
+      r.warning(value, path,
+                fmt::format("`{}`: https is not supported yet; deliveries will fail", url),
+                "use an http:// URL (for example through a local TLS proxy)");
+    } else if (!url.starts_with("http://")) {
+      r.error(value, path, fmt::format("`{}` is not an http:// URL", url));
+      return;
+    }
+    target = url;
+  };
+  return FieldBinding{name, FieldRule::Optional, std::move(read)};
+}
+
+// Counts where zero would mean "never send": at least 1.
+FieldBinding atLeastOneField(Reader& r, std::string_view name, uint32_t& target) {
+  auto read = [&r, &target](const YAML::Node& value, const std::string& path) {
+    uint32_t n = target;
+    readValue(r, value, path, n);
+    if (n == 0) {
+      r.error(value, path, "must be at least 1");
+      return;
+    }
+    target = n;
+  };
+  return FieldBinding{name, FieldRule::Optional, std::move(read)};
+}
+
 FieldTable httpFields(Reader& r, HttpReactionConfig& out) {
-  return {field(r, "base_url", out.base_url), field(r, "timeout_ms", out.timeout_ms),
-          field(r, "token", out.token), field(r, "routes", out.routes)};
+  return {httpUrlField(r, "base_url", out.base_url),
+          field(r, "timeout_ms", out.timeout_ms),
+          field(r, "token", out.token),
+          field(r, "headers", out.headers),
+          field(r, "routes", out.routes),
+          atLeastOneField(r, "max_attempts", out.max_attempts),
+          field(r, "retry_initial_ms", out.retry_initial_ms),
+          field(r, "retry_max_ms", out.retry_max_ms),
+          atLeastOneField(r, "queue_capacity", out.queue_capacity)};
 }
 
 std::string_view ownerOf(ReactionKind kind) {

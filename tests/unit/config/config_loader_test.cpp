@@ -127,7 +127,7 @@ TEST_F(CompleteExample, Reactions) {
   const ReactionConfig& pager = config().reactions[2];
   EXPECT_EQ(pager.kind, ReactionKind::Http) << "webhook is another name for http";
   ASSERT_NE(pager.http(), nullptr);
-  EXPECT_EQ(pager.http()->base_url, "https://hooks.example.com");
+  EXPECT_EQ(pager.http()->base_url, "http://hooks.example.com");
   EXPECT_EQ(pager.http()->timeout_ms, 2500u);
   const HttpAction& call = pager.http()->routes.at("low-stock").added.value();
   EXPECT_EQ(call.url, "/stock/{{after.sku}}");
