@@ -11,6 +11,7 @@
 #include "app/query_check.hpp"
 #include "app/query_definition.hpp"
 #include "app/source_factory.hpp"
+#include "app/webhook_factory.hpp"
 #include "config/config_error.hpp"
 #include "reactions/log/log_reaction.hpp"
 #include "reactions/sse/sse_reaction.hpp"
@@ -93,9 +94,8 @@ void Application::createReactions() {
       reactions_.push_back(std::make_unique<reactions::LogReaction>(
           r.id, r.queries, logRoutes(*log), log->default_template,
           [](const std::string& line) { spdlog::info("{}", line); }));
-    } else {
-      spdlog::warn("reaction `{}`: HTTP reactions are not available in this build yet; skipped",
-                   r.id);
+    } else if (const config::HttpReactionConfig* http = r.http()) {
+      reactions_.push_back(makeWebhookReaction(r, *http));
     }
   }
   for (const auto& r : reactions_)

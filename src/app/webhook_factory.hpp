@@ -1,0 +1,17 @@
+// src/app/webhook_factory.hpp
+//
+// A webhook reaction from its config, sending through the server's HTTP client.
+#pragma once
+
+#include "config/reaction_config.hpp"
+#include "reactions/reaction.hpp"
+#include "reactions/webhook/webhook_options.hpp"
+
+namespace livedash::app {
+
+reactions::WebhookOptions webhookOptions(const config::ReactionConfig& reaction,
+                                         const config::HttpReactionConfig& http);
+reactions::ReactionPtr makeWebhookReaction(const config::ReactionConfig& reaction,
+                                           const config::HttpReactionConfig& http);
+
+}  // namespace livedash::app
