@@ -3,6 +3,7 @@
 // stores live with one WsClient. Widgets whose options say `period: picker` follow the period
 // picker in the header (live, minute, hour, day), which resubscribes their queries.
 
+import { authFetch } from './js/auth.js';
 import { h } from './js/dom.js';
 import { QueryStore } from './js/query-store.js';
 import { WsClient } from './js/ws-client.js';
@@ -21,7 +22,7 @@ function keyFunction(fields) {
 }
 
 async function loadConfig(id) {
-  const res = await fetch(`api/v1/dashboards/${encodeURIComponent(id)}`, { cache: 'no-store' });
+  const res = await authFetch(`api/v1/dashboards/${encodeURIComponent(id)}`, { cache: 'no-store' });
   const body = await res.json().catch(() => null);
   if (!res.ok || !body?.data) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
   return body.data;

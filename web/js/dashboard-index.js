@@ -1,9 +1,10 @@
 // The /dashboards page: a link to each dashboard the caller may read.
 
+import { authFetch } from './auth.js';
 import { h } from './dom.js';
 
 const list = document.getElementById('dashboard-list');
-const res = await fetch('api/v1/dashboards', { cache: 'no-store' });
+const res = await authFetch('api/v1/dashboards', { cache: 'no-store' });
 const body = await res.json();
 const dashboards = res.ok ? body.data : [];
 for (const d of dashboards) {

@@ -15,6 +15,8 @@
 // moved on without the stream saying so, or cannot be loaded, the stream is restarted. The page
 // is called stale when nothing confirmed the data for `staleAfterMs`.
 
+import { authFetch, withToken } from './auth.js';
+
 export const State = Object.freeze({
   CONNECTING: 'connecting',
   LIVE: 'live',
@@ -136,7 +138,7 @@ export class LiveClient {
   openStream() {
     clearTimeout(this.retryTimer);
     this.closeStream();
-    const es = new EventSource(this.opts.streamUrl);
+    const es = new EventSource(withToken(this.opts.streamUrl));
     this.es = es;
     es.onopen = () => this.es === es && this.onStreamOpen();
     es.onmessage = (ev) => this.es === es && this.onStreamMessage(ev);
@@ -243,7 +245,7 @@ export class LiveClient {
 
   probeStream() {
     if (this.probe) return;
-    const es = new EventSource(this.opts.streamUrl);
+    const es = new EventSource(withToken(this.opts.streamUrl));
     this.probe = es;
     const timer = setTimeout(() => this.closeProbe(), this.opts.probeTimeoutMs);
     es.onerror = () => {
@@ -348,7 +350,7 @@ export class LiveClient {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), this.opts.fetchTimeoutMs);
     try {
-      const res = await fetch(url, { cache: 'no-store', signal: ctl.signal, headers: { Accept: 'application/json' } });
+      const res = await authFetch(url, { cache: 'no-store', signal: ctl.signal, headers: { Accept: 'application/json' } });
       if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { status: res.status });
       return await res.json();
     } finally {

@@ -16,6 +16,7 @@
 // any message) confirms the data, and `deadAfterMs` of silence closes and reopens the socket.
 
 import { State } from './live-client.js';
+import { authFetch, withToken } from './auth.js';
 
 const DEFAULTS = {
   socketUrl: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${new URL('ws', document.baseURI).pathname}`,
@@ -134,7 +135,7 @@ export class WsClient {
     this.close();
     let ws;
     try {
-      ws = new WebSocket(this.opts.socketUrl());
+      ws = new WebSocket(withToken(this.opts.socketUrl()));
     } catch (err) {
       console.warn('[livedash] cannot open the socket', err);
       this.onClose(null, { code: 1006 });
@@ -282,7 +283,7 @@ export class WsClient {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), this.opts.fetchTimeoutMs);
     try {
-      const res = await fetch(this.opts.snapshotUrl(id), { cache: 'no-store', signal: ctl.signal });
+      const res = await authFetch(this.opts.snapshotUrl(id), { cache: 'no-store', signal: ctl.signal });
       const body = await res.json();
       if (!res.ok || !Array.isArray(body?.data)) throw new Error(body?.error?.message ?? `HTTP ${res.status}`);
       const store = this.stores.get(id);
