@@ -148,6 +148,77 @@ describe('analytics dashboard (generic page)', () => {
     }, { timeout: 5000, what: 'back to live with the missed write' });
   });
 
+  test('with WebSockets blocked the page polls, numbers still follow writes, and it streams again when they work', { timeout: 40_000 }, async () => {
+    // Playwright cannot route WebSockets, so this page gets a WebSocket that fails the way a
+    // blocked one does: no exception, an error and a 1006 close a moment later. Flipping
+    // window.__blockWebSocket lets the page's next probe through to the real one.
+    const other = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+    try {
+      other.on('pageerror', (err) => pageErrors.push(err.message));
+      await other.addInitScript(() => {
+        const Real = window.WebSocket;
+        window.__blockWebSocket = true;
+        window.__blockedSockets = 0;
+        class Blocked extends EventTarget {
+          constructor(url) {
+            super();
+            this.url = url;
+            this.readyState = 0;
+            window.__blockedSockets += 1;
+            setTimeout(() => {
+              this.readyState = 3;
+              this.onerror?.(new Event('error'));
+              this.onclose?.(new CloseEvent('close', { code: 1006, wasClean: false }));
+            }, 20);
+          }
+          send() {}
+          close() { this.readyState = 3; }
+        }
+        function WebSocket(url, protocols) {
+          return window.__blockWebSocket ? new Blocked(url) : new Real(url, protocols);
+        }
+        Object.assign(WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+        window.WebSocket = WebSocket;
+      });
+      const socketsBefore = sockets.length;
+      let realSockets = 0;
+      other.on('websocket', () => { realSockets += 1; });
+      const badge = async () => clean(await other.getByRole('status').textContent()).toLowerCase();
+      const stat = async (name) => clean(await other.getByRole('region', { name, exact: true }).locator('.stat-value').textContent());
+      await other.goto(server.url + '/d/analytics');
+
+      // The REST snapshot still loads; the socket fails four times, then the page polls.
+      await eventually(async () => assert.equal(await stat('Events today'), '4'), { timeout: 5000, what: 'snapshot loaded' });
+      await eventually(async () => assert.equal(await badge(), 'polling'), { timeout: 8000, what: 'badge polling' });
+      assert.match(await other.getByRole('status').getAttribute('title'), /refreshing every 5 seconds/);
+      assert.ok(await other.evaluate(() => window.__blockedSockets) >= 4, 'the socket was tried before polling');
+
+      // A write reaches the page through the 5 s polls.
+      let since = Date.now();
+      await insert(event('acme', 'page', 'page_view', 'u7'));
+      await eventually(async () => {
+        assert.equal(await stat('Events today'), '5');
+        assert.equal(await stat('Unique users today'), '5');
+      }, { timeout: 6500, since, what: 'write seen while polling' });
+      assert.equal(await badge(), 'polling');
+      assert.equal(realSockets, 0, 'no real socket while blocked');
+
+      // WebSockets work again: a probe opens one and the page streams; writes arrive at once.
+      await other.evaluate(() => { window.__blockWebSocket = false; });
+      await eventually(async () => assert.equal(await badge(), 'live'), { timeout: 11_000, what: 'badge live again' });
+      assert.equal(realSockets, 1, 'one socket once unblocked');
+      since = Date.now();
+      await sql("DELETE FROM events WHERE user_id = 'u7'");
+      await eventually(async () => {
+        assert.equal(await stat('Events today'), '4');
+        assert.equal(await stat('Unique users today'), '4');
+      }, { timeout: 1000, since, what: 'streamed change after polling' });
+      assert.equal(sockets.length, socketsBefore, 'the main page kept its socket');
+    } finally {
+      await other.close();
+    }
+  });
+
   test('the index lists the dashboard; an unknown id says so', { timeout: 10_000 }, async () => {
     const res = await fetch(`${server.url}/api/v1/dashboards/nope`);
     assert.equal(res.status, 404);

@@ -133,6 +133,9 @@ export class WsClient {
   open(probe = false) {
     clearTimeout(this.retryTimer);
     this.close();
+    // Set before constructing: a constructor that throws calls onClose, which must know whether
+    // this was a probe (a failed probe keeps polling; counting it would restart the polling).
+    this.probing = probe;
     let ws;
     try {
       ws = new WebSocket(withToken(this.opts.socketUrl()));
@@ -142,7 +145,6 @@ export class WsClient {
       return;
     }
     this.ws = ws;
-    this.probing = probe;
     ws.onopen = () => this.ws === ws && this.onOpen();
     ws.onmessage = (ev) => this.ws === ws && this.onMessage(ev);
     ws.onclose = (ev) => this.ws === ws && this.onClose(ws, ev);
