@@ -107,9 +107,13 @@ void registerDashboardPages(server::HttpServer& server, const config::ServerConf
   std::string location = "d/" + config.dashboards.front().id;
   server.addRoute(
       "GET", "/",
-      [location](const HttpRequest&) {
+      [location](const HttpRequest& request) {
         HttpResponse r{302, "text/plain; charset=utf-8", "", {}};
-        r.headers.emplace_back("Location", location);
+        // Keep the query string: `/?token=…` must reach the page with its token.
+        size_t query = request.target.find('?');
+        r.headers.emplace_back("Location", query == std::string::npos
+                                               ? location
+                                               : location + request.target.substr(query));
         return r;
       },
       server::RouteAccess::Public);

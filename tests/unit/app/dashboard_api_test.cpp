@@ -83,6 +83,8 @@ TEST_F(DashboardApiTest, ServesTheGenericPageAndSendsRootToTheFirstDashboard) {
   Reply root = get("/");
   EXPECT_EQ(root.status, 302);
   EXPECT_EQ(root.header("location"), "d/ops");
+  EXPECT_EQ(get("/?token=abc&x=1").header("location"), "d/ops?token=abc&x=1")
+      << "a token in the query string survives the redirect";
   EXPECT_EQ(get("/index.html").status, 200) << "the order page stays at its own path";
 }
 
