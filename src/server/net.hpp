@@ -2,8 +2,8 @@
 //
 // Asio in one place, for the server's internal headers (as Beast's chat-multi example does).
 // Only src/server .cpp files include this; the public headers (http_server.hpp, http_types.hpp)
-// stay free of Asio and Beast. Beast itself is included by http_session.cpp and ws_session.cpp
-// alone.
+// stay free of Asio and Beast. Beast itself is included by http_session.cpp, ws_session.cpp
+// and http_client.cpp alone.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
