@@ -1,11 +1,11 @@
 // tests/unit/engine/engine_test_util.hpp
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "core/clock.hpp"
 #include "core/json.hpp"
@@ -65,6 +65,16 @@ class EngineFixture : public ::testing::Test {
   //! The query's current rows, as sorted JSON lines.
   std::vector<std::string> rows(const std::string& id) {
     return sortedRows(engine.findQuery(id)->snapshot());
+  }
+  //! Applies `changes` as one transaction committed at `ms`, with the clock moved there first.
+  void at(int64_t ms, std::vector<core::Change> changes) {
+    clock.setMs(ms);
+    engine.apply(batchOf(std::move(changes), ms));
+  }
+  //! Moves the clock to `ms` and fires every future that came due.
+  void stepTo(int64_t ms) {
+    clock.setMs(ms);
+    engine.fireDueFutures();
   }
 
   core::FakeClock clock{1000};

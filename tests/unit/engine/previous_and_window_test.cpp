@@ -10,7 +10,6 @@ namespace livedash::engine {
 namespace {
 
 using core::ChangeOp;
-using testing::batchOf;
 
 constexpr int64_t kMinute = 60'000;
 
@@ -31,14 +30,6 @@ class PreviousAndWindowTest : public testing::EngineFixture {
   void SetUp() override {
     EngineFixture::SetUp();
     clock.setMs(0);
-  }
-  void at(int64_t ms, std::vector<core::Change> changes) {
-    clock.setMs(ms);
-    engine.apply(batchOf(std::move(changes), ms));
-  }
-  void stepTo(int64_t ms) {
-    clock.setMs(ms);
-    engine.fireDueFutures();
   }
 };
 

@@ -25,14 +25,6 @@ class TrueForTest : public testing::EngineFixture {
     clock.setMs(0);
     engine.addQuery({"stuck", kStuckOrders, {}});
   }
-  void at(int64_t ms, std::vector<core::Change> changes) {
-    clock.setMs(ms);
-    engine.apply(batchOf(std::move(changes), ms));
-  }
-  void stepTo(int64_t ms) {
-    clock.setMs(ms);
-    engine.fireDueFutures();
-  }
   size_t stuckCount() { return engine.findQuery("stuck")->snapshot().rows.size(); }
 };
 

@@ -11,7 +11,6 @@ namespace livedash::engine {
 namespace {
 
 using core::ChangeOp;
-using testing::batchOf;
 
 constexpr int64_t kMinute = 60'000;
 
@@ -36,14 +35,6 @@ class TrueLaterUntilTest : public testing::EngineFixture {
   }
   void query(const std::string& where) {
     engine.addQuery({"q", "MATCH (t:tasks) WHERE " + where + " RETURN t.id AS id", {}});
-  }
-  void at(int64_t ms, std::vector<core::Change> changes) {
-    clock.setMs(ms);
-    engine.apply(batchOf(std::move(changes), ms));
-  }
-  void stepTo(int64_t ms) {
-    clock.setMs(ms);
-    engine.fireDueFutures();
   }
   size_t count() { return rows("q").size(); }
 };
