@@ -69,7 +69,10 @@ describe('KPI dashboard period picker', () => {
 
   test('minute holds the value until the boundary; live follows each reading', { timeout: 20_000 }, async () => {
     assert.match(page.url(), /\/d\/kpis$/);
+    // The REST snapshot can show 98.00 before the socket has subscribed: wait for the minute
+    // subscription's own value, or a reading written now would be that value.
     await eventually(async () => {
+      assert.ok(received.some((m) => m.op === 'value' && m.query === 'kpi-current' && m.period === 'minute'));
       assert.equal(await fillRate(), '98.00');
       assert.equal(await page.getByRole('radio', { name: 'Minute' }).getAttribute('aria-checked'), 'true');
     }, { timeout: 5000, what: 'first value' });
