@@ -22,11 +22,29 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
-/** Replays the highlight animation on an element. */
+const restarting = new WeakSet();
+
+/**
+ * Replays the highlight animation on an element. Restarting one still running takes the class
+ * off for a frame rather than reading offsetWidth: that read forces a synchronous layout of the
+ * whole document, once per changed cell, which is what made a page with thousands of rows fall
+ * behind a busy stream (bench/page_trace.mjs).
+ */
 export function flash(el, className = 'flash') {
+  if (!el.classList.contains(className)) {
+    el.classList.add(className);
+    return;
+  }
   el.classList.remove(className);
-  void el.offsetWidth; // restart the CSS animation
-  el.classList.add(className);
+  if (restarting.has(el)) return;
+  restarting.add(el);
+  // Two frames: the removal must reach a style recalculation before the class comes back.
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      restarting.delete(el);
+      el.classList.add(className);
+    }),
+  );
 }
 
 /**
