@@ -34,7 +34,7 @@ build() {  # name, sources...
 mapfile -t core < <(find "$root/src/core" "$root/src/query" -name '*.cpp')
 mapfile -t engine < <(find "$root/src/engine" -name '*.cpp')
 mapfile -t core_only < <(find "$root/src/core" -name '*.cpp')
-mapfile -t server < <(find "$root/src/server" -name '*.cpp' ! -name 'http_session.cpp' ! -name 'http_server.cpp' ! -name 'sse_*.cpp')
+mapfile -t server < <(find "$root/src/server" -name '*.cpp' ! -name 'http_session.cpp' ! -name 'http_server.cpp')
 echo "== building fuzzers in $out"
 build cypher_fuzz "$root/tests/fuzz/cypher_fuzz.cpp" "${core[@]}" "${engine[@]}"
 build http_request_fuzz "$root/tests/fuzz/http_request_fuzz.cpp" "${core[@]}" "${server[@]}"
