@@ -299,13 +299,7 @@ class BeastWsSession final : public WsSession, public std::enable_shared_from_th
     close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
     dropQueued();
     if (writing_) {
-      grace_ = std::make_unique<net::steady_timer>(ws_.get_executor());
-      grace_->expires_after(std::chrono::milliseconds(hub_.config().options.overflow_grace_ms));
-      grace_->async_wait([self = shared_from_this()](const error_code& wait_ec) {
-        if (!wait_ec) {
-          self->end();
-        }
-      });
+      armGrace();
     } else {
       sendClose();
     }
@@ -315,13 +309,26 @@ class BeastWsSession final : public WsSession, public std::enable_shared_from_th
   void dropQueued() { queue_.resize(writing_ ? 1 : 0); }
 
   void sendClose() {
+    // The close frame can stall behind a peer that does not read, like the write before it: the
+    // same grace applies, then the connection is cut. The read loop ends it sooner when the
+    // client answers the close.
+    armGrace();
+    ws_.async_close(close_reason_, [self = shared_from_this()](const error_code& ec) {
+      if (ec) {
+        self->end();
+      }
+    });
+  }
+
+  //! Ends the connection after the overflow grace, unless it ends first.
+  void armGrace() {
     if (grace_) {
       grace_->cancel();
     }
-    // The read loop stays: it ends when the client answers the close (or Beast's closing
-    // handshake times out).
-    ws_.async_close(close_reason_, [self = shared_from_this()](const error_code& ec) {
-      if (ec) {
+    grace_ = std::make_unique<net::steady_timer>(ws_.get_executor());
+    grace_->expires_after(std::chrono::milliseconds(hub_.config().options.overflow_grace_ms));
+    grace_->async_wait([self = shared_from_this()](const error_code& wait_ec) {
+      if (!wait_ec) {
         self->end();
       }
     });
