@@ -34,13 +34,13 @@
 // (BeginMainThreadFrame) are counted: few of them means the page did not paint.
 // The number of diffs is counted in the page by wrapping window.livedash.client.onStreamMessage.
 
-import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startLivedash, stopLivedash } from '../tests/e2e/lib/livedash_process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -61,41 +61,10 @@ const log = (...a) => console.log(...a);
 
 // ----------------------------------------------------------------------------- server
 
-function startServer() {
-  return new Promise((resolvePromise, reject) => {
-    const args = ['demo', '--port', '0', '--rate', '0', '--stuck-after', String(STUCK_AFTER)];
-    const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`livedash did not print its URL within 10 s. Output:\n${output}`));
-    }, 10_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      output += chunk;
-      const m = output.match(/livedash is serving (http:\/\/\S+?):(\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: `http://127.0.0.1:${m[2]}` });
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (c) => { output += c; });
-    child.on('error', (err) => { clearTimeout(timer); reject(err); });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`livedash exited early (${signal ?? code}). Output:\n${output}`));
-    });
-  });
-}
-
-async function stopServer(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  if (!(await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]))) {
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
+// The browser tests' own start/stop: `livedash demo` on a free port, SIGTERM then SIGKILL.
+const startServer = () =>
+  startLivedash(BIN, ['demo', '--port', '0', '--rate', '0', '--stuck-after', String(STUCK_AFTER)]);
+const stopServer = stopLivedash;
 
 let server;
 async function sql(statement) {

@@ -7,25 +7,18 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "engine/query_diff.hpp"
 #include "reactions/webhook/webhook_options.hpp"
 #include "server/http_client.hpp"
+#include "unit/server/test_client.hpp"
 
 namespace livedash::reactions::test {
 
-inline bool eventually(const std::function<bool()>& done,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
+//! waitFor with a longer patience: the deliveries waited on include retries with backoff.
+inline bool eventually(const std::function<bool()>& done) {
+  return server::test::waitFor(done, std::chrono::seconds(10));
 }
 
 inline engine::QueryDiff orderDiff(uint64_t sequence) {
