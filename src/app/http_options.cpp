@@ -32,6 +32,9 @@ server::SseStreamOptions sseStreamOptions(const config::ReactionConfig& reaction
   server::SseStreamOptions stream;
   stream.path = sse.sse_path;
   stream.heartbeat_interval_ms = static_cast<int>(sse.heartbeat_interval_ms);
+  stream.replay_frames = sse.replay_messages;
+  stream.replay_bytes = sse.replay_bytes;
+  stream.max_queued_frames = sse.max_queued_messages;
   stream.queries = reaction.queries;
   if (!sse.token.empty()) {
     stream.tokens.push_back(server::AccessToken{"reaction " + reaction.id, sse.token,

@@ -51,6 +51,12 @@ struct SseReactionConfig {
   std::optional<uint16_t> port;
   std::string sse_path = "/events";
   uint32_t heartbeat_interval_ms = 30000;
+  //! The `Last-Event-ID` replay log's retention: whichever bound is reached first drops the
+  //! oldest message. A client asking for something older is told `must-refetch`.
+  uint32_t replay_messages = 4096;
+  uint32_t replay_bytes = 16u << 20;
+  //! Messages one client may fall behind before it is sent `must-refetch` and dropped.
+  uint32_t max_queued_messages = 1024;
   RouteTable<SseAction> routes;
   std::string default_template;
   //! Bearer token clients must present; empty means no auth.

@@ -43,11 +43,17 @@ FieldBinding ssePathField(Reader& r, std::string& target) {
 }
 
 FieldTable sseFields(Reader& r, SseReactionConfig& out) {
-  return {
-      field(r, "host", out.host),     field(r, "port", out.port),
-      ssePathField(r, out.sse_path),  field(r, "heartbeat_interval_ms", out.heartbeat_interval_ms),
-      field(r, "routes", out.routes), field(r, "default_template", out.default_template),
-      field(r, "token", out.token),   originsField(r, "cors_origins", out.cors_origins)};
+  return {field(r, "host", out.host),
+          field(r, "port", out.port),
+          ssePathField(r, out.sse_path),
+          field(r, "heartbeat_interval_ms", out.heartbeat_interval_ms),
+          field(r, "replay_messages", out.replay_messages),
+          field(r, "replay_bytes", out.replay_bytes),
+          field(r, "max_queued_messages", out.max_queued_messages),
+          field(r, "routes", out.routes),
+          field(r, "default_template", out.default_template),
+          field(r, "token", out.token),
+          originsField(r, "cors_origins", out.cors_origins)};
 }
 
 FieldTable logFields(Reader& r, LogReactionConfig& out) {

@@ -19,6 +19,9 @@ struct Frame {
   //! The query whose diff this is, so a subscriber can be limited to some queries of a
   //! multiplexed channel; empty for frames that belong to no query (heartbeats, control).
   std::string query;
+  //! The query's own sequence for this diff (its `sequence` field), so a subscriber that loaded
+  //! the query's snapshot at sequence N can be sent exactly the diffs after N; 0: none.
+  uint64_t query_sequence = 0;
   //! Commit time of the source transaction behind this frame, ms since the epoch (0: none), so
   //! the server can measure commit-to-socket latency.
   int64_t commit_time_ms = 0;

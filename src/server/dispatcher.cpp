@@ -90,10 +90,11 @@ void route(const ServerContext& ctx, HttpRequest& req, bool cors_ok, Dispatch& d
     }
     d.sse = &sse;
     d.sse_queries = std::move(access.queries);
+    d.resume.since = std::move(access.since);
     if (std::string_view id = req.header("last-event-id"); !id.empty()) {
-      d.last_event_id = std::string(id);
+      d.resume.last_event_id = std::string(id);
     } else if (auto q = req.query.find("lastEventId"); q != req.query.end()) {
-      d.last_event_id = q->second;
+      d.resume.last_event_id = q->second;
     }
     return;
   }

@@ -11,6 +11,7 @@
 #include "server/http_types.hpp"
 #include "server/server_context.hpp"
 #include "server/sse_query_filter.hpp"
+#include "server/sse_resume_point.hpp"
 
 namespace livedash::server {
 
@@ -21,8 +22,8 @@ struct Dispatch {
   bool omit_body = false;
   //! Non-null: the connection becomes a subscriber of this stream.
   SseStreamImpl* sse = nullptr;
-  //! `Last-Event-ID` header, or the `lastEventId` query parameter, when the client sent one.
-  std::optional<std::string> last_event_id;
+  //! SSE: `Last-Event-ID` (header or `lastEventId` parameter) and `?since=`.
+  SseResumePoint resume;
   //! SSE: the stream's queries this subscriber receives (`?queries=` and its token); null: all.
   QueryFilterConstSharedPtr sse_queries;
 };

@@ -39,8 +39,10 @@ struct SseStreamOptions {
   std::string path = "/events";
   int heartbeat_interval_ms = 30000;
   int retry_ms = 2000;  //!< the `retry:` hint sent at the start of each stream
-  //! Frames kept for `Last-Event-ID` replay.
+  //! Frames kept for `Last-Event-ID` replay, and the most wire bytes they may take (0: only
+  //! the frame count bounds the log).
   size_t replay_frames = 4096;
+  size_t replay_bytes = 16u << 20;
   //! A subscriber that falls this many frames behind is sent `must-refetch` and closed.
   size_t max_queued_frames = 1024;
   //! How long a lagging subscriber's stalled write may take to drain before its `must-refetch`;

@@ -124,7 +124,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (d.sse) {
       stream_.expires_never();
       d.sse->connect(thread_, stream_.release_socket(),
-                     SseSubscribe{std::move(d.response.headers), std::move(d.last_event_id),
+                     SseSubscribe{std::move(d.response.headers), std::move(d.resume),
                                   std::move(d.sse_queries), std::move(slot_)});
       return;  // this session ends; the socket now belongs to the SSE session
     }

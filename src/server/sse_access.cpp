@@ -17,8 +17,11 @@ SseAccess refuse(core::ErrorCode code, std::string message) {
 
 }  // namespace
 
-SseAccess decideSseAccess(const Authorizer& auth, const HttpRequest& req,
-                          const std::vector<std::string>& stream_queries) {
+namespace {
+
+//! Who may subscribe, and to which queries; `since` aside.
+SseAccess decideQueries(const Authorizer& auth, const HttpRequest& req,
+                        const std::vector<std::string>& stream_queries) {
   AuthDecision who = auth.authenticate(req);
   if (!who.allowed()) {
     return SseAccess{who.errorResponse(), nullptr};
@@ -60,6 +63,35 @@ SseAccess decideSseAccess(const Authorizer& auth, const HttpRequest& req,
   }
   return SseAccess{std::nullopt,
                    std::make_shared<const std::vector<std::string>>(std::move(visible))};
+}
+
+}  // namespace
+
+SseAccess decideSseAccess(const Authorizer& auth, const HttpRequest& req,
+                          const std::vector<std::string>& stream_queries) {
+  SseAccess access = decideQueries(auth, req, stream_queries);
+  auto param = req.query.find("since");
+  if (access.refusal || param == req.query.end()) {
+    return access;
+  }
+  std::optional<std::vector<QueryPosition>> since = parseSinceList(param->second);
+  if (!since) {
+    return refuse(core::ErrorCode::BadRequest,
+                  "`since` must list query:sequence pairs, each query once, such as "
+                  "`since=order-stats:12,recent-orders:40`");
+  }
+  for (const QueryPosition& p : *since) {
+    if (!stream_queries.empty() && !contains(stream_queries, p.query)) {
+      return refuse(core::ErrorCode::QueryNotFound,
+                    "this stream carries no query `" + p.query + "`");
+    }
+    if (!filterAllows(access.queries, p.query)) {
+      return refuse(core::ErrorCode::Forbidden,
+                    "`since` names query `" + p.query + "`, which this subscription does not get");
+    }
+  }
+  access.since = std::move(*since);
+  return access;
 }
 
 }  // namespace livedash::server

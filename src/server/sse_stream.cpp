@@ -44,7 +44,7 @@ SseStreamImpl::SseStreamImpl(SseStreamOptions options,
                              const std::vector<AccessToken>& server_tokens)
     : options_(std::move(options)),
       auth_(joined(server_tokens, options_.tokens)),
-      ring_(options_.replay_frames) {
+      ring_(options_.replay_frames, options_.replay_bytes) {
   const std::string& channel = options_.path;
   hub_config_.channel = channel;
   hub_config_.heartbeat_interval_ms = options_.heartbeat_interval_ms;
@@ -54,8 +54,8 @@ SseStreamImpl::SseStreamImpl(SseStreamOptions options,
   hub_config_.client_count = &clients_;
   hub_config_.dropped_count = &dropped_;
   hub_config_.write_latency = &write_latency_;
-  too_old_frame_ = mustRefetch(channel, "last-event-id is older than the replay log");
-  ahead_frame_ = mustRefetch(channel, "last-event-id is ahead of this stream");
+  too_old_frame_ = mustRefetch(channel, "the resume point is older than the replay log");
+  ahead_frame_ = mustRefetch(channel, "the resume point is ahead of this stream");
   bad_id_frame_ = mustRefetch(channel, "last-event-id is not a sequence number");
 }
 
@@ -133,13 +133,19 @@ void SseStreamImpl::connect(size_t thread, tcp::socket socket, SseSubscribe subs
     std::lock_guard lock(mutex_);
     last_sequence = ring_.lastSequence();
     uint64_t client_id = 0;
-    const std::optional<std::string>& last_event_id = subscribe.last_event_id;
-    if (!last_event_id) {
-      // A new client: live from now on.
-    } else if (!parseSequence(*last_event_id, client_id)) {
-      preamble.push_back(bad_id_frame_);
-    } else {
-      switch (ring_.collectAfter(client_id, preamble)) {
+    const std::optional<std::string>& last_event_id = subscribe.resume.last_event_id;
+    std::optional<SseReplayRing::Resume> resume;
+    if (last_event_id) {
+      if (parseSequence(*last_event_id, client_id)) {
+        resume = ring_.collectAfter(client_id, preamble);
+      } else {
+        preamble.push_back(bad_id_frame_);
+      }
+    } else if (!subscribe.resume.since.empty()) {
+      resume = ring_.collectSince(subscribe.resume.since, preamble);
+    }
+    if (resume) {
+      switch (*resume) {
         case SseReplayRing::Resume::Replay:
           break;
         case SseReplayRing::Resume::TooOld:

@@ -22,13 +22,14 @@
 #include "server/sse_hub.hpp"
 #include "server/sse_query_filter.hpp"
 #include "server/sse_replay_ring.hpp"
+#include "server/sse_resume_point.hpp"
 
 namespace livedash::server {
 
 //! What a connecting subscriber brings besides its socket.
 struct SseSubscribe {
-  HeaderList headers;                        //!< extra response headers (CORS)
-  std::optional<std::string> last_event_id;  //!< the client's resume point, if it sent one
+  HeaderList headers;     //!< extra response headers (CORS)
+  SseResumePoint resume;  //!< where the client picks up; nothing: live from now
   QueryFilterConstSharedPtr queries;
   ConnectionSlot slot;  //!< held for as long as the connection is open
 };

@@ -20,6 +20,7 @@ void SseReaction::onDiff(const engine::QueryDiff& diff, const std::string& diff_
   frame->channel = channel_;
   frame->sequence = sequence_.load() + 1;
   frame->query = diff.query_id;
+  frame->query_sequence = diff.sequence;
   frame->commit_time_ms = diff.timestamp_ms;
   frame->bytes.reserve(diff_json.size() + 32);
   fmt::format_to(std::back_inserter(frame->bytes), "id: {}\ndata: ", frame->sequence);

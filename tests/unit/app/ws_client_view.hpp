@@ -1,8 +1,8 @@
 // tests/unit/app/ws_client_view.hpp
 //
-// What a WebSocket client holds of one query, built the way a page builds it: a snapshot (or
-// the rows of GET /results), then every diff applied in sequence. Rows are compared as canonical
-// JSON text. Header-only: the test binaries compile only *_test.cpp files.
+// What a WebSocket or SSE client holds of one query, built the way a page builds it: a snapshot
+// (or the rows of GET /results), then every diff applied in sequence. Rows are compared as
+// canonical JSON text. Header-only: the test binaries compile only *_test.cpp files.
 #pragma once
 
 #include <cstdint>
@@ -42,19 +42,25 @@ struct ClientView {
     } else if (kind == "resumed") {
       gap = gap || static_cast<uint64_t>(integer(m, "since")) != sequence;
     } else if (kind == "diff") {
-      const auto at = static_cast<uint64_t>(integer(m, "sequence"));
-      gap = gap || at != sequence + 1;
-      sequence = at;
-      for (const core::Value& row : m.asMap().at("deleted").asList()) {
-        erase(core::toJson(row));
-      }
-      for (const core::Value& pair : m.asMap().at("updated").asList()) {
-        erase(core::toJson(pair.asMap().at("before")));
-        rows.insert(core::toJson(pair.asMap().at("after")));
-      }
-      for (const core::Value& row : m.asMap().at("added").asList()) {
-        rows.insert(core::toJson(row));
-      }
+      applyDiff(m);
+    }
+  }
+
+  //! A diff in the SSE `data` shape (a WebSocket diff is that plus `op`); it must be the next
+  //! in sequence.
+  void applyDiff(const core::Value& m) {
+    const auto at = static_cast<uint64_t>(integer(m, "sequence"));
+    gap = gap || at != sequence + 1;
+    sequence = at;
+    for (const core::Value& row : m.asMap().at("deleted").asList()) {
+      erase(core::toJson(row));
+    }
+    for (const core::Value& pair : m.asMap().at("updated").asList()) {
+      erase(core::toJson(pair.asMap().at("before")));
+      rows.insert(core::toJson(pair.asMap().at("after")));
+    }
+    for (const core::Value& row : m.asMap().at("added").asList()) {
+      rows.insert(core::toJson(row));
     }
   }
 

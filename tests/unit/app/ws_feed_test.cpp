@@ -12,6 +12,8 @@
 #include "app/application.hpp"
 #include "config/config_loader.hpp"
 #include "core/json.hpp"
+#include "unit/app/shop_writes.hpp"
+#include "unit/app/test_app.hpp"
 #include "unit/app/ws_client_view.hpp"
 #include "unit/server/ws_test_client.hpp"
 
@@ -30,26 +32,12 @@ static_assert(kHour % 3'600'000 == 0);
 
 class WsFeedTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    config::ServerConfig cfg =
-        config::loadConfigFile(LIVEDASH_SOURCE_DIR "/tests/data/app/ws_shop.yaml");
-    ApplicationOptions options;
-    options.port_override = 0;
-    options.io_threads = 2;
-    options.serve_dashboard = false;
-    app = std::make_unique<Application>(std::move(cfg), options, clock);
-    app->start();
-  }
+  void SetUp() override { app = test::startTestApp("ws_shop.yaml", clock); }
   void TearDown() override { app->stop(); }
 
   void write(const std::string& sql) { app->embeddedSource("shop")->executeSql(sql); }
 
-  core::Value results(const std::string& query) {
-    server::test::TestClient c(app->port());
-    auto reply = c.request("GET", "/api/v1/queries/" + query + "/results");
-    EXPECT_EQ(reply.status, 200) << reply.body;
-    return core::parseJson(reply.body);
-  }
+  core::Value results(const std::string& query) { return test::queryResults(*app, query); }
 
   //! Once it returns, whatever was due on the engine thread has fired and been posted: the
   //! second call runs after the first, and due work fires between tasks.
@@ -171,24 +159,7 @@ TEST_F(WsFeedTest, SubscribesRacingWritesConvergeOnTheServerResult) {
   std::atomic<int> writes{0};
   std::thread writer([&] {
     for (int i = 0; (subscribing || i < kMinWrites) && i < kMaxWrites; ++i) {
-      const std::string id = std::to_string(1 + i % 3);
-      switch (i % 5) {
-        case 0:
-          write("INSERT INTO orders (customer_name, total) VALUES ('W" + std::to_string(i) + "', " +
-                std::to_string(i % 7) + ")");
-          break;
-        case 1:
-          write("UPDATE orders SET status = 'shipped' WHERE id = " + id);
-          break;
-        case 2:
-          write("UPDATE orders SET status = 'pending', total = total + 1 WHERE id = " + id);
-          break;
-        case 3:
-          write("DELETE FROM orders WHERE customer_name = 'W" + std::to_string(i - 3) + "'");
-          break;
-        default:
-          write("UPDATE orders SET total = total + 0.5 WHERE status = 'pending'");
-      }
+      write(test::shopWrite(i));
       writes = i + 1;
     }
   });

@@ -98,6 +98,16 @@ class TestClient {
     }
   }
 
+  //! Drops the connection with a TCP reset instead of an orderly close, as a crashing browser or
+  //! a network failure does.
+  void reset() {
+    if (fd_ >= 0) {
+      linger hard{1, 0};
+      ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
+      close();
+    }
+  }
+
   void send(std::string_view bytes) {
     while (!bytes.empty()) {
       ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
