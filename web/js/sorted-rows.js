@@ -3,6 +3,11 @@
 // comparing the whole store with what was sorted last time (and the garbage of it): the store
 // says which keys each diff touched, and only those rows move, placed by binary search.
 
+/** A time to sort by, with none (NaN) after every other: NaN would make the order inconsistent. */
+export function orLast(ms) {
+  return Number.isNaN(ms) ? Infinity : ms;
+}
+
 export class SortedRows {
   /**
    * @param {import('./query-store.js').QueryStore} store

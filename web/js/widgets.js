@@ -7,7 +7,7 @@ import { h, setText } from './dom.js';
 import * as fmt from './format.js';
 import { beforeNextFrame } from './frame.js';
 import { LIST_LIMIT, RowList, moreLine } from './row-list.js';
-import { SortedRows } from './sorted-rows.js';
+import { SortedRows, orLast } from './sorted-rows.js';
 
 export const STATUSES = ['pending', 'processing', 'packing', 'shipped', 'delivered'];
 
@@ -221,8 +221,8 @@ export class StuckOrders {
 
   /** Longest stuck first: the oldest last change, then the oldest order. */
   static longestFirst(a, b) {
-    const ta = fmt.toMillis(a.lastUpdate) || Infinity; // no time (NaN): last
-    const tb = fmt.toMillis(b.lastUpdate) || Infinity;
+    const ta = orLast(fmt.toMillis(a.lastUpdate));
+    const tb = orLast(fmt.toMillis(b.lastUpdate));
     if (ta !== tb) return ta < tb ? -1 : 1;
     return fmt.toNumber(a.orderId) - fmt.toNumber(b.orderId);
   }

@@ -8,7 +8,7 @@ import { h, setText } from '../dom.js';
 import { column, formatValue } from '../columns.js';
 import { elapsed, toMillis, toNumber } from '../format.js';
 import { LIST_LIMIT, RowList, moreLine } from '../row-list.js';
-import { SortedRows } from '../sorted-rows.js';
+import { SortedRows, orLast } from '../sorted-rows.js';
 
 export class Alerts {
   constructor({ body, meta }, widget, store) {
@@ -32,8 +32,8 @@ export class Alerts {
 
   /** Oldest `since` first, rows without one last; ties in the store's key order. */
   oldestFirst(a, b) {
-    const ta = toMillis(a[this.o.since]) || Infinity;
-    const tb = toMillis(b[this.o.since]) || Infinity;
+    const ta = orLast(toMillis(a[this.o.since]));
+    const tb = orLast(toMillis(b[this.o.since]));
     if (ta !== tb) return ta < tb ? -1 : 1;
     const ka = this.store.keyOf(a);
     const kb = this.store.keyOf(b);
