@@ -12,7 +12,10 @@
 // `cd tests/e2e && npm ci` once):
 //   node bench/page_trace.mjs
 // Environment: LIVEDASH_BIN (default build/release/livedash), CHROMIUM_BIN (/usr/bin/chromium),
-//   ORDERS (10000), RATE (50), SECONDS (20), STUCK_AFTER (10), TRACE_OUT (keep the raw trace JSON).
+//   ORDERS (10000), RATE (50), SECONDS (20), STUCK_AFTER (10), TRACE_OUT (keep the raw trace JSON),
+//   CPU_PROFILE (also sample the page's JavaScript over the run, print the functions with the most
+//   self time and keep the .cpuprofile there; the sampling adds overhead, so the scripting figures
+//   of such a run are not the ones to record).
 //
 // What is counted as scripting (the DevTools "Scripting" events): EvaluateScript,
 // v8.evaluateModule, FunctionCall, TimerFire, EventDispatch, FireAnimationFrame,
@@ -26,8 +29,9 @@
 // mark, which the page runs once it has caught up with every diff. Each merged scripting
 // interval is charged whole to the slot in which it starts, so a 40 ms script is a 40 ms frame (it
 // is not cut into three slots), and two 10 ms scripts in one slot make a 20 ms frame. Printed:
-// percentiles over all slots and over the slots with any scripting, and the same per slot with
-// the forced layout put back in (what actually blocked the frame).
+// percentiles over all slots and over the slots with any scripting, the same per slot with the
+// forced layout put back in (what actually blocked the frame), and per slot in thread time (CPU
+// time, without the waits of a thread preempted on a loaded machine).
 // Long tasks: DevTools' top-level RunTask events on that thread over 50 ms, whatever they did
 // (Chromium delivers a backlog of EventSource messages inside one task, so a page that falls
 // behind shows one very long task); also the script runs over 50 ms. The renderer's own frames
@@ -54,6 +58,7 @@ const RATE = Number(process.env.RATE ?? 50);
 const SECONDS = Number(process.env.SECONDS ?? 20);
 const STUCK_AFTER = Number(process.env.STUCK_AFTER ?? 10);
 const TRACE_OUT = process.env.TRACE_OUT;
+const CPU_PROFILE = process.env.CPU_PROFILE;
 const FRAME_MS = 1000 / 60;
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -215,6 +220,20 @@ function overlapPerInterval(a, b) {
   return out;
 }
 
+/** The functions with the most self time in a CDP Profiler profile: [{ name, ms }], largest first. */
+function hotFunctions(profile, top = 20) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byName = new Map();
+  for (const [id, us] of selfUs) {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const name = `${functionName || '(anonymous)'} ${url ? `${url.replace(/^.*\/\/[^/]+\//, '')}:${lineNumber + 1}` : ''}`.trim();
+    byName.set(name, (byName.get(name) ?? 0) + us / 1000);
+  }
+  return [...byName].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms).slice(0, top);
+}
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return 0;
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -246,6 +265,25 @@ function analyse(events, windowStartUs, windowEndUs) {
     perSlot[slot] += selfMs[i];
     perSlotWall[slot] += wallMs[i];
   });
+  // The same in thread time (the trace's tdur): what the scripts cost the CPU, without the time
+  // the thread waited for one while other processes ran. On a loaded machine a 0.2 ms callback
+  // can take 16 ms of wall time; the gap between the two figures shows how much of a slow frame
+  // is the machine rather than the page.
+  const cpuPerSlot = new Array(slots).fill(0);
+  const slotOf = (us) => Math.min(slots - 1, Math.max(0, Math.floor((us - windowStartUs) / 1000 / FRAME_MS)));
+  const timed = thread.filter((e) => e.ph === 'X' && typeof e.tdur === 'number').sort((a, b) => a.ts - b.ts);
+  let outerEnd = -Infinity;
+  let outerSlot = -1;
+  for (const e of timed) {
+    if (SCRIPT.has(e.name) && e.ts >= outerEnd) {
+      outerEnd = e.ts + e.dur;
+      outerSlot = slotOf(e.ts);
+      cpuPerSlot[outerSlot] += e.tdur / 1000;
+    } else if (RENDER_IN_SCRIPT.has(e.name) && e.ts < outerEnd) {
+      cpuPerSlot[outerSlot] -= e.tdur / 1000; // forced layout, not scripting
+    }
+  }
+
   const sorted = (xs) => [...xs].sort((a, b) => a - b);
   // Top-level tasks: DevTools' RunTask, or the scheduler's own event when RunTask is absent.
   let tasks = all.filter((i) => i.name === 'RunTask');
@@ -257,6 +295,8 @@ function analyse(events, windowStartUs, windowEndUs) {
     perSlotWall: sorted(perSlotWall),
     over16: perSlot.filter((x) => x > 16).length,
     over16Wall: perSlotWall.filter((x) => x > 16).length,
+    cpuPerSlot: sorted(cpuPerSlot),
+    over16Cpu: cpuPerSlot.filter((x) => x > 16).length,
     longTasks: sorted(tasks.filter((t) => t.e - t.s > 50_000).map((t) => (t.e - t.s) / 1000)).reverse(),
     longScripts: wallMs.filter((x) => x > 50).length,
     scripts: script.length,
@@ -286,6 +326,7 @@ async function main() {
   try {
     const t0 = performance.now();
     const counts = await loadOrders();
+    const loadedAt = Date.now();
     log(`loaded ${counts.orders} orders and ${counts.payments} payments in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     browser = await chromium.launch({
@@ -302,7 +343,9 @@ async function main() {
 
     // Live, every snapshot loaded, the totals showing every order, and the stuck orders in
     // when STUCK_AFTER is short (processing and packing orders count as stuck STUCK_AFTER s after
-    // they were loaded); with a long STUCK_AFTER the stuck list stays empty during the run.
+    // they were loaded, all of them a few seconds later: a page that was live sooner would
+    // otherwise get most of them during the run); with a long STUCK_AFTER the stuck list stays
+    // empty during the run.
     const readyBy = Date.now() + 60_000 + Math.min(STUCK_AFTER, 30) * 1000;
     let state;
     for (;;) {
@@ -318,7 +361,7 @@ async function main() {
         };
       });
       if (state && state.state === 'live' && state.syncing === 0 && state.orders >= counts.orders &&
-          (STUCK_AFTER > 30 || state.rows['stuck-orders'] > 0)) break;
+          (STUCK_AFTER > 30 || (state.rows['stuck-orders'] > 0 && Date.now() > loadedAt + (STUCK_AFTER + 5) * 1000))) break;
       if (Date.now() > readyBy) throw new Error(`page not ready: ${JSON.stringify(state)}`);
       await sleep(200);
     }
@@ -350,12 +393,18 @@ async function main() {
           'loading', 'latencyInfo', '__metadata'],
       },
     });
+    if (CPU_PROFILE) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+      await cdp.send('Profiler.start');
+    }
     // The window analysed: from the first change to the last, marked in the page's clock.
     await page.evaluate(() => performance.mark('bench-start'));
     const maxId = counts.orders;
     const drive = await driveChanges(maxId);
     await sleep(500); // the last diffs reach the page
     await page.evaluate(() => performance.mark('bench-end'));
+    const profile = CPU_PROFILE ? (await cdp.send('Profiler.stop')).profile : null;
     await cdp.send('Tracing.end');
     await complete;
     const bench = await page.evaluate(() => window.__bench);
@@ -387,11 +436,18 @@ async function main() {
     log(`scripting per frame, all ${r.slots} vsync slots:        ${dist(r.perSlot)}`);
     log(`scripting per frame, ${r.busy.length} slots with scripting:  ${dist(r.busy)}`);
     log(`script + forced layout per frame, all slots:   ${dist(r.perSlotWall)}`);
+    log(`scripting CPU (thread time) per frame, all slots: ${dist(r.cpuPerSlot)}; over 16 ms: ${r.over16Cpu}` +
+      ` (${f((100 * r.over16Cpu) / r.slots)}%)`);
     log(`frames over 16 ms: ${r.over16} of ${r.slots} (${f((100 * r.over16) / r.slots)}%) by scripting,` +
       ` ${r.over16Wall} (${f((100 * r.over16Wall) / r.slots)}%) counting forced layout`);
     log(`long tasks (> 50 ms): ${r.longTasks.length}` +
       `${r.longTasks.length ? ` (longest ${r.longTasks.slice(0, 5).map((x) => x.toFixed(0)).join(', ')} ms)` : ''};` +
       ` script runs over 50 ms (with forced layout): ${r.longScripts}`);
+    if (profile) {
+      writeFileSync(CPU_PROFILE, JSON.stringify(profile));
+      log(`functions with the most self time (sampled; the profile is in ${CPU_PROFILE}):`);
+      for (const { name, ms } of hotFunctions(profile)) log(`  ${ms.toFixed(0).padStart(7)} ms  ${name}`);
+    }
     log(`page errors: ${pageErrors.length}${pageErrors.length ? ` (${pageErrors.slice(0, 3).join('; ')})` : ''}`);
     log(`load average at end: ${load()}`);
     const p99 = percentile(r.perSlot, 99);

@@ -50,8 +50,11 @@ export function matches(row, where) {
   return Object.entries(where).every(([k, v]) => String(row[k]) === String(v));
 }
 
+// localeCompare with options builds a collator on every call; a sort makes thousands of them.
+const textOrder = new Intl.Collator(undefined, { numeric: true });
+
 /** Compares two cell values for sorting: numbers as numbers, the rest as text. */
 export function compareValues(a, b) {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a ?? '').localeCompare(String(b ?? ''), undefined, { numeric: true });
+  return textOrder.compare(String(a ?? ''), String(b ?? ''));
 }

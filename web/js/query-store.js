@@ -18,7 +18,10 @@ export class QueryStore {
     return this.sequence !== null;
   }
 
-  /** Calls `fn(store, change)` after each change; change is {type:'snapshot'} or {type:'diff', diff}. */
+  /**
+   * Calls `fn(store, change)` after each change; change is {type:'snapshot'} or
+   * {type:'diff', diff, keys}, `keys` being those of the rows the diff added, changed or removed.
+   */
   subscribe(fn) {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -49,19 +52,29 @@ export class QueryStore {
 
   /** Applies a diff that `classify` called `next`. */
   apply(diff) {
-    for (const row of diff.added ?? []) this.rows.set(this.keyOf(row), row);
+    const keys = [];
+    const set = (row) => {
+      const key = this.keyOf(row);
+      this.rows.set(key, row);
+      keys.push(key);
+    };
+    const remove = (key) => {
+      this.rows.delete(key);
+      keys.push(key);
+    };
+    for (const row of diff.added ?? []) set(row);
     for (const pair of diff.updated ?? []) {
       const before = pair?.before;
       const after = pair?.after ?? pair;
       if (before) {
         const oldKey = this.keyOf(before);
-        if (oldKey !== this.keyOf(after)) this.rows.delete(oldKey);
+        if (oldKey !== this.keyOf(after)) remove(oldKey);
       }
-      this.rows.set(this.keyOf(after), after);
+      set(after);
     }
-    for (const row of diff.deleted ?? []) this.rows.delete(this.keyOf(row?.before ?? row));
+    for (const row of diff.deleted ?? []) remove(this.keyOf(row?.before ?? row));
     if (Number.isFinite(diff.sequence)) this.sequence = diff.sequence;
-    this.emit({ type: 'diff', diff });
+    this.emit({ type: 'diff', diff, keys });
   }
 
   emit(change) {

@@ -1,29 +1,23 @@
 // The dashboard's widgets. Each one owns a piece of the page, renders a QueryStore into it and
 // patches the DOM in place: values that change flash, nothing is rebuilt, so nothing jumps.
+// Widgets render once per frame, however many diffs arrived (frame.js); the long lists show their
+// first LIST_LIMIT rows and say how many more there are (row-list.js).
 
-import { h, flash, setText } from './dom.js';
+import { h, setText } from './dom.js';
 import * as fmt from './format.js';
+import { beforeNextFrame } from './frame.js';
+import { LIST_LIMIT, RowList, moreLine } from './row-list.js';
+import { SortedRows, orLast } from './sorted-rows.js';
 
 export const STATUSES = ['pending', 'processing', 'packing', 'shipped', 'delivered'];
 
-/** Keeps a widget in step with its store; the first render does not flash. */
+/** Keeps a widget in step with its store, once per frame; the first render does not flash. */
 function bind(widget, store) {
-  store.subscribe(() => {
+  const render = () => {
     widget.render(store.values(), widget.ready);
     widget.ready = true;
-  });
-}
-
-/** Moves `items` (elements) into `parent` in this order, touching only those out of place. */
-function placeInOrder(parent, items, before = null) {
-  let cursor = parent.firstElementChild;
-  for (const el of items) {
-    if (el === cursor) {
-      cursor = cursor.nextElementSibling;
-    } else {
-      parent.insertBefore(el, cursor ?? before);
-    }
-  }
+  };
+  store.subscribe(() => beforeNextFrame(render));
 }
 
 /** Swaps an element's one variant class (e.g. `status-pending`) for another. */
@@ -82,7 +76,13 @@ export class ConnectionStatus {
     document.documentElement.dataset.connection = state;
   }
 
-  tick({ lastActivity, stale, silentFor }) {
+  /** The data was confirmed (every message, and every second): shown once per frame. */
+  tick(tick) {
+    this.latest = tick;
+    beforeNextFrame(this.renderTick ??= () => this.showTick(this.latest));
+  }
+
+  showTick({ lastActivity, stale, silentFor }) {
     if (lastActivity) {
       setText(this.updated, fmt.clock(new Date(lastActivity)), false);
       this.updated.dateTime = new Date(lastActivity).toISOString();
@@ -151,10 +151,9 @@ export class StatusTiles {
 
 export class RecentOrders {
   constructor(list, empty, store, limit = 10) {
-    this.list = list;
     this.empty = empty;
     this.limit = limit;
-    this.items = new Map(); // orderId → { root, fields, row }
+    this.rows = new RowList(list, { keyOf: (row) => String(row.orderId), create: RecentOrders.create, fill: RecentOrders.fill });
     this.ready = false;
     bind(this, store);
     setInterval(() => this.refreshAges(), 15000);
@@ -167,10 +166,7 @@ export class RecentOrders {
     return fmt.toNumber(b.orderId) - fmt.toNumber(a.orderId);
   }
 
-  item(row) {
-    const key = String(row.orderId);
-    let item = this.items.get(key);
-    if (item) return item;
+  static create(row, key) {
     const fields = {
       id: orderButton('order-id', key),
       customer: h('span', { class: 'order-customer' }),
@@ -181,44 +177,29 @@ export class RecentOrders {
     const root = h('li', { class: 'order', dataset: { orderId: key } },
       h('span', { class: 'order-main' }, fields.id, fields.customer),
       fields.status, fields.total, fields.age);
-    item = { root, fields, row: null };
-    this.items.set(key, item);
-    return item;
+    return { root, fields, row: null };
+  }
+
+  static fill({ fields: f }, row, flashIt) {
+    setText(f.id, `#${row.orderId}`, false);
+    setText(f.customer, String(row.customerName ?? '—'), flashIt);
+    setVariant(f.status, `status-${fmt.token(row.status)}`);
+    setText(f.status, fmt.label(row.status), flashIt);
+    setText(f.total, fmt.currency(row.total), flashIt);
+    f.age.dateTime = String(row.createdAt ?? '');
+    f.age.title = fmt.dateTime(row.createdAt);
+    setText(f.age, fmt.ago(row.createdAt), false);
   }
 
   render(rows, highlight) {
     const shown = rows.slice().sort(RecentOrders.newestFirst).slice(0, this.limit);
-    const keep = new Set(shown.map((r) => String(r.orderId)));
-    for (const [key, item] of this.items) {
-      if (!keep.has(key)) {
-        item.root.remove();
-        this.items.delete(key);
-      }
-    }
-    const els = shown.map((row) => {
-      const fresh = !this.items.has(String(row.orderId));
-      const item = this.item(row);
-      const f = item.fields;
-      const flashIt = highlight && !fresh;
-      setText(f.id, `#${row.orderId}`, false);
-      setText(f.customer, String(row.customerName ?? '—'), flashIt);
-      setVariant(f.status, `status-${fmt.token(row.status)}`);
-      setText(f.status, fmt.label(row.status), flashIt);
-      setText(f.total, fmt.currency(row.total), flashIt);
-      f.age.dateTime = String(row.createdAt ?? '');
-      f.age.title = fmt.dateTime(row.createdAt);
-      setText(f.age, fmt.ago(row.createdAt), false);
-      item.row = row;
-      if (fresh && highlight) flash(item.root, 'enter');
-      return item.root;
-    });
-    placeInOrder(this.list, els);
+    this.rows.show(shown, highlight);
     this.empty.hidden = shown.length > 0;
   }
 
   refreshAges() {
     const now = Date.now();
-    for (const item of this.items.values()) setText(item.fields.age, fmt.ago(item.row?.createdAt, now), false);
+    for (const item of this.rows.items.values()) setText(item.fields.age, fmt.ago(item.row?.createdAt, now), false);
   }
 }
 
@@ -226,10 +207,12 @@ export class RecentOrders {
 
 export class StuckOrders {
   constructor(list, empty, summary, store, refreshMs = 5000) {
-    this.list = list;
     this.empty = empty;
     this.summary = summary;
-    this.items = new Map(); // orderId → { root, fields, row }
+    const keyOf = (row) => String(row.orderId);
+    this.sorted = new SortedRows(store, StuckOrders.longestFirst);
+    this.rows = new RowList(list, { keyOf, create: StuckOrders.create, fill: StuckOrders.fill });
+    this.more = moreLine(list);
     this.ready = false;
     bind(this, store);
     // Only the "stuck for" texts move with the clock; the rows stay as they are.
@@ -238,9 +221,9 @@ export class StuckOrders {
 
   /** Longest stuck first: the oldest last change, then the oldest order. */
   static longestFirst(a, b) {
-    const ta = fmt.toMillis(a.lastUpdate);
-    const tb = fmt.toMillis(b.lastUpdate);
-    if (ta !== tb) return (Number.isNaN(ta) ? Infinity : ta) - (Number.isNaN(tb) ? Infinity : tb);
+    const ta = orLast(fmt.toMillis(a.lastUpdate));
+    const tb = orLast(fmt.toMillis(b.lastUpdate));
+    if (ta !== tb) return ta < tb ? -1 : 1;
     return fmt.toNumber(a.orderId) - fmt.toNumber(b.orderId);
   }
 
@@ -248,10 +231,7 @@ export class StuckOrders {
     return `stuck for ${fmt.elapsed(row?.lastUpdate, now)}`;
   }
 
-  item(row) {
-    const key = String(row.orderId);
-    let item = this.items.get(key);
-    if (item) return item;
+  static create(row, key) {
     const fields = {
       order: orderButton('issue-order', key),
       customer: h('span', { class: 'issue-customer-name' }),
@@ -264,47 +244,32 @@ export class StuckOrders {
     const root = h('li', { class: 'issue stuck', dataset: { orderId: key } },
       h('div', { class: 'issue-head' }, fields.order, customer, fields.amount),
       h('div', { class: 'issue-body' }, fields.status, fields.age));
-    item = { root, fields, row: null };
-    this.items.set(key, item);
-    return item;
+    return { root, fields, row: null };
   }
 
-  render(rows, highlight) {
-    const shown = rows.slice().sort(StuckOrders.longestFirst);
-    const keep = new Set(shown.map((r) => String(r.orderId)));
-    for (const [key, item] of this.items) {
-      if (!keep.has(key)) {
-        item.root.remove();
-        this.items.delete(key);
-      }
-    }
-    const now = Date.now();
-    const els = shown.map((row) => {
-      const fresh = !this.items.has(String(row.orderId));
-      const item = this.item(row);
-      const f = item.fields;
-      const flashIt = highlight && !fresh;
-      setText(f.order, `Order #${row.orderId ?? '?'}`, false);
-      setText(f.customer, String(row.customerName ?? '—'), flashIt);
-      setText(f.amount, fmt.currency(row.total), flashIt);
-      setVariant(f.status, `status-${fmt.token(row.status)}`);
-      setText(f.status, fmt.label(row.status), flashIt);
-      f.age.dateTime = String(row.lastUpdate ?? '');
-      f.age.title = row.lastUpdate ? `In ${String(row.status ?? 'this stage')} since ${fmt.dateTime(row.lastUpdate)}` : '';
-      setText(f.age, StuckOrders.age(row, now), false);
-      item.row = row;
-      if (fresh && highlight) flash(item.root, 'enter');
-      return item.root;
-    });
-    placeInOrder(this.list, els);
-    this.empty.hidden = shown.length > 0;
-    this.summary.textContent = `${fmt.count(shown.length)} stuck`;
-    this.summary.hidden = shown.length === 0;
+  static fill({ fields: f }, row, flashIt) {
+    setText(f.order, `Order #${row.orderId ?? '?'}`, false);
+    setText(f.customer, String(row.customerName ?? '—'), flashIt);
+    setText(f.amount, fmt.currency(row.total), flashIt);
+    setVariant(f.status, `status-${fmt.token(row.status)}`);
+    setText(f.status, fmt.label(row.status), flashIt);
+    f.age.dateTime = String(row.lastUpdate ?? '');
+    f.age.title = row.lastUpdate ? `In ${String(row.status ?? 'this stage')} since ${fmt.dateTime(row.lastUpdate)}` : '';
+    setText(f.age, StuckOrders.age(row, Date.now()), false);
+  }
+
+  render(_rows, highlight) {
+    const sorted = this.sorted.update();
+    this.rows.show(sorted.slice(0, LIST_LIMIT), highlight);
+    this.more.show(sorted.length - LIST_LIMIT);
+    this.empty.hidden = sorted.length > 0;
+    this.summary.textContent = `${fmt.count(sorted.length)} stuck`;
+    this.summary.hidden = sorted.length === 0;
   }
 
   refreshAges() {
     const now = Date.now();
-    for (const item of this.items.values()) setText(item.fields.age, StuckOrders.age(item.row, now), false);
+    for (const item of this.rows.items.values()) setText(item.fields.age, StuckOrders.age(item.row, now), false);
   }
 }
 
@@ -314,10 +279,12 @@ const PAYMENT_RANK = { failed: 0, pending: 1 };
 
 export class PaymentIssues {
   constructor(list, empty, summary, store) {
-    this.list = list;
     this.empty = empty;
     this.summary = summary;
-    this.items = new Map(); // paymentId → { root, fields }
+    const keyOf = (row) => String(row.paymentId);
+    this.sorted = new SortedRows(store, PaymentIssues.failedFirst);
+    this.rows = new RowList(list, { keyOf, create: PaymentIssues.create, fill: PaymentIssues.fill });
+    this.more = moreLine(list);
     this.ready = false;
     bind(this, store);
   }
@@ -329,10 +296,11 @@ export class PaymentIssues {
     return fmt.toNumber(b.paymentId) - fmt.toNumber(a.paymentId);
   }
 
-  item(row) {
-    const key = String(row.paymentId);
-    let item = this.items.get(key);
-    if (item) return item;
+  static statusOf(row) {
+    return String(row.paymentStatus ?? 'unknown');
+  }
+
+  static create(row, key) {
     const fields = {
       status: h('span', { class: 'chip' }),
       order: orderButton('issue-order', row.orderId),
@@ -343,50 +311,37 @@ export class PaymentIssues {
     const root = h('li', { class: 'issue', dataset: { paymentId: key } },
       h('div', { class: 'issue-head' }, fields.order, fields.payment, fields.amount),
       h('div', { class: 'issue-body' }, fields.status, fields.message));
-    item = { root, fields };
-    this.items.set(key, item);
-    return item;
+    return { root, fields, row: null };
   }
 
-  render(rows, highlight) {
-    const shown = rows.slice().sort(PaymentIssues.failedFirst);
-    const keep = new Set(shown.map((r) => String(r.paymentId)));
-    for (const [key, item] of this.items) {
-      if (!keep.has(key)) {
-        item.root.remove();
-        this.items.delete(key);
-      }
-    }
+  static fill({ root, fields: f }, row, flashIt) {
+    const status = PaymentIssues.statusOf(row);
+    root.dataset.status = fmt.token(status);
+    root.dataset.orderId = String(row.orderId ?? '');
+    f.order.setAttribute('aria-label', `Order #${row.orderId ?? '?'} details`);
+    setVariant(f.status, `payment-${fmt.token(status)}`);
+    setText(f.status, fmt.label(status), flashIt);
+    setText(f.order, `Order #${row.orderId ?? '?'}`, flashIt);
+    setText(f.payment, `payment #${row.paymentId}`, false);
+    setText(f.amount, fmt.currency(row.amount), flashIt);
+    let message = '';
+    if (row.errorMessage != null && row.errorMessage !== '') message = String(row.errorMessage);
+    else if (status === 'failed') message = 'No reason given';
+    else if (status === 'pending') message = 'Awaiting payment';
+    setText(f.message, message, flashIt);
+  }
+
+  render(_rows, highlight) {
+    const sorted = this.sorted.update();
+    this.rows.show(sorted.slice(0, LIST_LIMIT), highlight);
+    this.more.show(sorted.length - LIST_LIMIT);
+    this.empty.hidden = sorted.length > 0;
     let failed = 0;
-    const els = shown.map((row) => {
-      const fresh = !this.items.has(String(row.paymentId));
-      const item = this.item(row);
-      const f = item.fields;
-      const flashIt = highlight && !fresh;
-      const status = String(row.paymentStatus ?? 'unknown');
-      if (status === 'failed') failed += 1;
-      item.root.dataset.status = fmt.token(status);
-      item.root.dataset.orderId = String(row.orderId ?? '');
-      f.order.setAttribute('aria-label', `Order #${row.orderId ?? '?'} details`);
-      setVariant(f.status, `payment-${fmt.token(status)}`);
-      setText(f.status, fmt.label(status), flashIt);
-      setText(f.order, `Order #${row.orderId ?? '?'}`, flashIt);
-      setText(f.payment, `payment #${row.paymentId}`, false);
-      setText(f.amount, fmt.currency(row.amount), flashIt);
-      let message = '';
-      if (row.errorMessage != null && row.errorMessage !== '') message = String(row.errorMessage);
-      else if (status === 'failed') message = 'No reason given';
-      else if (status === 'pending') message = 'Awaiting payment';
-      setText(f.message, message, flashIt);
-      if (fresh && highlight) flash(item.root, 'enter');
-      return item.root;
-    });
-    placeInOrder(this.list, els);
-    this.empty.hidden = shown.length > 0;
-    const pending = shown.length - failed;
+    for (const row of sorted) if (PaymentIssues.statusOf(row) === 'failed') failed += 1;
+    const pending = sorted.length - failed;
     const parts = [];
-    if (failed) parts.push(`${failed} failed`);
-    if (pending) parts.push(`${pending} pending`);
+    if (failed) parts.push(`${fmt.count(failed)} failed`);
+    if (pending) parts.push(`${fmt.count(pending)} pending`);
     this.summary.textContent = parts.join(' · ');
     this.summary.hidden = parts.length === 0;
     this.summary.classList.toggle('has-failed', failed > 0);
@@ -400,9 +355,26 @@ export class EventLog {
     this.list = list;
     this.empty = empty;
     this.limit = limit;
+    this.waiting = []; // diffs not shown yet, oldest first
+    this.showWaiting = () => this.flush();
   }
 
+  /** Logs a diff; the diffs that arrive before the next frame are added together. */
   add(diff) {
+    this.waiting.push(diff);
+    if (this.waiting.length > this.limit) this.waiting.splice(0, this.waiting.length - this.limit);
+    beforeNextFrame(this.showWaiting);
+  }
+
+  flush() {
+    const newestFirst = this.waiting.reverse().map((diff) => EventLog.entry(diff));
+    this.waiting = [];
+    this.list.prepend(...newestFirst);
+    while (this.list.children.length > this.limit) this.list.lastElementChild.remove();
+    this.empty.hidden = true;
+  }
+
+  static entry(diff) {
     const added = diff.added?.length ?? 0;
     const updated = diff.updated?.length ?? 0;
     const deleted = diff.deleted?.length ?? 0;
@@ -420,8 +392,6 @@ export class EventLog {
         count('ev-updated', '~', updated, 'updated'),
         count('ev-deleted', '−', deleted, 'deleted')));
     li.dataset.sequence = String(diff.sequence ?? '');
-    this.list.prepend(li);
-    while (this.list.children.length > this.limit) this.list.lastElementChild.remove();
-    this.empty.hidden = true;
+    return li;
   }
 }

@@ -2,6 +2,7 @@
 // fill `body` and may write a summary into `meta`.
 
 import { h } from '../dom.js';
+import { beforeNextFrame } from '../frame.js';
 
 export function card(widget, index) {
   const title = h('h2', { text: widget.title || widget.query || widget.type, id: `w${index}-title` });
@@ -16,13 +17,13 @@ export function card(widget, index) {
   return { el, body, meta };
 }
 
-/** Renders a store into a widget on every change; the first render does not flash. */
+/** Renders a store into a widget after its changes, once per frame; the first render does not flash. */
 export function bindStore(widget, store) {
   let ready = false;
   const render = () => {
     widget.render(store.values(), ready);
     ready = true;
   };
-  store.subscribe(render);
-  if (store.loaded) render();
+  store.subscribe(() => beforeNextFrame(render));
+  if (store.loaded) beforeNextFrame(render);
 }

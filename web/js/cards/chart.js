@@ -11,6 +11,8 @@ import { toMillis, toNumber } from '../format.js';
 
 const PALETTE = ['#58a6ff', '#3fb950', '#f2b84b', '#b392f0', '#ff6b61', '#39c5cf', '#f0883e', '#8e9aab'];
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+const BAR_GROUP = 0.7; // of the space between two x values
+const BAR_MAX_PX = 80;
 
 export class Chart {
   constructor({ body, meta }, widget) {
@@ -78,11 +80,40 @@ export class Chart {
     const xs = u.data[0];
     // From the data: for a single point uPlot proposes a range of a thousand days.
     if (xs.length) [min, max] = [xs[0], xs[xs.length - 1]];
-    let step = Number(this.o.step ?? 0);
-    for (let i = 1; !step && i < xs.length; i++) step = xs[i] - xs[i - 1];
-    step ||= 60;
+    const step = this.step(xs);
     const from = this.o.window ? Math.min(min, max - Number(this.o.window) + step) : min;
     return [from - step / 2, max + step / 2];
+  }
+
+  /** The x distance between two buckets: 1 for categories; for time, `step` or the data's. */
+  step(xs) {
+    if (this.labels) return 1;
+    let step = Number(this.o.step ?? 0);
+    for (let i = 1; !step && i < xs.length; i++) step = xs[i] - xs[i - 1];
+    return step || 60;
+  }
+
+  /**
+   * Bars of series `index` of `count`, side by side: each x gets a group 70% of a step wide (at
+   * most 80 px a bar), centred on it, and each series its own slice of the group, in series
+   * order. uPlot's bars all centre on x, so several series would be drawn over each other.
+   */
+  bars(index, count) {
+    const layout = (u) => {
+      const xs = u.data[0];
+      const step = this.step(xs);
+      const pxPerStep = Math.abs(u.valToPos(xs[0] + step, 'x') - u.valToPos(xs[0], 'x')) || 1;
+      const group = Math.min(BAR_GROUP, (BAR_MAX_PX * count) / pxPerStep) * step;
+      const bar = group / count;
+      return { x0: xs.map((x) => x - group / 2 + index * bar), bar };
+    };
+    return uPlot.paths.bars({
+      size: [1, Infinity],
+      disp: {
+        x0: { unit: 1, values: (u) => layout(u).x0 },
+        size: { unit: 1, values: (u) => [layout(u).bar] },
+      },
+    });
   }
 
   options(t) {
@@ -115,7 +146,7 @@ export class Chart {
             fill: this.bar ? `${color}b0` : `${color}18`,
             points: { show: !this.bar && t.data[0].length < 40 },
             value: (u, v) => (v == null ? '—' : formatValue(v, yFormat)),
-            ...(this.bar ? { paths: uPlot.paths.bars({ size: [0.7 / many, 80], align: 0 }) } : {}),
+            ...(this.bar ? { paths: this.bars(i, many) } : {}),
           };
         }),
       ],
