@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Fan-out benchmark (docs/performance.md, "Fan-out: SSE and WebSocket delivery"): livedash beside
+# a do-nothing broadcaster (the rig's ceiling) and a Node.js + ws peer (seed 004), in one run.
+#
+#   bench/fanout_bench.sh [BUILD_DIR]        (default build/release)
+#
+# Environment: COUNTS (clients for the throughput runs, default "1000 10000 19000"), DURATION
+# (seconds per run, default 10), WINDOW (updates in flight, default 32), IDLE_CLIENTS (for memory
+# per idle connection, default 10000), MAX_CLIENTS (for the most one process holds, default
+# 19985: the load client needs about 10 descriptors of its own under the 20,000 cap).
+#
+# Prints one line per run; the RESULT lines are the load client's own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build/release}"
+counts="${COUNTS:-1000 10000 19000}"
+duration="${DURATION:-10}"
+window="${WINDOW:-32}"
+idle_clients="${IDLE_CLIENTS:-10000}"
+max_clients="${MAX_CLIENTS:-19985}"
+livedash="$build/livedash"
+load_client="$build/bench/load_client"
+null_broadcaster="$build/bench/null_broadcaster"
+source bench/fanout/start_server.sh
+for program in "$livedash" "$load_client" "$null_broadcaster"; do
+  [[ -x "$program" ]] || { echo "missing $program: build the release preset first" >&2; exit 2; }
+done
+if [[ ! -d bench/node_peer/node_modules/ws ]]; then
+  (cd bench/node_peer && npm ci --no-audit --no-fund >/dev/null)
+fi
+work="$(mktemp -d)"
+trap 'stopServer; rm -rf "$work"' EXIT
+
+# startTarget NAME: livedash | null | node
+startTarget() {
+  case "$1" in
+    livedash) startServer "$work/server.log" "$livedash" run -c bench/fanout/livedash.yaml -p 0 ;;
+    null) startServer "$work/server.log" "$null_broadcaster" --port 0 --threads 2 ;;
+    node) startServer "$work/server.log" node bench/node_peer/server.js 0 ;;
+  esac
+}
+
+# driveArgs NAME: how the load client writes an update to that server.
+driveArgs() {
+  case "$1" in
+    livedash) echo "--drive sql --drive-path /api/v1/sources/bench/sql" ;;
+    *) echo "--drive broadcast --drive-path /broadcast" ;;
+  esac
+}
+
+rssKb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# run NAME PROTOCOL LOAD_CLIENT_ARGS…: one load-client run against a fresh server.
+run() {
+  local name="$1" protocol="$2"
+  shift 2
+  startTarget "$name"
+  # shellcheck disable=SC2046
+  "$load_client" --protocol "$protocol" --port "$SERVER_PORT" --threads 2 $(driveArgs "$name") \
+    "$@" >"$work/out" 2>&1 || true
+  stopServer
+  echo "$name $protocol: $(grep -E '^RESULT' "$work/out" || tail -n 3 "$work/out")"
+  grep -E '^(first client error|driver error)' "$work/out" || true
+}
+
+echo "== $(date -u +%FT%TZ) on $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== open files: soft $(ulimit -Sn), hard $(ulimit -Hn)"
+
+echo "== throughput: closed loop, $window updates in flight, $duration s per run"
+for n in $counts; do
+  for target in "null sse" "livedash sse" "null ws" "livedash ws" "node ws"; do
+    # shellcheck disable=SC2086
+    run $target --clients "$n" --duration "$duration" --window "$window"
+  done
+  echo "   load average after $n clients: $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+
+echo "== latency: 100 clients x 100 updates/s, $duration s"
+for target in "null sse" "livedash sse" "null ws" "livedash ws" "node ws"; do
+  # shellcheck disable=SC2086
+  run $target --clients 100 --duration "$duration" --rate 100
+done
+echo "   load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== memory per idle connection: RSS delta over $idle_clients idle clients"
+for target in "livedash sse" "livedash ws" "null sse" "null ws" "node ws"; do
+  read -r name protocol <<<"$target"
+  startTarget "$name"
+  sleep 0.5
+  before=$(rssKb "$SERVER_PID")
+  "$load_client" --protocol "$protocol" --port "$SERVER_PORT" --threads 2 \
+    --clients "$idle_clients" --idle 4 >"$work/out" 2>&1 &
+  client=$!
+  for _ in $(seq 1 600); do
+    grep -q '^ready:' "$work/out" && break
+    sleep 0.05
+  done
+  sleep 2  # idle, past the connection storm
+  after=$(rssKb "$SERVER_PID")
+  wait "$client" || true
+  stopServer
+  echo "$name $protocol: $(grep '^ready:' "$work/out"); RSS $before kB -> $after kB:" \
+    "$(( (after - before) * 1024 / idle_clients )) bytes per connection"
+done
+
+echo "== most clients one livedash process holds (asked for $max_clients)"
+for protocol in sse ws; do
+  startTarget livedash
+  "$load_client" --protocol "$protocol" --port "$SERVER_PORT" --threads 2 \
+    --clients "$max_clients" --idle 1 >"$work/out" 2>&1 || true
+  echo "livedash $protocol: $(grep -E '^(ready:|first client error)' "$work/out" | tr '\n' ' ')"
+  grep -m1 'open files' "$work/server.log" || true
+  stopServer
+done
+echo "== done; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
