@@ -31,11 +31,14 @@ fi
 work="$(mktemp -d)"
 trap 'stopServer; rm -rf "$work"' EXIT
 
-# startTarget NAME: livedash | null | node
+# startTarget NAME: livedash | null (one send per client per frame) | batched (the null
+# broadcaster with --coalesce: one send per client for all the frames that queued meanwhile) |
+# node
 startTarget() {
   case "$1" in
     livedash) startServer "$work/server.log" "$livedash" run -c bench/fanout/livedash.yaml -p 0 ;;
     null) startServer "$work/server.log" "$null_broadcaster" --port 0 --threads 2 ;;
+    batched) startServer "$work/server.log" "$null_broadcaster" --port 0 --threads 2 --coalesce ;;
     node) startServer "$work/server.log" node bench/node_peer/server.js 0 ;;
   esac
 }
@@ -68,7 +71,8 @@ echo "== open files: soft $(ulimit -Sn), hard $(ulimit -Hn)"
 
 echo "== throughput: closed loop, $window updates in flight, $duration s per run"
 for n in $counts; do
-  for target in "null sse" "livedash sse" "null ws" "livedash ws" "node ws"; do
+  for target in "null sse" "batched sse" "livedash sse" "null ws" "batched ws" "livedash ws" \
+    "node ws"; do
     # shellcheck disable=SC2086
     run $target --clients "$n" --duration "$duration" --window "$window"
   done

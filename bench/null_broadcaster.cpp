@@ -7,7 +7,10 @@
 // in a backlog and is flushed when writable; nothing else is done per client. Whatever the rig
 // (load client, loopback, two cores) delivers through this is the most any server could.
 //
-// Usage: null_broadcaster [--port P] [--threads T] [--gap-every K]
+// Usage: null_broadcaster [--port P] [--threads T] [--gap-every K] [--coalesce]
+// --coalesce: frames that queue up while a thread is busy go out in one send per client (what
+// livedash's sessions do with the frames that queue behind a write); without it, one send per
+// client per frame, the ceiling as DESIGN.md defines it.
 // --gap-every K skips a sequence number every K broadcasts: the load client must notice.
 // Prints `listening on PORT`.
 #include <atomic>
@@ -123,16 +126,45 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
   bool dead_ = false;
 };
 
-//! One IO thread's subscribers; touched on that thread only.
+//! One IO thread's subscribers; touched on that thread only, but for the coalescing queue.
 struct Hub {
   net::io_context ioc{1};
   std::vector<std::shared_ptr<Subscriber>> subscribers;
   std::thread thread;
+  //! --coalesce: frames posted while the hub was busy go out together, one send per client
+  //! per batch (as a server that gathers its queue into one write does).
+  std::mutex queue_mutex;
+  std::string queued;
+  bool flush_posted = false;
 
-  void broadcast(const FramePtr& frame) {
+  //! Any thread.
+  void post(const FramePtr& frame, bool coalesce) {
+    if (!coalesce) {
+      net::post(ioc, [this, frame] { broadcast(*frame); });
+      return;
+    }
+    std::lock_guard lock(queue_mutex);
+    queued.append(*frame);
+    if (!flush_posted) {
+      flush_posted = true;
+      net::post(ioc, [this] { flush(); });
+    }
+  }
+
+  void flush() {
+    std::string batch;
+    {
+      std::lock_guard lock(queue_mutex);
+      batch.swap(queued);
+      flush_posted = false;
+    }
+    broadcast(batch);
+  }
+
+  void broadcast(const std::string& bytes) {
     bool any_dead = false;
     for (const auto& s : subscribers) {
-      any_dead |= !s->send(*frame);
+      any_dead |= !s->send(bytes);
     }
     if (any_dead) {
       std::erase_if(subscribers, [](const auto& s) { return s->dead(); });
@@ -142,8 +174,8 @@ struct Hub {
 
 class Broadcaster {
  public:
-  Broadcaster(std::vector<std::unique_ptr<Hub>>& hubs, int gap_every)
-      : hubs_(hubs), gap_every_(gap_every) {}
+  Broadcaster(std::vector<std::unique_ptr<Hub>>& hubs, int gap_every, bool coalesce)
+      : hubs_(hubs), gap_every_(gap_every), coalesce_(coalesce) {}
 
   //! The frame for `sent_us`, in the protocol's framing, posted to every hub.
   void broadcast(int64_t sent_us, bool websocket) {
@@ -169,8 +201,7 @@ class Broadcaster {
         websocket ? wsFrame(R"({"op":"diff",)" + json.substr(1))
                   : fmt::format("id: {}\ndata: {}\n\n", sequence, json));
     for (auto& hub : hubs_) {
-      Hub* h = hub.get();
-      net::post(h->ioc, [h, frame] { h->broadcast(frame); });
+      hub->post(frame, coalesce_);
     }
   }
 
@@ -195,6 +226,7 @@ class Broadcaster {
  private:
   std::vector<std::unique_ptr<Hub>>& hubs_;
   int gap_every_;
+  bool coalesce_;
   std::mutex mutex_;
   uint64_t sequence_ = 0;
   int64_t previous_sent_us_ = 0;
@@ -309,16 +341,23 @@ int main(int argc, char** argv) {
   uint16_t port = 0;
   int threads = 2;
   int gap_every = 0;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool coalesce = false;
+  for (int i = 1; i < argc; i += 2) {
     const std::string arg = argv[i];
-    if (arg == "--port") {
+    if (arg == "--coalesce") {
+      coalesce = true;
+      --i;
+    } else if (i + 1 >= argc) {
+      std::cerr << arg << " needs a value\n";
+      return 2;
+    } else if (arg == "--port") {
       port = static_cast<uint16_t>(std::stoi(argv[i + 1]));
     } else if (arg == "--threads") {
       threads = std::max(1, std::stoi(argv[i + 1]));
     } else if (arg == "--gap-every") {
       gap_every = std::stoi(argv[i + 1]);
     } else {
-      std::cerr << "usage: null_broadcaster [--port P] [--threads T] [--gap-every K]\n";
+      std::cerr << "usage: null_broadcaster [--port P] [--threads T] [--gap-every K] [--coalesce]\n";
       return 2;
     }
   }
@@ -329,7 +368,7 @@ int main(int argc, char** argv) {
   for (int t = 0; t < threads; ++t) {
     hubs.push_back(std::make_unique<Hub>());
   }
-  Broadcaster broadcaster(hubs, gap_every);
+  Broadcaster broadcaster(hubs, gap_every, coalesce);
   tcp::acceptor acceptor(hubs[0]->ioc);
   const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
   acceptor.open(endpoint.protocol());

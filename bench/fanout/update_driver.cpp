@@ -59,6 +59,9 @@ void UpdateDriver::send() {
       std::from_chars(head.data() + at + name.size(), head.data() + head.size(), length);
     }
   }
+  if (head.find("hunked") != std::string_view::npos) {
+    throw std::runtime_error("the update's answer is chunked; give it a Content-Length");
+  }
   const bool closes = head.find("onnection: close") != std::string_view::npos;
   if (buffer_.size() < head_end + length) {
     net::read(socket_, net::dynamic_buffer(buffer_),

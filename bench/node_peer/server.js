@@ -13,10 +13,15 @@ const { WebSocketServer, WebSocket } = require("ws");
 let sequence = 0;
 let previousSentUs = 0;
 
+// With a Content-Length, not chunked: the benchmark's driver reads plain bodies only.
+function reply(res, status, body) {
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": body.length });
+  res.end(body);
+}
+
 const server = http.createServer((req, res) => {
   if (req.method !== "POST" || req.url !== "/broadcast") {
-    res.writeHead(404, { "Content-Type": "application/json" });
-    res.end('{"error":"not found"}');
+    reply(res, 404, '{"error":"not found"}');
     return;
   }
   let body = "";
@@ -42,8 +47,7 @@ const server = http.createServer((req, res) => {
     for (const client of wss.clients) {
       if (client.readyState === WebSocket.OPEN) client.send(message);
     }
-    res.writeHead(200, { "Content-Type": "application/json" });
-    res.end('{"ok":true}');
+    reply(res, 200, '{"ok":true}');
   });
 });
 
