@@ -91,7 +91,7 @@ fi
 if wanted latency; then
   # Short and repeated, in turns: on a shared machine one run's p99 is mostly other people's load.
   echo "== latency: 100 clients x 100 updates/s, $duration s, $rounds rounds"
-  for round in $(seq 1 "$rounds"); do
+  for _ in $(seq 1 "$rounds"); do
     for target in "null sse" "livedash sse" "null ws" "livedash ws" "node ws"; do
       # shellcheck disable=SC2086
       run $target --clients 100 --duration "$duration" --rate 100

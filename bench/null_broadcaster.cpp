@@ -357,7 +357,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--gap-every") {
       gap_every = std::stoi(argv[i + 1]);
     } else {
-      std::cerr << "usage: null_broadcaster [--port P] [--threads T] [--gap-every K] [--coalesce]\n";
+      std::cerr
+          << "usage: null_broadcaster [--port P] [--threads T] [--gap-every K] [--coalesce]\n";
       return 2;
     }
   }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/fanout/start_server.sh: sourced by the fan-out benchmark and its smoke test.
 #
 # startServer LOGFILE COMMAND… starts a server in the background and waits for the port it
