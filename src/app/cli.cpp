@@ -21,6 +21,7 @@
 #include "app/replay.hpp"
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
+#include "core/fd_limit.hpp"
 
 namespace livedash::app {
 namespace {
@@ -46,6 +47,17 @@ void waitForShutdownSignal() {
   int signal = 0;
   sigwait(&set, &signal);
   spdlog::info("{} received, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+// Each SSE or WebSocket client holds a descriptor: the limit caps how many one process can serve.
+void logFdLimit(const core::FdLimit& fds) {
+  if (!fds.error.empty()) {
+    spdlog::warn("could not raise the open-files limit ({}): soft {}, hard {}", fds.error, fds.soft,
+                 fds.hard);
+    return;
+  }
+  spdlog::info("open files: up to {} (soft limit was {}, hard limit {}); each client holds one",
+               fds.soft, fds.soft_before, fds.hard);
 }
 
 void printDiagnostics(const std::vector<core::Diagnostic>& ds, const char* severity) {
@@ -90,6 +102,7 @@ int check(const std::string& path) {
 int runApplication(config::ServerConfig cfg, ApplicationOptions options,
                    const DemoExample* demo = nullptr, double demo_rate = 0) {
   blockShutdownSignals();
+  logFdLimit(core::raiseFdLimit());
   core::SystemClock clock;
   try {
     Application app(std::move(cfg), options, clock);

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <optional>
 
@@ -17,6 +16,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "server/auth.hpp"
+#include "server/frame_queue.hpp"
 #include "server/ws_hub.hpp"
 #include "server/ws_protocol.hpp"
 
@@ -29,7 +29,9 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 
 //! Each read asks for at most this much, so the size check runs before a big message is held.
-constexpr size_t kReadChunkBytes = 4096;
+//! Small, because Beast reserves it in the read buffer while the read waits, and an idle
+//! connection always has a read waiting (clients send little: subscribes and pings).
+constexpr size_t kReadChunkBytes = 256;
 //! Beast refuses a single frame that declares more than max_message_bytes times this (with
 //! 1009 and no reason); smaller oversized messages reach our own check and get a reason.
 constexpr size_t kFrameBackstopFactor = 4;
@@ -251,7 +253,7 @@ class BeastWsSession final : public WsSession, public std::enable_shared_from_th
     if (closing_ || ended_) {
       return;
     }
-    queue_.push_back(std::move(frame));
+    queue_.push(std::move(frame));
     if (!writing_) {
       doWrite();
     }
@@ -278,7 +280,7 @@ class BeastWsSession final : public WsSession, public std::enable_shared_from_th
 
   void onWrite(const error_code& ec) {
     writing_ = false;
-    queue_.pop_front();
+    queue_.pop();
     if (ec) {
       end();
     } else if (closing_) {
@@ -306,7 +308,7 @@ class BeastWsSession final : public WsSession, public std::enable_shared_from_th
   }
 
   //! Drops every queued frame but the one being written, whose bytes the write still reads.
-  void dropQueued() { queue_.resize(writing_ ? 1 : 0); }
+  void dropQueued() { queue_.truncate(writing_ ? 1 : 0); }
 
   void sendClose() {
     // The close frame can stall behind a peer that does not read, like the write before it: the
@@ -360,7 +362,7 @@ class BeastWsSession final : public WsSession, public std::enable_shared_from_th
   beast::flat_buffer read_buffer_;
   std::vector<Subscription> subs_;
   //! Frames to write; the front one is in flight while writing_.
-  std::deque<core::FrameConstSharedPtr> queue_;
+  FrameQueue queue_;
   std::unique_ptr<net::steady_timer> grace_;  //!< only while a close waits on a stalled write
   websocket::close_reason close_reason_;
   uint64_t id_ = 0;
