@@ -179,6 +179,22 @@ describe('analytics dashboard (generic page)', () => {
         }
         Object.assign(WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
         window.WebSocket = WebSocket;
+        // Record the retries the client schedules (attempt, delay, when): dashboard.js sets
+        // window.livedash just before it starts the client.
+        window.__retries = [];
+        let livedash;
+        Object.defineProperty(window, 'livedash', {
+          configurable: true,
+          get: () => livedash,
+          set: (value) => {
+            livedash = value;
+            const show = value.client.opts.onState;
+            value.client.opts.onState = (state, info) => {
+              if (info.retryInMs !== undefined) window.__retries.push({ attempt: info.attempt, ms: info.retryInMs, at: performance.now() });
+              show(state, info);
+            };
+          },
+        });
       });
       const socketsBefore = sockets.length;
       let realSockets = 0;
@@ -192,6 +208,19 @@ describe('analytics dashboard (generic page)', () => {
       await eventually(async () => assert.equal(await badge(), 'polling'), { timeout: 8000, what: 'badge polling' });
       assert.match(await other.getByRole('status').getAttribute('title'), /refreshing every 5 seconds/);
       assert.ok(await other.evaluate(() => window.__blockedSockets) >= 4, 'the socket was tried before polling');
+
+      // Three retries before polling, each waiting between half and all of 0.6 s · 2^(n-1):
+      // exponential, with jitter so that a server's clients do not all come back at once.
+      const retries = await other.evaluate(() => window.__retries);
+      assert.deepEqual(retries.map((r) => r.attempt), [1, 2, 3], JSON.stringify(retries));
+      retries.forEach(({ ms }, i) => {
+        const ceiling = 600 * 2 ** i;
+        assert.ok(ms >= ceiling / 2 && ms <= ceiling, `retry ${i + 1} after ${ms} ms, not within ${ceiling / 2}–${ceiling}`);
+        if (i > 0) assert.ok(retries[i].at - retries[i - 1].at >= retries[i - 1].ms, `retry ${i + 1} came before its delay`);
+      });
+      const draws = await other.evaluate(() => Array.from({ length: 50 }, () => window.livedash.client.backoff(3)));
+      assert.ok(draws.every((ms) => ms >= 1200 && ms <= 2400), `backoff(3) draws: ${draws}`);
+      assert.ok(new Set(draws).size > 1, 'the delays are jittered, not identical');
 
       // A write reaches the page through the 5 s polls.
       let since = Date.now();
