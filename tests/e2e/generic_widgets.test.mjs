@@ -288,6 +288,42 @@ describe('generic widgets on the order store', () => {
     }, { timeout: 2000, what: '100 orders' });
   });
 
+  test('warns that data may be stale when the socket goes silent and nothing else confirms the data', { timeout: 15_000 }, async () => {
+    const other = await newPage();
+    try {
+      // window.__cut: the open socket hears nothing more (no pongs, no diffs) and new ones fail
+      // the way a blocked socket does.
+      await other.addInitScript(() => {
+        const Real = window.WebSocket;
+        window.__cut = false;
+        class Cuttable extends Real {
+          constructor(url, protocols) {
+            super(url, protocols);
+            if (window.__cut) setTimeout(() => this.dispatchEvent(new CloseEvent('close', { code: 1006 })), 20);
+          }
+          set onmessage(fn) { super.onmessage = fn && ((ev) => window.__cut || fn(ev)); }
+        }
+        window.WebSocket = Cuttable;
+      });
+      await other.clock.install(); // time still flows; fastForward jumps ahead
+      await other.goto(server.url + '/d/operations');
+      const warning = other.getByRole('alert').filter({ hasText: 'stale' });
+      await eventually(async () => assert.equal(await badgeText(other), 'live'), { timeout: 5000, what: 'second page live' });
+      assert.equal(await other.locator('#stale-warning').isVisible(), false);
+
+      await other.route(/\/api\/v1\/queries\//, (route) => route.abort('connectionrefused'));
+      await other.evaluate(() => { window.__cut = true; });
+      await other.clock.fastForward('00:40');
+      await eventually(async () => {
+        assert.equal(await warning.isVisible(), true);
+        assert.match(clean(await warning.textContent()), /may be stale.*No update for \d+ s/i);
+        assert.notEqual(await badgeText(other), 'live');
+      }, { timeout: 5000, what: 'stale warning' });
+    } finally {
+      await other.close();
+    }
+  });
+
   test('the index lists every dashboard, each opening at /d/{id}', { timeout: 10_000 }, async () => {
     const other = await newPage();
     try {
