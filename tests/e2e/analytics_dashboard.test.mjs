@@ -27,6 +27,7 @@ describe('analytics dashboard (generic page)', () => {
   let page;
   const pageErrors = [];
   const sockets = [];
+  const sentOn = new Map(); // socket → the messages the page sent on it
 
   const killOnExit = () => server?.child.exitCode === null && server.child.kill('SIGKILL');
 
@@ -75,7 +76,12 @@ describe('analytics dashboard (generic page)', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('websocket', (ws) => sockets.push(ws));
+    page.on('websocket', (ws) => {
+      sockets.push(ws);
+      const frames = [];
+      sentOn.set(ws, frames);
+      ws.on('framesent', (f) => frames.push(JSON.parse(f.payload)));
+    });
     await page.goto(server.url + '/');
   }, { timeout: 20_000 });
 
@@ -146,6 +152,32 @@ describe('analytics dashboard (generic page)', () => {
       assert.equal(await badgeText(), 'live');
       await statsShow('4', '4', '4', '4');
     }, { timeout: 5000, what: 'back to live with the missed write' });
+  });
+
+  test('a must-refetch close (1013) resubscribes at once with the sequences the page holds', { timeout: 10_000 }, async () => {
+    const before = sockets.length;
+    await page.evaluate(() => {
+      // What the server does to a subscriber more than 1024 messages behind (docs/websocket.md),
+      // delivered to the page's socket handler; then that socket really closes.
+      const ws = window.livedash.client.ws;
+      ws.dispatchEvent(new CloseEvent('close', { code: 1013, reason: 'must-refetch', wasClean: true }));
+      ws.close();
+    });
+    await eventually(() => assert.equal(sockets.length, before + 1), { timeout: 2000, what: 'a new socket' });
+    const subscribes = () => sentOn.get(sockets.at(-1)).filter((m) => m.op === 'subscribe');
+    await eventually(async () => {
+      assert.equal(await badgeText(), 'live');
+      assert.equal(subscribes().length, 6, `every query once: ${JSON.stringify(subscribes())}`);
+    }, { timeout: 3000, what: 'live again, every query subscribed' });
+    const sequences = await page.evaluate(() => Object.fromEntries([...window.livedash.stores].map(([id, s]) => [id, s.sequence])));
+    for (const m of subscribes()) assert.equal(m.since, sequences[m.query], `${m.query} resumes from its sequence`);
+    assert.equal(await page.evaluate(() => window.livedash.client.failures), 0, 'not counted as a failure (no backoff, no polling)');
+
+    const since = Date.now();
+    await insert(event('acme', 'page', 'page_view', 'u8'));
+    await eventually(() => statsShow('5', '5', '5', '5'), { timeout: 1000, since, what: 'a write over the new socket' });
+    await sql("DELETE FROM events WHERE user_id = 'u8'");
+    await eventually(() => statsShow('4', '4', '4', '4'), { timeout: 1000, what: 'back to the earlier figures' });
   });
 
   test('with WebSockets blocked the page polls, numbers still follow writes, and it streams again when they work', { timeout: 40_000 }, async () => {
