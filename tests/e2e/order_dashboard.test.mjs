@@ -229,6 +229,9 @@ describe('order operations dashboard', () => {
       }, { timeout: 5000, what: 'second page live with its stuck orders' });
       const ages = () => stuckRows(other).locator('.issue-age').allTextContents();
       for (const age of await ages()) assert.match(age, /^stuck for \d+ s$/);
+      // The seeded pending payment of order 1 says how long it has been pending, too.
+      const paymentAges = () => other.getByRole('list', { name: 'Payment issues' }).locator('.issue-age').allTextContents();
+      assert.deepEqual((await paymentAges()).map((a) => a.replace(/\d+/, 'N')), ['for N s']);
       // Mark the rows and watch the list: the clock moving on must only change the texts.
       await other.evaluate(() => {
         const list = document.getElementById('stuck-orders');
@@ -239,7 +242,8 @@ describe('order operations dashboard', () => {
       await other.clock.fastForward('02:30');
       await eventually(async () => {
         assert.deepEqual(await ages(), ['stuck for 2 min', 'stuck for 2 min', 'stuck for 2 min']);
-      }, { timeout: 3000, what: 'stuck times after 2.5 min' });
+        assert.deepEqual(await paymentAges(), ['for 2 min']);
+      }, { timeout: 3000, what: 'stuck and pending times after 2.5 min' });
       assert.equal(await other.evaluate(() => [...document.getElementById('stuck-orders').children].every((li) => li.__seen)), true,
         'the same rows are still there');
       assert.equal(await other.evaluate(() => window.__stuckListChanges), 0, 'no row was added, removed or moved');
@@ -284,6 +288,7 @@ describe('order operations dashboard', () => {
       assert.match(first, /failed/i);
       assert.match(first, /Card declined/);
       assert.match(first, /\$449\.99/);
+      assert.match(clean(await issueRows().first().locator('.issue-age').textContent()), /^for [0-2] s$/, 'failed for a moment');
     }, { timeout: 1000, since, what: 'failed payment on screen' });
   });
 
