@@ -27,6 +27,7 @@ describe('analytics dashboard (generic page)', () => {
   let page;
   const pageErrors = [];
   const sockets = [];
+  const sentOn = new Map(); // socket → the messages the page sent on it
 
   const killOnExit = () => server?.child.exitCode === null && server.child.kill('SIGKILL');
 
@@ -75,7 +76,12 @@ describe('analytics dashboard (generic page)', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('websocket', (ws) => sockets.push(ws));
+    page.on('websocket', (ws) => {
+      sockets.push(ws);
+      const frames = [];
+      sentOn.set(ws, frames);
+      ws.on('framesent', (f) => frames.push(JSON.parse(f.payload)));
+    });
     await page.goto(server.url + '/');
   }, { timeout: 20_000 });
 
@@ -148,6 +154,32 @@ describe('analytics dashboard (generic page)', () => {
     }, { timeout: 5000, what: 'back to live with the missed write' });
   });
 
+  test('a must-refetch close (1013) resubscribes at once with the sequences the page holds', { timeout: 10_000 }, async () => {
+    const before = sockets.length;
+    await page.evaluate(() => {
+      // What the server does to a subscriber more than 1024 messages behind (docs/websocket.md),
+      // delivered to the page's socket handler; then that socket really closes.
+      const ws = window.livedash.client.ws;
+      ws.dispatchEvent(new CloseEvent('close', { code: 1013, reason: 'must-refetch', wasClean: true }));
+      ws.close();
+    });
+    await eventually(() => assert.equal(sockets.length, before + 1), { timeout: 2000, what: 'a new socket' });
+    const subscribes = () => sentOn.get(sockets.at(-1)).filter((m) => m.op === 'subscribe');
+    await eventually(async () => {
+      assert.equal(await badgeText(), 'live');
+      assert.equal(subscribes().length, 6, `every query once: ${JSON.stringify(subscribes())}`);
+    }, { timeout: 3000, what: 'live again, every query subscribed' });
+    const sequences = await page.evaluate(() => Object.fromEntries([...window.livedash.stores].map(([id, s]) => [id, s.sequence])));
+    for (const m of subscribes()) assert.equal(m.since, sequences[m.query], `${m.query} resumes from its sequence`);
+    assert.equal(await page.evaluate(() => window.livedash.client.failures), 0, 'not counted as a failure (no backoff, no polling)');
+
+    const since = Date.now();
+    await insert(event('acme', 'page', 'page_view', 'u8'));
+    await eventually(() => statsShow('5', '5', '5', '5'), { timeout: 1000, since, what: 'a write over the new socket' });
+    await sql("DELETE FROM events WHERE user_id = 'u8'");
+    await eventually(() => statsShow('4', '4', '4', '4'), { timeout: 1000, what: 'back to the earlier figures' });
+  });
+
   test('with WebSockets blocked the page polls, numbers still follow writes, and it streams again when they work', { timeout: 40_000 }, async () => {
     // Playwright cannot route WebSockets, so this page gets a WebSocket that fails the way a
     // blocked one does: no exception, an error and a 1006 close a moment later. Flipping
@@ -179,6 +211,22 @@ describe('analytics dashboard (generic page)', () => {
         }
         Object.assign(WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
         window.WebSocket = WebSocket;
+        // Record the retries the client schedules (attempt, delay, when): dashboard.js sets
+        // window.livedash just before it starts the client.
+        window.__retries = [];
+        let livedash;
+        Object.defineProperty(window, 'livedash', {
+          configurable: true,
+          get: () => livedash,
+          set: (value) => {
+            livedash = value;
+            const show = value.client.opts.onState;
+            value.client.opts.onState = (state, info) => {
+              if (info.retryInMs !== undefined) window.__retries.push({ attempt: info.attempt, ms: info.retryInMs, at: performance.now() });
+              show(state, info);
+            };
+          },
+        });
       });
       const socketsBefore = sockets.length;
       let realSockets = 0;
@@ -192,6 +240,19 @@ describe('analytics dashboard (generic page)', () => {
       await eventually(async () => assert.equal(await badge(), 'polling'), { timeout: 8000, what: 'badge polling' });
       assert.match(await other.getByRole('status').getAttribute('title'), /refreshing every 5 seconds/);
       assert.ok(await other.evaluate(() => window.__blockedSockets) >= 4, 'the socket was tried before polling');
+
+      // Three retries before polling, each waiting between half and all of 0.6 s · 2^(n-1):
+      // exponential, with jitter so that a server's clients do not all come back at once.
+      const retries = await other.evaluate(() => window.__retries);
+      assert.deepEqual(retries.map((r) => r.attempt), [1, 2, 3], JSON.stringify(retries));
+      retries.forEach(({ ms }, i) => {
+        const ceiling = 600 * 2 ** i;
+        assert.ok(ms >= ceiling / 2 && ms <= ceiling, `retry ${i + 1} after ${ms} ms, not within ${ceiling / 2}–${ceiling}`);
+        if (i > 0) assert.ok(retries[i].at - retries[i - 1].at >= retries[i - 1].ms, `retry ${i + 1} came before its delay`);
+      });
+      const draws = await other.evaluate(() => Array.from({ length: 50 }, () => window.livedash.client.backoff(3)));
+      assert.ok(draws.every((ms) => ms >= 1200 && ms <= 2400), `backoff(3) draws: ${draws}`);
+      assert.ok(new Set(draws).size > 1, 'the delays are jittered, not identical');
 
       // A write reaches the page through the 5 s polls.
       let since = Date.now();

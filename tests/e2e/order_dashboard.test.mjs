@@ -198,6 +198,9 @@ describe('order operations dashboard', () => {
     await eventually(async () => assert.equal(await badgeText(), 'live'), { timeout: 3000, what: 'badge live' });
     const updated = clean(await page.locator('#last-updated').textContent());
     assert.match(updated, /^\d{2}:\d{2}:\d{2}$/, 'last updated shows a time');
+    // Five cards on four queries, one stream: the server's own count of its SSE clients.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /^livedash_sse_clients\{reaction="dashboard-stream"\} 1$/m, 'one stream for the tab');
   });
 
   test('the seeded orders in processing or packing show as stuck within 5 s of start, longest first', { timeout: 10_000 }, async () => {
@@ -226,6 +229,9 @@ describe('order operations dashboard', () => {
       }, { timeout: 5000, what: 'second page live with its stuck orders' });
       const ages = () => stuckRows(other).locator('.issue-age').allTextContents();
       for (const age of await ages()) assert.match(age, /^stuck for \d+ s$/);
+      // The seeded pending payment of order 1 says how long it has been pending, too.
+      const paymentAges = () => other.getByRole('list', { name: 'Payment issues' }).locator('.issue-age').allTextContents();
+      assert.deepEqual((await paymentAges()).map((a) => a.replace(/\d+/, 'N')), ['for N s']);
       // Mark the rows and watch the list: the clock moving on must only change the texts.
       await other.evaluate(() => {
         const list = document.getElementById('stuck-orders');
@@ -236,7 +242,8 @@ describe('order operations dashboard', () => {
       await other.clock.fastForward('02:30');
       await eventually(async () => {
         assert.deepEqual(await ages(), ['stuck for 2 min', 'stuck for 2 min', 'stuck for 2 min']);
-      }, { timeout: 3000, what: 'stuck times after 2.5 min' });
+        assert.deepEqual(await paymentAges(), ['for 2 min']);
+      }, { timeout: 3000, what: 'stuck and pending times after 2.5 min' });
       assert.equal(await other.evaluate(() => [...document.getElementById('stuck-orders').children].every((li) => li.__seen)), true,
         'the same rows are still there');
       assert.equal(await other.evaluate(() => window.__stuckListChanges), 0, 'no row was added, removed or moved');
@@ -281,6 +288,7 @@ describe('order operations dashboard', () => {
       assert.match(first, /failed/i);
       assert.match(first, /Card declined/);
       assert.match(first, /\$449\.99/);
+      assert.match(clean(await issueRows().first().locator('.issue-age').textContent()), /^for [0-2] s$/, 'failed for a moment');
     }, { timeout: 1000, since, what: 'failed payment on screen' });
   });
 
@@ -394,11 +402,35 @@ describe('order operations dashboard', () => {
   test('falls back to polling when the stream is cut, and goes back to live', { timeout: 45_000 }, async () => {
     assert.equal(await badgeText(), 'live');
 
+    // Record the retries the client schedules (attempt, delay, when).
+    await page.evaluate(() => {
+      const client = window.livedash.client;
+      const show = client.opts.onState;
+      window.__retries = [];
+      client.opts.onState = (state, info) => {
+        if (info.retryInMs !== undefined) window.__retries.push({ attempt: info.attempt, ms: info.retryInMs, at: performance.now() });
+        show(state, info);
+      };
+    });
+
     // Cut the stream: refuse every new /events request and drop the open one.
     await page.route(STREAM, (route) => route.abort('connectionreset'));
     assert.equal(await page.evaluate(() => window.livedash.client.simulateDrop()), true);
     await eventually(async () => assert.equal(await badgeText(), 'reconnecting'), { timeout: 1000, what: 'badge reconnecting' });
     await eventually(async () => assert.equal(await badgeText(), 'polling'), { timeout: 8000, what: 'badge polling' });
+
+    // Three retries before polling, each waiting between half and all of 0.6 s · 2^(n-1):
+    // exponential, with jitter so that a server's clients do not all come back at once.
+    const retries = await page.evaluate(() => window.__retries);
+    assert.deepEqual(retries.map((r) => r.attempt), [1, 2, 3], JSON.stringify(retries));
+    retries.forEach(({ ms }, i) => {
+      const ceiling = 600 * 2 ** i;
+      assert.ok(ms >= ceiling / 2 && ms <= ceiling, `retry ${i + 1} after ${ms} ms, not within ${ceiling / 2}–${ceiling}`);
+      if (i > 0) assert.ok(retries[i].at - retries[i - 1].at >= retries[i - 1].ms, `retry ${i + 1} came before its delay`);
+    });
+    const draws = await page.evaluate(() => Array.from({ length: 50 }, () => window.livedash.client.backoff(3)));
+    assert.ok(draws.every((ms) => ms >= 1200 && ms <= 2400), `backoff(3) draws: ${draws}`);
+    assert.ok(new Set(draws).size > 1, 'the delays are jittered, not identical');
 
     // A change still reaches the page, through the 5 s snapshot polls. Order 4 leaves packing,
     // so the packing group disappears from the result: its tile shows 0 and $0.00. It is no
@@ -444,6 +476,33 @@ describe('order operations dashboard', () => {
       await tileShows('Processing', '2', '$219.98');
       await tileShows('Packing', '1', '$249.99');
     }, { timeout: 1000, since, what: 'tiles after the reload' });
+  });
+
+  test('must-refetch on the stream reloads every snapshot', { timeout: 10_000 }, async () => {
+    // The page's copy of recent orders loses its top row while its sequence stays: only a
+    // reloaded snapshot can bring the row back.
+    const shown = await recentRows().count();
+    const top = clean(await recentRows().first().innerText());
+    await page.evaluate(() => {
+      const store = window.livedash.stores.get('recent-orders');
+      const newest = Math.max(...store.values().map((r) => r.orderId));
+      store.replace(store.values().filter((r) => r.orderId !== newest), store.sequence);
+    });
+    await eventually(async () => assert.equal(await recentRows().count(), shown - 1), { timeout: 1000, what: 'row gone' });
+
+    // What the server writes to a subscriber that fell too far behind (src/server/sse_stream.cpp),
+    // delivered on the page's own EventSource.
+    const reloads = ['order-stats', 'recent-orders', 'stuck-orders', 'open-payments'].map((id) =>
+      page.waitForRequest((req) => req.url().endsWith(`/api/v1/queries/${id}/results`), { timeout: 2000 }));
+    await page.evaluate(() => window.livedash.client.es.dispatchEvent(new MessageEvent('message', {
+      data: JSON.stringify({ type: 'must-refetch', reason: 'subscriber fell too far behind' }),
+    })));
+    await Promise.all(reloads);
+    await eventually(async () => {
+      assert.equal(await recentRows().count(), shown);
+      assert.equal(clean(await recentRows().first().innerText()), top);
+    }, { timeout: 1000, what: 'the reloaded snapshot on screen' });
+    assert.equal(await badgeText(), 'live', 'still streaming');
   });
 
   test('warns that data may be stale when nothing confirmed it for 30 s', { timeout: 15_000 }, async () => {

@@ -278,7 +278,7 @@ export class StuckOrders {
 const PAYMENT_RANK = { failed: 0, pending: 1 };
 
 export class PaymentIssues {
-  constructor(list, empty, summary, store) {
+  constructor(list, empty, summary, store, refreshMs = 5000) {
     this.empty = empty;
     this.summary = summary;
     const keyOf = (row) => String(row.paymentId);
@@ -287,6 +287,18 @@ export class PaymentIssues {
     this.more = moreLine(list);
     this.ready = false;
     bind(this, store);
+    // How long each payment has been failed or pending moves with the clock, like the stuck orders.
+    setInterval(() => this.refreshAges(), refreshMs);
+  }
+
+  /** "for 3 min" since the payment's last change (open-payments' lastUpdate), or nothing without one. */
+  static age(row, now) {
+    return row?.lastUpdate ? `for ${fmt.elapsed(row.lastUpdate, now)}` : '';
+  }
+
+  refreshAges() {
+    const now = Date.now();
+    for (const item of this.rows.items.values()) setText(item.fields.age, PaymentIssues.age(item.row, now), false);
   }
 
   static failedFirst(a, b) {
@@ -307,10 +319,11 @@ export class PaymentIssues {
       payment: h('span', { class: 'issue-payment' }),
       amount: h('span', { class: 'issue-amount' }),
       message: h('span', { class: 'issue-message' }),
+      age: h('time', { class: 'issue-age' }),
     };
     const root = h('li', { class: 'issue', dataset: { paymentId: key } },
       h('div', { class: 'issue-head' }, fields.order, fields.payment, fields.amount),
-      h('div', { class: 'issue-body' }, fields.status, fields.message));
+      h('div', { class: 'issue-body' }, fields.status, fields.age, fields.message));
     return { root, fields, row: null };
   }
 
@@ -329,6 +342,9 @@ export class PaymentIssues {
     else if (status === 'failed') message = 'No reason given';
     else if (status === 'pending') message = 'Awaiting payment';
     setText(f.message, message, flashIt);
+    f.age.dateTime = String(row.lastUpdate ?? '');
+    f.age.title = row.lastUpdate ? `${fmt.label(status)} since ${fmt.dateTime(row.lastUpdate)}` : '';
+    setText(f.age, PaymentIssues.age(row, Date.now()), false);
   }
 
   render(_rows, highlight) {
