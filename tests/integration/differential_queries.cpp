@@ -51,6 +51,12 @@ std::vector<DifferentialQuery> build() {
        "SELECT status, min(total), max(total), avg(total), max(created_at) FROM orders "
        "GROUP BY status",
        {{"status", kText}, {"lo", kMoney}, {"hi", kMoney}, {"mean", kReal}, {"lastAt", kText}}});
+  // PostgreSQL's regr_slope is the same least-squares slope, null below two distinct x.
+  q.push_back({"slope",
+               "MATCH (o:orders) RETURN o.status AS status, "
+               "drasi.linearGradient(o.id, o.total) AS slope",
+               "SELECT status, regr_slope(total, id) FROM orders GROUP BY status",
+               {{"status", kText}, {"slope", kReal}}});
   q.push_back({"having",
                "MATCH (o:orders) WITH o.status AS s, count(o) AS n WHERE n > 3 RETURN s, n",
                "SELECT status, count(*) FROM orders GROUP BY status HAVING count(*) > 3",

@@ -56,6 +56,10 @@ const std::vector<AggregateFunction>& builtinAggregateFunctions() {
       {"min", AggregateKind::Min, "smallest value; stays correct under deletes"},
       {"max", AggregateKind::Max, "largest value; stays correct under deletes"},
       {"collect", AggregateKind::Collect, "list of the non-null values"},
+      {"drasi.linearGradient", AggregateKind::LinearGradient,
+       "least-squares slope of y over x, from (x, y) pairs of numbers; null below two distinct x"},
+      {"drasi.last", AggregateKind::Last,
+       "the non-null value of the latest contribution to arrive; kept when others leave"},
   };
   return kAggregates;
 }

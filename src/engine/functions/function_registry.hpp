@@ -42,7 +42,7 @@ struct ScalarFunction {
   bool in_first_projection = false;
 };
 
-enum class AggregateKind { Count, Sum, Avg, Min, Max, Collect };
+enum class AggregateKind { Count, Sum, Avg, Min, Max, Collect, LinearGradient, Last };
 
 struct AggregateFunction {
   const char* name;

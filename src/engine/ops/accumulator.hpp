@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "core/value.hpp"
 #include "engine/plan/query_plan.hpp"
@@ -31,6 +32,8 @@ class ExactSum {
   void add(const core::Value& v, int sign);
   double value() const;
   bool allIntegers() const { return float_terms_ == 0 && scaled_ % kScale == 0 && !had_fraction_; }
+  //! `v` times 10^6 when that is an exact integer of modest size (integers, money), else none.
+  static std::optional<__int128> scaled(const core::Value& v);
 
  private:
   static constexpr int64_t kScale = 1'000'000;

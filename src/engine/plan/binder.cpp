@@ -414,12 +414,24 @@ BoundExpr Binder::bindAggregate(const Expr& e, const Scope& scope,
     spec.kind = AggregateKind::Count;
   } else {
     const AggregateFunction* fn = findAggregateFunction(e.name);
-    if (e.children.size() != 1) {
-      semanticError(e, fmt::format("`{}` takes 1 argument, got {}", fn->name, e.children.size()));
+    const size_t arity = fn->kind == AggregateKind::LinearGradient ? 2 : 1;
+    if (e.children.size() != arity) {
+      semanticError(e, fmt::format("`{}` takes {} argument{}, got {}", fn->name, arity,
+                                   arity == 1 ? "" : "s", e.children.size()));
     }
     spec.kind = fn->kind;
     spec.distinct = e.distinct;
-    spec.argument = bindExpr(*e.children[0], scope, nullptr, true);
+    if (arity == 1) {
+      spec.argument = bindExpr(*e.children[0], scope, nullptr, true);
+    } else {
+      // Accumulators take one value per solution: the (x, y) pair travels as a list.
+      BoundExpr pair;
+      pair.kind = BoundKind::List;
+      pair.span = e.span;
+      for (const auto& child : e.children)
+        pair.children.push_back(bindExpr(*child, scope, nullptr, true));
+      spec.argument = std::move(pair);
+    }
     if (spec.kind == AggregateKind::Count && spec.argument->kind == BoundKind::Element) {
       // count(o) needs the element's identity, not a copy of all its properties.
       BoundExpr id;

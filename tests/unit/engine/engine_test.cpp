@@ -112,6 +112,34 @@ TEST_F(EngineTest, MinAndMaxStayCorrectUnderDeletes) {
   EXPECT_EQ(rows("extremes"), std::vector<std::string>{R"({"lo":5.0,"hi":5.0,"n":1})"});
 }
 
+TEST_F(EngineTest, LinearGradientIsTheLeastSquaresSlopeUnderChanges) {
+  // y = total over x = id: points (1, 2), (2, 4), (3, 6) lie on y = 2x.
+  add("trend", "MATCH (o:orders) RETURN o.status AS s, drasi.linearGradient(o.id, o.total) AS k");
+  engine.apply(batchOf({orderChange(ChangeOp::Insert, 1, "a", 2)}));
+  EXPECT_EQ(rows("trend"), std::vector<std::string>{R"({"s":"a","k":null})"}) << "one point";
+  engine.apply(batchOf(
+      {orderChange(ChangeOp::Insert, 2, "a", 4), orderChange(ChangeOp::Insert, 3, "a", 6)}));
+  EXPECT_EQ(rows("trend"), std::vector<std::string>{R"({"s":"a","k":2.0})"});
+  // (3, 6) → (3, 0): least squares over (1,2), (2,4), (3,0) gives -1.
+  engine.apply(batchOf({orderChange(ChangeOp::Update, 3, "a", 0)}));
+  EXPECT_EQ(rows("trend"), std::vector<std::string>{R"({"s":"a","k":-1.0})"});
+  engine.apply(batchOf({orderChange(ChangeOp::Delete, 3, "", 0)}));
+  EXPECT_EQ(rows("trend"), std::vector<std::string>{R"({"s":"a","k":2.0})"})
+      << "the deleted point leaves no trace";
+}
+
+TEST_F(EngineTest, LastIsTheLatestValueToArrive) {
+  add("latest", "MATCH (o:orders) RETURN o.status AS s, drasi.last(o.total) AS t");
+  engine.apply(batchOf({orderChange(ChangeOp::Insert, 1, "a", 5)}));
+  engine.apply(batchOf({orderChange(ChangeOp::Insert, 2, "a", 9)}));
+  EXPECT_EQ(rows("latest"), std::vector<std::string>{R"({"s":"a","t":9.0})"});
+  engine.apply(batchOf({orderChange(ChangeOp::Update, 1, "a", 7)}));
+  EXPECT_EQ(rows("latest"), std::vector<std::string>{R"({"s":"a","t":7.0})"});
+  engine.apply(batchOf({orderChange(ChangeOp::Delete, 1, "", 0)}));
+  EXPECT_EQ(rows("latest"), std::vector<std::string>{R"({"s":"a","t":7.0})"})
+      << "a contribution leaving does not bring back an older value";
+}
+
 TEST_F(EngineTest, CountDistinctAndHaving) {
   add("busy",
       "MATCH (o:orders) WITH o.status AS status, count(DISTINCT o.customer_name) AS customers "
@@ -163,6 +191,8 @@ TEST_F(EngineTest, SemanticErrorsNameTheProblemAndPointAtIt) {
   EXPECT_STREQ(nested.what(), "aggregate inside aggregate");
   core::Error fn = addError(engine, "MATCH (o:orders) RETURN toUppr(o.status) AS x");
   EXPECT_EQ(fn.hint(), "did you mean `toUpper`?");
+  core::Error arity = addError(engine, "MATCH (o:orders) RETURN drasi.linearGradient(o.id) AS k");
+  EXPECT_STREQ(arity.what(), "`drasi.linearGradient` takes 2 arguments, got 1");
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ const char* const kQueries[] = {
     "min(o.total) AS lo, max(o.total) AS hi, avg(o.total) AS mean",
     "MATCH (o:orders) WITH o.status AS s, count(*) AS n WHERE n > 3 RETURN s, n * 2 AS doubled",
     "MATCH (o:orders) RETURN DISTINCT o.status AS status",
+    "MATCH (o:orders) RETURN o.status AS status, drasi.linearGradient(o.id, o.total) AS slope",
     "MATCH (o:orders {status: 'shipped'}) RETURN o.id AS id ORDER BY o.total SKIP 2 LIMIT 3",
     "MATCH (p:payments)-[:FOR_ORDER]->(o:orders) WHERE p.status IN ['pending', 'failed'] "
     "RETURN o.id AS orderId, o.customer_name AS customerName, p.status AS paymentStatus, "
