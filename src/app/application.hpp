@@ -49,8 +49,6 @@ class Application {
   //! The WebSocket endpoint's feed (`GET /ws` on the main port).
   const WsFeed& wsFeed() const { return *ws_feed_; }
   const config::ServerConfig& config() const { return config_; }
-  //! The sources, queries and reactions, as the operations API changes them. After start().
-  RuntimeRegistry& registry() { return *registry_; }
 
  private:
   void startSources();
