@@ -82,10 +82,13 @@ std::string tableLabel(const std::string& table) {
   return dot == std::string::npos ? table : table.substr(dot + 1);
 }
 
+//! The entry `id`, or `code` ("no <what> `id`").
 template <class Map>
-auto* findEntry(Map& map, const std::string& id) {
+auto& entryIn(Map& map, const std::string& id, core::ErrorCode code, std::string_view what) {
   auto it = map.find(id);
-  return it == map.end() ? nullptr : it->second.get();
+  if (it == map.end())
+    throw core::Error(code, fmt::format("no {} `{}`", what, id));
+  return *it->second;
 }
 
 }  // namespace
@@ -107,9 +110,7 @@ RuntimeRegistry::~RuntimeRegistry() {
 
 RuntimeRegistry::SourceEntry& RuntimeRegistry::sourceEntry(const std::string& id) {
   std::lock_guard lock(mutex_);
-  if (SourceEntry* e = findEntry(sources_, id))
-    return *e;
-  throw core::Error(core::ErrorCode::SourceNotFound, fmt::format("no source `{}`", id));
+  return entryIn(sources_, id, core::ErrorCode::SourceNotFound, "source");
 }
 
 void RuntimeRegistry::addSource(config::SourceConfig config) {
@@ -246,9 +247,7 @@ std::vector<std::string> RuntimeRegistry::exclusiveLabelsOf(const SourceEntry& e
 
 RuntimeRegistry::QueryEntry& RuntimeRegistry::queryEntry(const std::string& id) {
   std::lock_guard lock(mutex_);
-  if (QueryEntry* e = findEntry(queries_, id))
-    return *e;
-  throw core::Error(core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", id));
+  return entryIn(queries_, id, core::ErrorCode::QueryNotFound, "query");
 }
 
 void RuntimeRegistry::addQuery(config::QueryConfig config) {
@@ -339,9 +338,7 @@ void RuntimeRegistry::deleteQuery(const std::string& id) {
 
 RuntimeRegistry::ReactionEntry& RuntimeRegistry::reactionEntry(const std::string& id) {
   std::lock_guard lock(mutex_);
-  if (ReactionEntry* e = findEntry(reactions_, id))
-    return *e;
-  throw core::Error(core::ErrorCode::ReactionNotFound, fmt::format("no reaction `{}`", id));
+  return entryIn(reactions_, id, core::ErrorCode::ReactionNotFound, "reaction");
 }
 
 void RuntimeRegistry::buildReaction(ReactionEntry& entry, Origin origin) {
