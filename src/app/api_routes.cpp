@@ -2,9 +2,11 @@
 #include "app/api_routes.hpp"
 
 #include <charconv>
+#include <map>
 
 #include <fmt/format.h>
 
+#include "app/component_json.hpp"
 #include "core/json.hpp"
 #include "engine/query_diff.hpp"
 #include "server/auth.hpp"
@@ -51,32 +53,30 @@ core::Map objectBody(const HttpRequest& r) {
 struct Routes {
   ApiContext ctx;
 
-  sources::EmbeddedSource& embedded(const HttpRequest& r) const {
+  //! Kept alive for the request even if the source is deleted meanwhile.
+  std::shared_ptr<sources::EmbeddedSource> embedded(const HttpRequest& r) const {
     std::string id(r.param("id"));
-    auto it = ctx.embedded_sources.find(id);
-    if (it != ctx.embedded_sources.end())
-      return *it->second;
-    for (const config::SourceConfig& s : ctx.config.sources) {
-      if (s.id == id) {
-        throw core::Error(
-            core::ErrorCode::BadRequest,
-            fmt::format("source `{}` is not an embedded store: it has no row API", id));
-      }
+    if (std::shared_ptr<sources::EmbeddedSource> store = ctx.registry.embedded(id))
+      return store;
+    if (ctx.registry.source(id)) {
+      throw core::Error(core::ErrorCode::BadRequest,
+                        fmt::format("source `{}` is not an embedded store: it has no row API", id));
     }
     throw core::Error(core::ErrorCode::SourceNotFound, fmt::format("no source `{}`", id));
   }
 
-  //! 200 with "ok" when every source is streaming; 503 with "degraded" while one is connecting,
-  //! reconnecting or failed, so that a load balancer or an orchestrator can tell.
+  //! 200 with "ok" when every running source is streaming; 503 with "degraded" while one is
+  //! connecting, reconnecting or failed, so that a load balancer or an orchestrator can tell.
+  //! A source stopped through the API is listed but does not count.
   HttpResponse health(const HttpRequest&) const {
     bool healthy = true;
     std::string list = "[";
-    for (const auto& [id, source] : ctx.sources) {
-      sources::SourceStatus s = source->status();
-      healthy = healthy && s.state == sources::SourceState::Streaming;
+    for (const SourceView& view : ctx.registry.sources()) {
+      sources::SourceStatus s = view.source ? view.source->status() : sources::SourceStatus{};
+      healthy = healthy && (!view.running || s.state == sources::SourceState::Streaming);
       if (list.size() > 1)
         list += ',';
-      list += sourceStatusJson(id, s);
+      list += sourceStatusJson(view.config.id, s);
     }
     list += ']';
     return HttpResponse::json(healthy ? 200 : 503,
@@ -85,18 +85,7 @@ struct Routes {
                                           str(core::formatDateTime({ctx.clock.nowMs()})), list));
   }
 
-  static std::string sourceStatusJson(const std::string& id, const sources::SourceStatus& s) {
-    std::string out = fmt::format(R"({{"id":{},"state":{},"reconnects":{})", str(id),
-                                  str(sources::sourceStateName(s.state)), s.reconnects);
-    if (!s.message.empty())
-      out += fmt::format(R"(,"message":{})", str(s.message));
-    if (!s.position.empty())
-      out += fmt::format(R"(,"position":{})", str(s.position));
-    if (s.last_commit_ms > 0)
-      out += fmt::format(R"(,"lastCommit":{})", str(core::formatDateTime({s.last_commit_ms})));
-    return out + "}";
-  }
-
+  //! A stopped query keeps its definition but has no result: 503 `query_stopped`.
   HttpResponse queryResults(const HttpRequest& r) const {
     std::string id(r.param("id"));
     auto snapshot = ctx.engine.call([&](engine::Engine& e) -> std::optional<engine::QuerySnapshot> {
@@ -108,76 +97,97 @@ struct Routes {
                           fmt::format("query `{}` failed: {}", id, *q->error()));
       return q->snapshot();
     });
-    if (!snapshot)
+    if (!snapshot) {
+      if (ctx.registry.query(id)) {
+        throw core::Error(core::ErrorCode::QueryStopped, fmt::format("query `{}` is stopped", id),
+                          std::nullopt,
+                          fmt::format("POST /api/v1/queries/{}/start starts it again", id));
+      }
       throw core::Error(core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", id));
+    }
     return ok(engine::rowsJson(*snapshot), 200,
               fmt::format(R"(,"sequence":{})", snapshot->sequence));
   }
 
-  std::string queryJson(const config::QueryConfig& q) const {
-    std::optional<std::string> error = ctx.engine.call([&](engine::Engine& e) {
-      const engine::ContinuousQuery* running = e.findQuery(q.id);
-      return running ? running->error() : std::optional<std::string>();
+  //! Why each failed query failed, asked of the engine once per request.
+  std::map<std::string, std::string> queryErrors() const {
+    return ctx.engine.call([](engine::Engine& e) {
+      std::map<std::string, std::string> out;
+      for (const std::string& id : e.queryIds()) {
+        if (const auto& error = e.findQuery(id)->error())
+          out.emplace(id, *error);
+      }
+      return out;
     });
-    std::string status = error ? R"("Error","error":)" + str(*error) : R"("Running")";
-    return fmt::format(R"({{"id":{},"status":{},"query":{},"links":{{"results":{}}}}})", str(q.id),
-                       status, str(q.query), str("/api/v1/queries/" + q.id + "/results"));
+  }
+
+  static std::optional<std::string> errorOf(const std::map<std::string, std::string>& errors,
+                                            const std::string& id) {
+    auto it = errors.find(id);
+    return it == errors.end() ? std::nullopt : std::optional<std::string>(it->second);
   }
 
   // A token limited to some queries lists only those.
   HttpResponse listQueries(const HttpRequest& r) const {
+    std::map<std::string, std::string> errors = queryErrors();
     std::string out = "[";
-    for (const config::QueryConfig& q : ctx.config.queries) {
-      if (r.token && !r.token->allowsQuery(q.id))
+    for (const QueryView& q : ctx.registry.queries()) {
+      if (r.token && !r.token->allowsQuery(q.config.id))
         continue;
       if (out.size() > 1)
         out += ',';
-      out += queryJson(q);
+      out += queryJson(q, errorOf(errors, q.config.id));
     }
     return ok(out + "]");
   }
 
   HttpResponse getQuery(const HttpRequest& r) const {
-    for (const config::QueryConfig& q : ctx.config.queries) {
-      if (q.id == r.param("id"))
-        return ok(queryJson(q));
-    }
-    throw core::Error(core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", r.param("id")));
+    std::string id(r.param("id"));
+    std::optional<QueryView> q = ctx.registry.query(id);
+    if (!q)
+      throw core::Error(core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", id));
+    return ok(queryJson(*q, errorOf(queryErrors(), id)));
   }
 
   HttpResponse listSources(const HttpRequest&) const {
     std::string out = "[";
-    for (const config::SourceConfig& s : ctx.config.sources) {
+    for (const SourceView& s : ctx.registry.sources()) {
       if (out.size() > 1)
         out += ',';
-      bool embedded = s.kind == config::SourceKind::Embedded;
-      auto running = ctx.sources.find(s.id);
-      sources::SourceStatus status;
-      if (running != ctx.sources.end())
-        status = running->second->status();
-      out += fmt::format(R"({{"id":{},"kind":{},"status":{},"state":{}}})", str(s.id),
-                         str(embedded ? "embedded" : "postgres"),
-                         str(status.state == sources::SourceState::Stopped ? "Stopped" : "Running"),
-                         sourceStatusJson(s.id, status));
+      out += sourceJson(s);
     }
     return ok(out + "]");
+  }
+
+  HttpResponse getSource(const HttpRequest& r) const {
+    std::string id(r.param("id"));
+    std::optional<SourceView> s = ctx.registry.source(id);
+    if (!s)
+      throw core::Error(core::ErrorCode::SourceNotFound, fmt::format("no source `{}`", id));
+    return ok(sourceJson(*s));
   }
 
   HttpResponse listReactions(const HttpRequest&) const {
     std::string out = "[";
-    for (const config::ReactionConfig& r : ctx.config.reactions) {
+    for (const ReactionView& r : ctx.registry.reactions()) {
       if (out.size() > 1)
         out += ',';
-      core::List queries(r.queries.begin(), r.queries.end());
-      out += fmt::format(R"({{"id":{},"status":"Running","queries":{}}})", str(r.id),
-                         core::toJson(core::Value(queries)));
+      out += reactionJson(r);
     }
     return ok(out + "]");
   }
 
+  HttpResponse getReaction(const HttpRequest& r) const {
+    std::string id(r.param("id"));
+    std::optional<ReactionView> view = ctx.registry.reaction(id);
+    if (!view)
+      throw core::Error(core::ErrorCode::ReactionNotFound, fmt::format("no reaction `{}`", id));
+    return ok(reactionJson(*view));
+  }
+
   HttpResponse tables(const HttpRequest& r) const {
     core::List out;
-    for (const sources::TableInfo& t : embedded(r).tables()) {
+    for (const sources::TableInfo& t : embedded(r)->tables()) {
       core::List columns;
       for (const sources::ColumnInfo& c : t.columns) {
         columns.emplace_back(core::Map{{"name", core::Value(c.name)},
@@ -193,30 +203,30 @@ struct Routes {
     size_t limit = sizeParam(r, "limit", 100, 10'000);
     size_t offset = sizeParam(r, "offset", 0, SIZE_MAX);
     core::List out;
-    for (core::Map& row : embedded(r).listRows(std::string(r.param("table")), limit, offset)) {
+    for (core::Map& row : embedded(r)->listRows(std::string(r.param("table")), limit, offset)) {
       out.emplace_back(std::move(row));
     }
     return ok(core::toJson(core::Value(out)));
   }
 
   HttpResponse insertRow(const HttpRequest& r) const {
-    core::Map row = embedded(r).insertRow(std::string(r.param("table")), objectBody(r));
+    core::Map row = embedded(r)->insertRow(std::string(r.param("table")), objectBody(r));
     return ok(core::toJson(core::Value(row)), 201);
   }
 
   HttpResponse getRow(const HttpRequest& r) const {
     return ok(core::toJson(
-        core::Value(embedded(r).getRow(std::string(r.param("table")), r.param("pk")))));
+        core::Value(embedded(r)->getRow(std::string(r.param("table")), r.param("pk")))));
   }
 
   HttpResponse updateRow(const HttpRequest& r) const {
     core::Map row =
-        embedded(r).updateRow(std::string(r.param("table")), r.param("pk"), objectBody(r));
+        embedded(r)->updateRow(std::string(r.param("table")), r.param("pk"), objectBody(r));
     return ok(core::toJson(core::Value(row)));
   }
 
   HttpResponse deleteRow(const HttpRequest& r) const {
-    embedded(r).deleteRow(std::string(r.param("table")), r.param("pk"));
+    embedded(r)->deleteRow(std::string(r.param("table")), r.param("pk"));
     return HttpResponse{204, "application/json", "", {}};
   }
 
@@ -231,7 +241,7 @@ struct Routes {
       }
       statement = it->second.asString();
     }
-    sources::SqlResult result = embedded(r).executeSql(statement);
+    sources::SqlResult result = embedded(r)->executeSql(statement);
     core::List columns(result.columns.begin(), result.columns.end());
     core::List rows(result.rows.begin(), result.rows.end());
     core::Map data{{"columns", core::Value(columns)},
@@ -261,7 +271,9 @@ void registerApiRoutes(server::HttpServer& server, ApiContext context) {
   add("GET", "/api/v1/queries/{id}", &Routes::getQuery, RouteAccess::Query);
   add("GET", "/api/v1/queries/{id}/results", &Routes::queryResults, RouteAccess::Query);
   add("GET", "/api/v1/sources", &Routes::listSources, RouteAccess::Read);
+  add("GET", "/api/v1/sources/{id}", &Routes::getSource, RouteAccess::Read);
   add("GET", "/api/v1/reactions", &Routes::listReactions, RouteAccess::Read);
+  add("GET", "/api/v1/reactions/{id}", &Routes::getReaction, RouteAccess::Read);
   add("GET", "/api/v1/sources/{id}/tables", &Routes::tables, RouteAccess::Admin);
   const std::string rows = "/api/v1/sources/{id}/tables/{table}/rows";
   add("GET", rows, &Routes::listRows, RouteAccess::Admin);

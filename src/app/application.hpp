@@ -12,11 +12,11 @@
 
 #include "app/engine_thread.hpp"
 #include "app/metrics.hpp"
+#include "app/runtime_registry.hpp"
 #include "app/sequence_store.hpp"
 #include "app/ws_feed.hpp"
 #include "config/server_config.hpp"
 #include "core/clock.hpp"
-#include "reactions/reaction.hpp"
 #include "server/http_server.hpp"
 #include "sources/embedded/embedded_source.hpp"
 
@@ -51,30 +51,19 @@ class Application {
   const config::ServerConfig& config() const { return config_; }
 
  private:
-  void createReactions();
-  void createSources();
-  //! The sequence a query or reaction continues from after a restart (0 when new), and the slot
-  //! that records it; no slot without a state_dir.
-  std::pair<uint64_t, uint64_t*> resumeSequence(const std::string& name);
+  void startSources();
 
   config::ServerConfig config_;
   ApplicationOptions options_;
   const core::Clock& clock_;
   EngineThread engine_;
   std::unique_ptr<server::HttpServer> main_server_;
+  server::WsEndpointSharedPtr ws_endpoint_;
   std::unique_ptr<WsFeed> ws_feed_;
-  std::map<std::string, std::unique_ptr<server::HttpServer>> reaction_servers_;
-  //! SSE streams by reaction id.
-  std::map<std::string, server::SseStreamSharedPtr> sse_streams_;
   std::unique_ptr<Metrics> metrics_;
   //! Present when the config has a `state_dir`.
   std::unique_ptr<SequenceStore> sequence_store_;
-  std::vector<reactions::ReactionPtr> reactions_;
-  std::map<std::string, std::unique_ptr<sources::EmbeddedSource>> embedded_sources_;
-  //! Sources of other kinds (PostgreSQL).
-  std::vector<sources::SourcePtr> external_sources_;
-  //! Every source by id, in start order.
-  std::map<std::string, sources::Source*> sources_;
+  std::unique_ptr<RuntimeRegistry> registry_;
   bool started_ = false;
 };
 

@@ -32,6 +32,36 @@ void EngineThread::stop() {
     thread_.join();
 }
 
+void EngineThread::addReaction(reactions::Reaction* reaction) {
+  if (!running()) {
+    reactions_.push_back(reaction);
+    return;
+  }
+  call([this, reaction](engine::Engine&) {
+    reactions_.push_back(reaction);
+    return 0;
+  });
+}
+
+void EngineThread::removeReaction(const reactions::Reaction* reaction) {
+  auto remove = [this, reaction] { std::erase(reactions_, reaction); };
+  if (!running()) {
+    remove();
+    return;
+  }
+  call([&remove](engine::Engine&) {
+    remove();
+    return 0;
+  });
+}
+
+void EngineThread::setSequenceSlot(const std::string& query_id, uint64_t* slot) {
+  if (slot)
+    sequence_slots_[query_id] = slot;
+  else
+    sequence_slots_.erase(query_id);
+}
+
 void EngineThread::post(std::function<void(engine::Engine&)> task) {
   {
     std::lock_guard lock(mutex_);

@@ -27,8 +27,12 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
   explicit EngineThread(const core::Clock& clock);
   ~EngineThread() override;
 
-  //! Reactions must be added before start().
-  void addReaction(reactions::Reaction* reaction) { reactions_.push_back(reaction); }
+  //! The reaction gets the diffs of its queries from the next transaction on. Before start(),
+  //! or from any thread but the engine's once it runs.
+  void addReaction(reactions::Reaction* reaction);
+  //! Once this returns, the engine thread no longer uses the reaction, so it may be destroyed.
+  //! Same threads as addReaction.
+  void removeReaction(const reactions::Reaction* reaction);
   //! The WebSocket feed sees every diff after the reactions, and its period boundaries wake
   //! this thread like the engine's futures. Set before start().
   void setWsFeed(WsFeed* feed) { ws_feed_ = feed; }
@@ -48,11 +52,9 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
     return result.get();
   }
 
-  //! Where each query's last published sequence is recorded before its diff reaches a reaction
-  //! (see SequenceStore). Set before start().
-  void setSequenceSlots(std::map<std::string, uint64_t*> slots) {
-    sequence_slots_ = std::move(slots);
-  }
+  //! Where a query's last published sequence is recorded before its diff reaches a reaction
+  //! (see SequenceStore); null: nowhere. On the engine thread, or before start().
+  void setSequenceSlot(const std::string& query_id, uint64_t* slot);
 
   //! Batches applied so far (for tests and metrics).
   uint64_t appliedBatches() const { return applied_.load(); }
@@ -70,6 +72,7 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
  private:
   void onDiff(const engine::QueryDiff& diff) override;
   void run();
+  bool running() const { return thread_.joinable(); }
   std::optional<int64_t> nextDueMs() const;
   void fireDue();
 

@@ -51,6 +51,16 @@ struct Metrics::Families {
   prometheus::Family<prometheus::Gauge>& queue_depth;
   prometheus::Family<prometheus::Histogram>& latency;
   prometheus::Family<prometheus::Histogram>& write_latency;
+  prometheus::Family<prometheus::Gauge>& query_running;
+  prometheus::Family<prometheus::Gauge>& reaction_running;
+  prometheus::Family<prometheus::Gauge>& ws_clients;
+  prometheus::Family<prometheus::Counter>& ws_dropped;
+  prometheus::Family<prometheus::Counter>& ws_frames;
+  prometheus::Family<prometheus::Counter>& ws_bytes;
+  prometheus::Family<prometheus::Counter>& webhook_delivered;
+  prometheus::Family<prometheus::Counter>& webhook_failed;
+  prometheus::Family<prometheus::Counter>& webhook_dropped;
+  prometheus::Family<prometheus::Gauge>& webhook_queue;
 };
 
 Metrics::Metrics(MetricsInputs inputs)
@@ -114,6 +124,46 @@ Metrics::Metrics(MetricsInputs inputs)
           .Help("Commit time of the source transaction to the end of the first SSE socket write "
                 "carrying its diff, per IO thread")
           .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_query_running")
+          .Help("1 while the query runs, 0 while it is stopped or failed")
+          .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_reaction_running")
+          .Help("1 while the reaction receives diffs, 0 while it is stopped")
+          .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_ws_clients")
+          .Help("Connected WebSocket clients")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_ws_dropped_clients_total")
+          .Help("WebSocket clients closed (must-refetch) for falling too far behind")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_ws_frames_sent_total")
+          .Help("WebSocket messages written to clients")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_ws_bytes_sent_total")
+          .Help("Payload bytes of the WebSocket messages written to clients")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_webhook_deliveries_total")
+          .Help("Webhook requests answered with 2xx or 3xx")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_webhook_failures_total")
+          .Help("Webhook requests given up on (attempts used up, or refused with a 4xx)")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_webhook_dropped_total")
+          .Help("Webhook requests pushed out of a full queue before being sent")
+          .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_webhook_queue_depth")
+          .Help("Webhook requests waiting to be sent")
+          .Register(r),
   });
 }
 
@@ -125,9 +175,22 @@ std::string Metrics::render() {
   advanceTo(f.batches.Add({}), static_cast<double>(in_.engine.appliedBatches()));
   advanceTo(f.changes.Add({}), static_cast<double>(in_.engine.appliedChanges()));
   advanceTo(f.diffs.Add({}), static_cast<double>(in_.engine.diffsOut()));
+  renderSources();
+  renderQueries();
+  renderReactions();
+  renderWebSocket();
+  f.queue_depth.Add({}).Set(static_cast<double>(in_.engine.queueDepth()));
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+void Metrics::renderSources() {
+  Families& f = *families_;
   int64_t now_ms = in_.clock.nowMs();
-  for (const auto& [id, source] : in_.sources) {
-    sources::SourceStatus s = source->status();
+  std::set<std::string> ids;
+  for (const SourceView& view : in_.registry.sources()) {
+    const std::string& id = view.config.id;
+    ids.insert(id);
+    sources::SourceStatus s = view.source ? view.source->status() : sources::SourceStatus{};
     f.source_up.Add({{"source", id}}).Set(s.state == sources::SourceState::Streaming ? 1 : 0);
     for (sources::SourceState state : kStates) {
       f.source_state.Add({{"source", id}, {"state", sources::sourceStateName(state)}})
@@ -142,13 +205,98 @@ std::string Metrics::render() {
     if (s.lag_bytes >= 0)
       f.lag_bytes.Add({{"source", id}}).Set(static_cast<double>(s.lag_bytes));
   }
-  for (const auto& [id, stream] : in_.streams) {
-    f.sse_clients.Add({{"reaction", id}}).Set(static_cast<double>(stream->clientCount()));
-    advanceTo(f.sse_dropped.Add({{"reaction", id}}), static_cast<double>(stream->droppedClients()));
-    addWriteLatency(id, *stream);
+  for (const std::string& gone : last_sources_) {
+    if (ids.count(gone))
+      continue;
+    for (sources::SourceState state : kStates) {
+      f.source_state.Remove(
+          &f.source_state.Add({{"source", gone}, {"state", sources::sourceStateName(state)}}));
+    }
   }
-  f.queue_depth.Add({}).Set(static_cast<double>(in_.engine.queueDepth()));
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  forgetGone("source", ids, last_sources_);
+}
+
+void Metrics::renderQueries() {
+  std::set<std::string> ids;
+  for (const QueryView& view : in_.registry.queries()) {
+    ids.insert(view.config.id);
+    families_->query_running.Add({{"query", view.config.id}}).Set(view.running ? 1 : 0);
+  }
+  forgetGone("query", ids, last_queries_);
+}
+
+void Metrics::renderReactions() {
+  Families& f = *families_;
+  std::set<std::string> ids;
+  for (const ReactionView& view : in_.registry.reactions()) {
+    const std::string& id = view.config.id;
+    ids.insert(id);
+    f.reaction_running.Add({{"reaction", id}}).Set(view.running ? 1 : 0);
+    if (view.stream) {
+      f.sse_clients.Add({{"reaction", id}}).Set(static_cast<double>(view.stream->clientCount()));
+      advanceTo(f.sse_dropped.Add({{"reaction", id}}),
+                static_cast<double>(view.stream->droppedClients()));
+      addWriteLatency(id, *view.stream);
+    }
+    if (view.webhook) {
+      reactions::WebhookStats w = view.webhook->stats();
+      advanceTo(f.webhook_delivered.Add({{"reaction", id}}), static_cast<double>(w.delivered));
+      advanceTo(f.webhook_failed.Add({{"reaction", id}}), static_cast<double>(w.failed));
+      advanceTo(f.webhook_dropped.Add({{"reaction", id}}), static_cast<double>(w.dropped));
+      f.webhook_queue.Add({{"reaction", id}}).Set(static_cast<double>(w.queued));
+    }
+  }
+  for (const std::string& gone : last_reactions_) {
+    if (ids.count(gone) || !last_write_latency_.count(gone))
+      continue;
+    f.write_latency.Remove(&f.write_latency.Add({{"reaction", gone}}, kLatencyBuckets));
+    last_write_latency_.erase(gone);
+  }
+  forgetGone("reaction", ids, last_reactions_);
+}
+
+void Metrics::renderWebSocket() {
+  Families& f = *families_;
+  f.ws_clients.Add({}).Set(static_cast<double>(in_.websocket.clientCount()));
+  advanceTo(f.ws_dropped.Add({}), static_cast<double>(in_.websocket.droppedClients()));
+  advanceTo(f.ws_frames.Add({}), static_cast<double>(in_.websocket.framesSent()));
+  advanceTo(f.ws_bytes.Add({}), static_cast<double>(in_.websocket.bytesSent()));
+}
+
+namespace {
+
+// Removes the series `{label="id"}` from a family, if it has one (Add then Remove: prometheus-cpp
+// finds series by their labels only through Add).
+template <class Metric>
+void removeSeries(prometheus::Family<Metric>& family, const prometheus::Labels& labels) {
+  if (family.Has(labels))
+    family.Remove(&family.Add(labels));
+}
+
+}  // namespace
+
+void Metrics::forgetGone(const std::string& label, const std::set<std::string>& now,
+                         std::set<std::string>& before) {
+  Families& f = *families_;
+  for (const std::string& gone : before) {
+    if (now.count(gone))
+      continue;
+    prometheus::Labels labels{{label, gone}};
+    removeSeries(f.source_up, labels);
+    removeSeries(f.reconnects, labels);
+    removeSeries(f.last_commit, labels);
+    removeSeries(f.lag_bytes, labels);
+    removeSeries(f.staleness, labels);
+    removeSeries(f.query_running, labels);
+    removeSeries(f.reaction_running, labels);
+    removeSeries(f.sse_clients, labels);
+    removeSeries(f.sse_dropped, labels);
+    removeSeries(f.webhook_delivered, labels);
+    removeSeries(f.webhook_failed, labels);
+    removeSeries(f.webhook_dropped, labels);
+    removeSeries(f.webhook_queue, labels);
+  }
+  before = now;
 }
 
 // The server counts in its own fixed buckets; each scrape adds what is new since the last one.

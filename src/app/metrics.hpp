@@ -10,11 +10,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "app/engine_thread.hpp"
+#include "app/runtime_registry.hpp"
+#include "app/ws_feed.hpp"
 #include "core/clock.hpp"
 #include "server/http_server.hpp"
 #include "sources/source.hpp"
@@ -28,9 +31,10 @@ namespace livedash::app {
 
 struct MetricsInputs {
   const EngineThread& engine;
-  const std::map<std::string, sources::Source*>& sources;
-  //! SSE streams by reaction id.
-  std::map<std::string, server::SseStreamSharedPtr> streams;
+  //! Sources, queries and reactions as they are at each scrape (they change at run time).
+  const RuntimeRegistry& registry;
+  const server::WsEndpoint& websocket;
+  const WsFeed& ws_feed;
   const core::Clock& clock;
 };
 
@@ -54,6 +58,16 @@ class Metrics {
   //! What each stream's write latency held at the last scrape (under mutex_).
   std::map<std::string, server::LatencyHistogram::Snapshot> last_write_latency_;
   void addWriteLatency(const std::string& reaction, const server::SseStream& stream);
+  void renderSources();
+  void renderQueries();
+  void renderReactions();
+  void renderWebSocket();
+  //! Drops the series of components deleted since the last scrape.
+  void forgetGone(const std::string& label, const std::set<std::string>& now,
+                  std::set<std::string>& before);
+  std::set<std::string> last_sources_;
+  std::set<std::string> last_queries_;
+  std::set<std::string> last_reactions_;
 };
 
 }  // namespace livedash::app

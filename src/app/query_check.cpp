@@ -5,15 +5,21 @@
 
 namespace livedash::app {
 
+std::optional<core::Diagnostic> checkQuery(const config::QueryConfig& query) {
+  try {
+    engine::ContinuousQuery probe(toDefinition(query));
+  } catch (const core::Error& e) {
+    core::SourceSpan span = e.span().value_or(core::SourceSpan{0, 1});
+    return config::queryTextDiagnostic(query, span, e.what(), e.hint());
+  }
+  return std::nullopt;
+}
+
 std::vector<core::Diagnostic> checkQueries(const config::ServerConfig& config) {
   std::vector<core::Diagnostic> out;
   for (const config::QueryConfig& q : config.queries) {
-    try {
-      engine::ContinuousQuery probe(toDefinition(q));
-    } catch (const core::Error& e) {
-      core::SourceSpan span = e.span().value_or(core::SourceSpan{0, 1});
-      out.push_back(config::queryTextDiagnostic(q, span, e.what(), e.hint()));
-    }
+    if (std::optional<core::Diagnostic> problem = checkQuery(q))
+      out.push_back(std::move(*problem));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // src/app/query_check.hpp
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "config/server_config.hpp"
@@ -8,8 +9,11 @@
 
 namespace livedash::app {
 
-//! Parses and plans every query of the config, as the engine would, and returns a diagnostic
-//! (file, key path, line:column, caret under the query text) for each one that fails.
+//! Parses and plans the query as the engine would; when it fails, a diagnostic with its key path,
+//! line:column and a caret under the query text.
+std::optional<core::Diagnostic> checkQuery(const config::QueryConfig& query);
+
+//! checkQuery for every query of the config.
 std::vector<core::Diagnostic> checkQueries(const config::ServerConfig& config);
 
 }  // namespace livedash::app

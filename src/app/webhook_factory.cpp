@@ -51,8 +51,8 @@ reactions::WebhookOptions webhookOptions(const config::ReactionConfig& reaction,
   return o;
 }
 
-reactions::ReactionPtr makeWebhookReaction(const config::ReactionConfig& reaction,
-                                           const config::HttpReactionConfig& http) {
+std::unique_ptr<reactions::WebhookReaction> makeWebhookReaction(
+    const config::ReactionConfig& reaction, const config::HttpReactionConfig& http) {
   return std::make_unique<reactions::WebhookReaction>(webhookOptions(reaction, http), &send);
 }
 

@@ -6,12 +6,13 @@
 #include "config/reaction_config.hpp"
 #include "reactions/reaction.hpp"
 #include "reactions/webhook/webhook_options.hpp"
+#include "reactions/webhook/webhook_reaction.hpp"
 
 namespace livedash::app {
 
 reactions::WebhookOptions webhookOptions(const config::ReactionConfig& reaction,
                                          const config::HttpReactionConfig& http);
-reactions::ReactionPtr makeWebhookReaction(const config::ReactionConfig& reaction,
-                                           const config::HttpReactionConfig& http);
+std::unique_ptr<reactions::WebhookReaction> makeWebhookReaction(
+    const config::ReactionConfig& reaction, const config::HttpReactionConfig& http);
 
 }  // namespace livedash::app

@@ -154,6 +154,17 @@ void WsFeed::onDiff(const engine::QueryDiff& diff, std::string& diff_json) {
   }
 }
 
+void WsFeed::forgetQuery(const std::string& query_id) {
+  auto it = queries_.find(query_id);
+  if (it == queries_.end())
+    return;
+  // A fresh log, not none: a live watcher's diffs are published through it. Starting empty, it
+  // can only replay what comes after the restart.
+  if (it->second.log)
+    it->second.log.emplace(options_.replay_frames);
+  it->second.snapshot.reset();
+}
+
 void WsFeed::forgetIfIdle(std::unordered_map<std::string, QueryFeed>::iterator it) {
   for (const Counter& counter : it->second.watchers) {
     if (watched(counter)) {

@@ -56,6 +56,12 @@ class WsFeed final : public server::WsBackend {
   //! On the engine thread: publishes the values of every period whose boundary has passed.
   void onWake(engine::Engine& engine, int64_t now_ms);
 
+  //! On the engine thread, when a query is stopped or deleted: its replay log and snapshot no
+  //! longer describe what a restarted query will hold, so a `since` resume gets a snapshot.
+  //! Live watchers stay; the restarted query's next diff skips a sequence, which tells them to
+  //! reload.
+  void forgetQuery(const std::string& query_id);
+
   //! Frames encoded so far (diffs, snapshots, values). Any thread.
   uint64_t framesEncoded() const { return frames_encoded_.load(std::memory_order_relaxed); }
 

@@ -18,28 +18,10 @@
 namespace livedash::config {
 namespace {
 
-// yaml-cpp's messages say what broke, not what to do; these are the common causes.
-std::string syntaxHint(std::string_view yaml_message) {
-  if (yaml_message.find("end of map not found") != std::string_view::npos ||
-      yaml_message.find("end of sequence not found") != std::string_view::npos) {
-    return "check the indentation of this line and the ones above it";
-  }
-  if (yaml_message.find("illegal map value") != std::string_view::npos) {
-    return "quote values that contain `: `";
-  }
-  return {};
-}
-
 ServerConfig load(std::string_view text, const std::string& file) {
   std::string base_dir = std::filesystem::path(file).parent_path().string();
   Reader reader(file, text, base_dir, processEnvironment());
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    reader.errorAt(e.mark, 1, "", fmt::format("YAML syntax error: {}", e.msg), syntaxHint(e.msg));
-    throw ConfigError(reader.takeErrors());
-  }
+  YAML::Node root = parseYaml(reader);
   ServerConfig config;
   config.file = file;
   readServerConfig(reader, root, config);

@@ -53,34 +53,36 @@ std::vector<std::string> idsIn(const Reader& r, Section section) {
   return ids;
 }
 
-std::string unknownNameHint(const NamedSite& reference, const std::vector<std::string>& ids) {
+std::string unknownNameHint(const NamedSite& reference, const std::vector<std::string>& ids,
+                            std::string_view where) {
   std::string near = core::closestMatch(reference.name, ids);
   if (!near.empty()) {
     return fmt::format("did you mean `{}`?", near);
   }
   if (ids.empty()) {
-    return fmt::format("the file defines no {}", plural(reference.section));
+    return fmt::format("{} defines no {}", where, plural(reference.section));
   }
   return fmt::format("defined {}: {}", plural(reference.section), fmt::join(ids, ", "));
 }
 
-void checkReferences(Reader& r) {
+}  // namespace
+
+void checkReferences(Reader& r, const IdsOf& ids_of, std::string_view where) {
   for (const NamedSite& reference : r.references()) {
-    std::vector<std::string> ids = idsIn(r, reference.section);
+    std::vector<std::string> ids = ids_of(reference.section);
     if (std::find(ids.begin(), ids.end(), reference.name) != ids.end()) {
       continue;
     }
     r.errorAt(reference.mark, reference.length, reference.key_path,
               fmt::format("unknown {} `{}`", singular(reference.section), reference.name),
-              unknownNameHint(reference, ids));
+              unknownNameHint(reference, ids, where));
   }
 }
 
-}  // namespace
-
 void checkCrossReferences(Reader& r) {
   checkDuplicateIds(r);
-  checkReferences(r);
+  checkReferences(
+      r, [&r](Section section) { return idsIn(r, section); }, "the file");
 }
 
 }  // namespace livedash::config

@@ -17,13 +17,7 @@ void readValue(Reader& r, const YAML::Node& node, const std::string& path, JoinC
 std::vector<JoinConfig> loadJoinsFile(const std::string& path) {
   std::string text = readConfigText(path, "joins file");
   Reader reader(path, text, "", processEnvironment());
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    reader.errorAt(e.mark, 1, "", fmt::format("YAML syntax error: {}", e.msg));
-    throw ConfigError(reader.takeErrors());
-  }
+  YAML::Node root = parseYaml(reader);
   std::string base_path;
   if (root.IsMap() && root["joins"]) {
     root = root["joins"];

@@ -4,7 +4,10 @@
 // section's key tables are written.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -31,5 +34,11 @@ std::string readConfigText(const std::string& path, std::string_view what);
 
 //! Duplicate ids, and names that refer to no source or query. Run after the whole file is read.
 void checkCrossReferences(Reader& r);
+
+//! The ids a section has, for checking references against.
+using IdsOf = std::function<std::vector<std::string>(Section)>;
+//! Reports each name recorded by `r` that is not among `ids_of(its section)`; `where` says what
+//! defines the ids in the hint ("the file defines no sources").
+void checkReferences(Reader& r, const IdsOf& ids_of, std::string_view where);
 
 }  // namespace livedash::config

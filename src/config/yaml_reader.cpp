@@ -6,9 +6,25 @@
 
 #include <fmt/format.h>
 
+#include "config/config_error.hpp"
 #include "config/plain_scalar.hpp"
 
 namespace livedash::config {
+namespace {
+
+// yaml-cpp's messages say what broke, not what to do; these are the common causes.
+std::string syntaxHint(std::string_view yaml_message) {
+  if (yaml_message.find("end of map not found") != std::string_view::npos ||
+      yaml_message.find("end of sequence not found") != std::string_view::npos) {
+    return "check the indentation of this line and the ones above it";
+  }
+  if (yaml_message.find("illegal map value") != std::string_view::npos) {
+    return "quote values that contain `: `";
+  }
+  return {};
+}
+
+}  // namespace
 
 Reader::Reader(std::string file, std::string_view text, std::string base_dir, EnvLookup env)
     : file_(std::move(file)), text_(text), base_dir_(std::move(base_dir)), env_(std::move(env)) {}
@@ -125,6 +141,15 @@ Reader::Located Reader::locate(const YAML::Node& node) const {
   }
   uint32_t size = static_cast<uint32_t>(node.Scalar().size());
   return {mark, std::max<uint32_t>(1, first == '"' || first == '\'' ? size + 2 : size)};
+}
+
+YAML::Node parseYaml(Reader& reader) {
+  try {
+    return YAML::Load(std::string(reader.text()));
+  } catch (const YAML::Exception& e) {
+    reader.errorAt(e.mark, 1, "", fmt::format("YAML syntax error: {}", e.msg), syntaxHint(e.msg));
+    throw ConfigError(reader.takeErrors());
+  }
 }
 
 std::string describeNode(const YAML::Node& node) {

@@ -103,6 +103,10 @@ class Reader {
   std::vector<NamedSite> references_;
 };
 
+//! The reader's text parsed as one YAML document (JSON included). Throws ConfigError, located
+//! and with a hint for the common causes, on a syntax error.
+YAML::Node parseYaml(Reader& reader);
+
 //! What a node is, for "got …" in messages: "a mapping", "a list", "a string", "an integer", ….
 std::string describeNode(const YAML::Node& node);
 

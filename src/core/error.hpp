@@ -37,7 +37,8 @@ namespace livedash::core {
   X(TooManyConnections, "too_many_connections", 429)     \
   X(HeaderTooLarge, "header_too_large", 431)             \
   X(Internal, "internal", 500)                           \
-  X(SourceUnavailable, "source_unavailable", 503)
+  X(SourceUnavailable, "source_unavailable", 503)        \
+  X(QueryStopped, "query_stopped", 503)
 
 enum class ErrorCode : uint16_t {
 #define LIVEDASH_ERROR_ENUM(name, text, status) name,

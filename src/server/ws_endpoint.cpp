@@ -63,6 +63,24 @@ uint64_t WsEndpointImpl::droppedClients() const {
   return dropped_.load(std::memory_order_relaxed);
 }
 
+uint64_t WsEndpointImpl::framesSent() const {
+  std::lock_guard lock(mutex_);
+  uint64_t total = released_frames_;
+  for (const std::unique_ptr<WsHub>& hub : hubs_) {
+    total += hub->framesSent();
+  }
+  return total;
+}
+
+uint64_t WsEndpointImpl::bytesSent() const {
+  std::lock_guard lock(mutex_);
+  uint64_t total = released_bytes_;
+  for (const std::unique_ptr<WsHub>& hub : hubs_) {
+    total += hub->bytesSent();
+  }
+  return total;
+}
+
 void WsEndpointImpl::attach(const std::vector<net::io_context*>& contexts) {
   std::lock_guard lock(mutex_);
   hubs_.clear();
@@ -79,6 +97,10 @@ void WsEndpointImpl::detach() {
 
 void WsEndpointImpl::releaseHubs() {
   std::lock_guard lock(mutex_);
+  for (const std::unique_ptr<WsHub>& hub : hubs_) {
+    released_frames_ += hub->framesSent();
+    released_bytes_ += hub->bytesSent();
+  }
   hubs_.clear();
 }
 

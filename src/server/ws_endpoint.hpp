@@ -92,6 +92,9 @@ class WsEndpoint : public core::FrameSink {
   virtual size_t clientCount() const = 0;
   //! Subscribers closed so far for falling too far behind.
   virtual uint64_t droppedClients() const = 0;
+  //! Frames written to clients so far, and their bytes (WebSocket framing not counted).
+  virtual uint64_t framesSent() const = 0;
+  virtual uint64_t bytesSent() const = 0;
 };
 using WsEndpointSharedPtr = std::shared_ptr<WsEndpoint>;
 

@@ -31,6 +31,8 @@ class WsEndpointImpl final : public WsEndpoint {
               core::FrameConstSharedPtr error) override;
   size_t clientCount() const override;
   uint64_t droppedClients() const override;
+  uint64_t framesSent() const override;
+  uint64_t bytesSent() const override;
 
   const WsOptions& options() const { return config_.options; }
 
@@ -56,8 +58,11 @@ class WsEndpointImpl final : public WsEndpoint {
   std::atomic<size_t> clients_{0};
   std::atomic<uint64_t> dropped_{0};
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   bool attached_ = false;  //!< guarded by mutex_
+  //! What hubs already released had sent (guarded by mutex_).
+  uint64_t released_frames_ = 0;
+  uint64_t released_bytes_ = 0;
   //! Fixed between attach() and releaseHubs(), so IO threads index it without the mutex.
   std::vector<std::unique_ptr<WsHub>> hubs_;
 };

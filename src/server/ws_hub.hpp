@@ -59,6 +59,15 @@ class WsHub {
               WsLease lease);
   void reject(uint64_t session, const std::string& channel, core::FrameConstSharedPtr error);
 
+  //! On this hub's thread, after a frame was written to a client.
+  void countSent(size_t bytes) {
+    frames_sent_.fetch_add(1, std::memory_order_relaxed);
+    bytes_sent_.fetch_add(bytes, std::memory_order_relaxed);
+  }
+  //! Any thread.
+  uint64_t framesSent() const { return frames_sent_.load(std::memory_order_relaxed); }
+  uint64_t bytesSent() const { return bytes_sent_.load(std::memory_order_relaxed); }
+
  private:
   WsSession* find(uint64_t id) const;
 
@@ -68,6 +77,9 @@ class WsHub {
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, WsSession*> sessions_;
   std::unordered_map<std::string, std::vector<WsSession*>> channels_;
+  // Written by this hub's thread only, so the counting costs no contention between IO threads.
+  std::atomic<uint64_t> frames_sent_{0};
+  std::atomic<uint64_t> bytes_sent_{0};
 };
 
 }  // namespace livedash::server

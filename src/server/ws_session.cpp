@@ -280,6 +280,9 @@ class BeastWsSession final : public WsSession, public std::enable_shared_from_th
 
   void onWrite(const error_code& ec) {
     writing_ = false;
+    if (!ec) {
+      hub_.countSent(queue_.front()->bytes.size());
+    }
     queue_.pop();
     if (ec) {
       end();

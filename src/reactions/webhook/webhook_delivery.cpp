@@ -68,7 +68,12 @@ void WebhookDelivery::enqueue(WebhookRequest request) {
 }
 
 WebhookStats WebhookDelivery::stats() const {
-  return WebhookStats{delivered_.load(), failed_.load(), dropped_.load(), retries_.load()};
+  size_t queued = 0;
+  {
+    std::lock_guard lock(mutex_);
+    queued = queue_.size();
+  }
+  return WebhookStats{delivered_.load(), failed_.load(), dropped_.load(), retries_.load(), queued};
 }
 
 void WebhookDelivery::run() {

@@ -28,6 +28,7 @@ struct WebhookStats {
   uint64_t failed = 0;     //!< given up: attempts used up, or a 4xx other than 429
   uint64_t dropped = 0;    //!< pushed out of a full queue before being sent
   uint64_t retries = 0;    //!< attempts after the first
+  uint64_t queued = 0;     //!< waiting to be sent now (the one in flight not counted)
 };
 
 class WebhookDelivery {

@@ -4,46 +4,22 @@
 // embedded store, JSON errors, and the SSE stream carrying the diffs those writes cause.
 #include <gtest/gtest.h>
 
-#include "app/application.hpp"
-#include "config/config_loader.hpp"
-#include "core/json.hpp"
-#include "unit/server/test_client.hpp"
+#include "unit/app/app_fixture.hpp"
 
 namespace livedash::app {
 namespace {
 
 using server::test::TestClient;
 
-class ApiTest : public ::testing::Test {
+class ApiTest : public test::AppFixture {
  protected:
-  void SetUp() override {
-    config::ServerConfig cfg =
-        config::loadConfigFile(LIVEDASH_SOURCE_DIR "/tests/data/app/shop.yaml");
-    ApplicationOptions options;
-    options.port_override = 0;
-    options.io_threads = 1;
-    app = std::make_unique<Application>(std::move(cfg), options, clock);
-    app->start();
-  }
-  void TearDown() override { app->stop(); }
+  ApiTest() : AppFixture("shop.yaml") {}
 
-  server::test::Reply get(const std::string& target) {
-    TestClient c(app->port());
-    return c.request("GET", target);
-  }
-  server::test::Reply send(const std::string& method, const std::string& target,
-                           const std::string& body, const std::string& type = "application/json") {
-    TestClient c(app->port());
-    return c.request(method, target, {{"Content-Type", type}}, body);
-  }
   core::Value results() {
     auto reply = get("/api/v1/queries/stats/results");
     EXPECT_EQ(reply.status, 200);
     return core::parseJson(reply.body);
   }
-
-  core::SystemClock clock;
-  std::unique_ptr<Application> app;
 };
 
 std::string sortedDataJson(const core::Value& envelope) {
@@ -88,9 +64,7 @@ TEST_F(ApiTest, SqlWriteIsVisibleInTheNextSnapshotAndOnTheStream) {
             "{\"orders\":1,\"revenue\":10.5,\"status\":\"pending\"}\n"
             "{\"orders\":2,\"revenue\":25.25,\"status\":\"shipped\"}\n");
 
-  server::test::SseEvent event = stream.nextEvent();
-  while (event.data.empty())
-    event = stream.nextEvent();  // skip retry and comments
+  server::test::SseEvent event = test::nextData(stream);
   EXPECT_EQ(event.id, "2") << "the bootstrap diff was event 1, before this client connected";
   core::Value diff = core::parseJson(event.data);
   EXPECT_EQ(diff.asMap().at("queryId"), core::Value("stats"));

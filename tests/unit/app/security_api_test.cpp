@@ -5,10 +5,7 @@
 // the body limit from the config, and the /metrics series that follow writes.
 #include <gtest/gtest.h>
 
-#include "app/application.hpp"
-#include "config/config_loader.hpp"
-#include "core/json.hpp"
-#include "unit/server/test_client.hpp"
+#include "unit/app/app_fixture.hpp"
 
 namespace livedash::app {
 namespace {
@@ -17,7 +14,8 @@ using server::test::Reply;
 using server::test::SseEvent;
 using server::test::TestClient;
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
+using test::Headers;
+using test::nextData;
 
 const std::pair<std::string, std::string> kAdmin = {"Authorization",
                                                     "Bearer admin-secret-0123456789"};
@@ -30,25 +28,9 @@ std::string errorCode(const Reply& r) {
   return core::parseJson(r.body).asMap().at("error").asMap().at("code").asString();
 }
 
-SseEvent nextData(TestClient& client) {
-  SseEvent event = client.nextEvent();
-  while (event.data.empty())
-    event = client.nextEvent();
-  return event;
-}
-
-class SecurityApiTest : public ::testing::Test {
+class SecurityApiTest : public test::AppFixture {
  protected:
-  void SetUp() override {
-    ApplicationOptions options;
-    options.port_override = 0;
-    options.io_threads = 1;
-    app = std::make_unique<Application>(
-        config::loadConfigFile(LIVEDASH_SOURCE_DIR "/tests/data/app/secure_shop.yaml"), options,
-        clock);
-    app->start();
-  }
-  void TearDown() override { app->stop(); }
+  SecurityApiTest() : AppFixture("secure_shop.yaml") {}
 
   Reply call(const std::string& method, const std::string& target, Headers headers = {},
              const std::string& body = {}) {
@@ -59,9 +41,6 @@ class SecurityApiTest : public ::testing::Test {
     headers.emplace_back("Content-Type", "text/plain");
     return call("POST", "/api/v1/sources/shop/sql", headers, statement);
   }
-
-  core::SystemClock clock;
-  std::unique_ptr<Application> app;
 };
 
 TEST_F(SecurityApiTest, RoutesNeedTheRightToken) {
@@ -156,6 +135,23 @@ double metricValue(const std::string& text, const std::string& series) {
   if (at == std::string::npos)
     return -1;
   return std::stod(text.substr(at + series.size() + 2));
+}
+
+TEST_F(SecurityApiTest, OperationsNeedAnAdminToken) {
+  const std::string body = R"({"id":"pending","query":"MATCH (o:orders) RETURN o.id AS id",)"
+                           R"("sources":[{"source_id":"shop"}]})";
+  Reply anonymous = call("POST", "/api/v1/queries", {}, body);
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(errorCode(anonymous), "unauthorized");
+  Reply reader = call("POST", "/api/v1/queries", {kReader}, body);
+  EXPECT_EQ(reader.status, 403);
+  EXPECT_EQ(errorCode(reader), "forbidden");
+  EXPECT_EQ(call("POST", "/api/v1/queries/stats/stop", {kViewer}).status, 403);
+  EXPECT_EQ(call("DELETE", "/api/v1/sources/shop", {kReader}).status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/reactions/stream/stop").status, 401);
+  EXPECT_EQ(call("GET", "/api/v1/queries/pending", {kAdmin}).status, 404) << "nothing was created";
+  EXPECT_EQ(call("POST", "/api/v1/queries", {kAdmin}, body).status, 201);
+  EXPECT_EQ(call("GET", "/api/v1/queries/pending/results", {kReader}).status, 200);
 }
 
 TEST_F(SecurityApiTest, MetricsShowLatencyQueueDepthAndSseClients) {

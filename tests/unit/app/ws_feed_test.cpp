@@ -12,9 +12,10 @@
 #include "app/application.hpp"
 #include "config/config_loader.hpp"
 #include "core/json.hpp"
+#include "unit/app/app_fixture.hpp"
 #include "unit/app/shop_writes.hpp"
-#include "unit/app/test_app.hpp"
 #include "unit/app/ws_client_view.hpp"
+#include "unit/server/test_client.hpp"
 #include "unit/server/ws_test_client.hpp"
 
 namespace livedash::app {
@@ -32,7 +33,7 @@ static_assert(kHour % 3'600'000 == 0);
 
 class WsFeedTest : public ::testing::Test {
  protected:
-  void SetUp() override { app = test::startTestApp("ws_shop.yaml", clock); }
+  void SetUp() override { app = test::startTestApp("ws_shop.yaml", clock, 2); }
   void TearDown() override { app->stop(); }
 
   void write(const std::string& sql) { app->embeddedSource("shop")->executeSql(sql); }
@@ -92,6 +93,61 @@ TEST_F(WsFeedTest, SnapshotThenDiffsInOrder) {
   EXPECT_FALSE(view.gap);
   EXPECT_EQ(view.sequence, expected.sequence);
   EXPECT_EQ(view.rows, expected.rows);
+}
+
+// Stopped and started through the operations API, a query comes back under a higher sequence:
+// a watcher that stayed sees the gap (and reloads), and `since` from before gets a snapshot.
+TEST_F(WsFeedTest, RestartedQueryJumpsItsSequenceForWatchersAndResumers) {
+  auto post = [this](const std::string& target, const std::string& body = {}) {
+    server::test::TestClient c(app->port());
+    return c.request("POST", target, {}, body);
+  };
+  WsTestClient watcher(app->port());
+  watcher.sendText(subscribeMessage("pending"));
+  ClientView view;
+  view.apply(watcher.nextJson());
+  write("INSERT INTO orders (customer_name, total) VALUES ('Dan', 7)");
+  view.apply(watcher.nextJson());
+  const uint64_t before = view.sequence;
+  EXPECT_FALSE(view.gap);
+
+  ASSERT_EQ(post("/api/v1/queries/pending/stop").status, 200);
+  WsTestClient refused(app->port());
+  refused.sendText(subscribeMessage("pending"));
+  EXPECT_EQ(op(refused.nextJson()), "error") << "a stopped query has nothing to subscribe to";
+  write("INSERT INTO orders (customer_name, total) VALUES ('Eve', 8)");
+  ASSERT_EQ(post("/api/v1/queries/pending/start").status, 200);
+  EXPECT_EQ(integer(results("pending"), "sequence"), static_cast<int64_t>(before + 1));
+
+  WsTestClient resumer(app->port());
+  resumer.sendText(subscribeMessage("pending", "live", before));
+  core::Value fresh = resumer.nextJson();
+  EXPECT_EQ(op(fresh), "snapshot") << "no replay across a restart";
+  EXPECT_EQ(integer(fresh, "sequence"), static_cast<int64_t>(before + 1));
+  EXPECT_EQ(fresh.asMap().at("data").asList().size(), 4u) << "Eve, written while stopped, is in";
+
+  write("INSERT INTO orders (customer_name, total) VALUES ('Fay', 9)");
+  core::Value diff = watcher.nextJson();
+  EXPECT_EQ(integer(diff, "sequence"), static_cast<int64_t>(before + 2));
+  view.apply(diff);
+  EXPECT_TRUE(view.gap) << "the watcher knows to reload";
+  EXPECT_EQ(integer(resumer.nextJson(), "sequence"), static_cast<int64_t>(before + 2));
+
+  // A query created at run time is served like the file's.
+  ASSERT_EQ(post("/api/v1/queries",
+                 R"({"id":"big","query":"MATCH (o:orders) WHERE o.total > 15 )"
+                 R"(RETURN o.customer_name AS name","sources":[{"source_id":"shop"}]})")
+                .status,
+            201);
+  WsTestClient big(app->port());
+  big.sendText(subscribeMessage("big"));
+  core::Value snapshot = big.nextJson();
+  EXPECT_EQ(op(snapshot), "snapshot");
+  EXPECT_EQ(snapshot.asMap().at("data").asList().size(), 1u) << "Bob";
+  write("UPDATE orders SET total = 50 WHERE customer_name = 'Alice'");
+  core::Value added = big.nextJson();
+  EXPECT_EQ(op(added), "diff");
+  EXPECT_EQ(added.asMap().at("added").asList().size(), 1u);
 }
 
 TEST_F(WsFeedTest, UnknownQueryIsAnErrorAndTheConnectionGoesOn) {
