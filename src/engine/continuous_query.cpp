@@ -55,7 +55,7 @@ void ContinuousQuery::scanTemporalCalls(const BoundExpr& e) {
 
 ContinuousQuery::~ContinuousQuery() = default;
 
-bool ContinuousQuery::readsAnyLabel(const std::vector<std::string>& labels) const {
+bool ContinuousQuery::readsAnyLabel(const core::Labels& labels) const {
   if (error_)
     return false;
   for (const std::string& label : labels) {

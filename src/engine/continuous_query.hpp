@@ -42,7 +42,7 @@ class ContinuousQuery {
   const std::string& text() const { return definition_.text; }
   const QueryPlan& plan() const { return plan_; }
   //! Whether a change to an element with these labels can affect the result.
-  bool readsAnyLabel(const std::vector<std::string>& labels) const;
+  bool readsAnyLabel(const core::Labels& labels) const;
   //! False when `t` is an update that changed no property the query reads (and nothing else it
   //! sees), so the query's result cannot change; true otherwise.
   bool affectedBy(const ElementTransition& t) const;
