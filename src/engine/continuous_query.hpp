@@ -59,6 +59,9 @@ class ContinuousQuery {
   //! Loads every matching element from the store, without emitting a diff. The store must be
   //! the one later transitions come from, and outlive the query.
   void bootstrap(const ElementStore& store, int64_t now_ms);
+  //! A change of the element with `handle` is coming: starts loading what the query keeps for
+  //! it, while the store is still merging the change (a hint; see Stage::prefetch).
+  void prefetch(ElementHandle handle) const;
   void onTransition(const ElementTransition& t, int64_t now_ms, int64_t change_time_ms);
   //! Evaluates one solution again because time has passed (a future came due).
   void reevaluate(const RowKey& key, int64_t now_ms);
