@@ -32,8 +32,10 @@ void AggregateStage::forgetContribution(const RowKey& key, RowSlot slot) {
 void AggregateStage::prefetch(RowSlot slot) const {
   // A contribution spans two or three cache lines: its group and its arguments.
   if (const Contribution* c = by_slot_.find(slot)) {
-    __builtin_prefetch(c);
-    __builtin_prefetch(reinterpret_cast<const char*>(c + 1) - 1);
+    const char* bytes = reinterpret_cast<const char*>(c);
+    for (size_t offset = 0; offset < sizeof(Contribution); offset += 64)
+      __builtin_prefetch(bytes + offset);
+    __builtin_prefetch(bytes + sizeof(Contribution) - 1);
   }
 }
 
