@@ -10,13 +10,19 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "core/value.hpp"
 
 namespace livedash::core {
 
+//! An element's labels. Almost always one (a table row's table), kept inline so that reading them
+//! touches only the element itself, not another cache line elsewhere.
+using Labels = boost::container::small_vector<std::string, 1>;
+
 struct Element {
   std::string id;
-  std::vector<std::string> labels;
+  Labels labels;
   Map properties;
   //! Set only for relationship elements.
   std::string start_id;

@@ -9,6 +9,23 @@
 
 namespace livedash::engine {
 
+namespace {
+
+//! Whether `p` hands on its input row as it is: `WITH a, b, c RETURN a, b, c`. Such a stage
+//! would only copy every row, so none is made.
+bool passesRowThrough(const ProjectionPlan& p, const ProjectionPlan& input) {
+  size_t input_width = input.aggregating ? input.is_group_column.size() : input.items.size();
+  if (p.aggregating || p.having || p.items.size() != input_width)
+    return false;
+  for (size_t i = 0; i < p.items.size(); ++i) {
+    if (p.items[i].kind != BoundKind::Column || p.items[i].slot != static_cast<int>(i))
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 ContinuousQuery::ContinuousQuery(QueryDefinition definition)
     : definition_(std::move(definition)),
       plan_(planQuery(query::parseQuery(definition_.text), definition_.parameters,
@@ -17,7 +34,10 @@ ContinuousQuery::ContinuousQuery(QueryDefinition definition)
       sequence_(definition_.initial_sequence) {
   diff_.query_id = definition_.id;
   diff_.columns = plan_.columns;
-  for (const ProjectionPlan& p : plan_.projections) {
+  for (size_t i = 0; i < plan_.projections.size(); ++i) {
+    const ProjectionPlan& p = plan_.projections[i];
+    if (i > 0 && passesRowThrough(p, plan_.projections[i - 1]))
+      continue;
     if (p.aggregating) {
       stages_.push_back(std::make_unique<AggregateStage>(p));
     } else {
@@ -55,7 +75,7 @@ void ContinuousQuery::scanTemporalCalls(const BoundExpr& e) {
 
 ContinuousQuery::~ContinuousQuery() = default;
 
-bool ContinuousQuery::readsAnyLabel(const std::vector<std::string>& labels) const {
+bool ContinuousQuery::readsAnyLabel(const core::Labels& labels) const {
   if (error_)
     return false;
   for (const std::string& label : labels) {
@@ -179,6 +199,12 @@ void ContinuousQuery::bootstrap(const ElementStore& store, int64_t now_ms) {
   result_->setTracking(true);
   touched_ = false;
   ++transactions_;
+}
+
+void ContinuousQuery::prefetch(ElementHandle handle) const {
+  // Only a single-node query's first stage is keyed by element handle.
+  if (!matcher_ && !error_)
+    stages_.front()->prefetch(handle);
 }
 
 void ContinuousQuery::onTransition(const ElementTransition& t, int64_t now_ms,

@@ -42,7 +42,7 @@ class ContinuousQuery {
   const std::string& text() const { return definition_.text; }
   const QueryPlan& plan() const { return plan_; }
   //! Whether a change to an element with these labels can affect the result.
-  bool readsAnyLabel(const std::vector<std::string>& labels) const;
+  bool readsAnyLabel(const core::Labels& labels) const;
   //! False when `t` is an update that changed no property the query reads (and nothing else it
   //! sees), so the query's result cannot change; true otherwise.
   bool affectedBy(const ElementTransition& t) const;
@@ -59,6 +59,9 @@ class ContinuousQuery {
   //! Loads every matching element from the store, without emitting a diff. The store must be
   //! the one later transitions come from, and outlive the query.
   void bootstrap(const ElementStore& store, int64_t now_ms);
+  //! A change of the element with `handle` is coming: starts loading what the query keeps for
+  //! it, while the store is still merging the change (a hint; see Stage::prefetch).
+  void prefetch(ElementHandle handle) const;
   void onTransition(const ElementTransition& t, int64_t now_ms, int64_t change_time_ms);
   //! Evaluates one solution again because time has passed (a future came due).
   void reevaluate(const RowKey& key, int64_t now_ms);

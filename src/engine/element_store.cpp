@@ -39,17 +39,34 @@ bool identical(const core::Value& a, const core::Value& b) {
 ElementStore::ElementStore() : by_id_(0, HandleHash{&versions_}, HandleEqual{&versions_}) {}
 ElementStore::~ElementStore() = default;
 
+ElementStore::Located ElementStore::locate(const core::Change& change) const {
+  Located at;
+  at.it_ = by_id_.find(std::string_view(change.element.id));
+  at.found_ = at.it_ != by_id_.end();
+  if (at.found_) {
+    // Finding it compared the stored id, so the version is in cache; its properties are next.
+    const core::Map& props = versions_.find(*at.it_)->element.properties;
+    if (!props.empty())
+      __builtin_prefetch(&*props.begin());
+  }
+  return at;
+}
+
 const ElementTransition& ElementStore::apply(const core::Change& change, int64_t commit_time_ms) {
+  return apply(change, locate(change), commit_time_ms);
+}
+
+const ElementTransition& ElementStore::apply(const core::Change& change, const Located& at,
+                                             int64_t commit_time_ms) {
   transition_ = ElementTransition{};
-  auto found = by_id_.find(std::string_view(change.element.id));
-  if (found == by_id_.end()) {
+  if (!at.found_) {
     if (change.op != core::ChangeOp::Delete)
       insert(change, commit_time_ms);
     return transition_;
   }
-  ElementHandle handle = *found;
+  ElementHandle handle = *at.it_;
   if (change.op == core::ChangeOp::Delete) {
-    by_id_.erase(found);
+    by_id_.erase(at.it_);
     remove(handle);
     return transition_;
   }

@@ -38,9 +38,16 @@ class ElementStore {
   ElementStore(const ElementStore&) = delete;
   ElementStore& operator=(const ElementStore&) = delete;
 
+  class Located;
+  //! Finds the change's element in the id index: the first half of apply(), so that a caller
+  //! can start loading its own state for the element (Stage::prefetch) while the store merges.
+  Located locate(const core::Change& change) const;
   //! Applies a change and returns the transition it made, valid until the next apply(). An
   //! update of an unknown element inserts it; a delete of an unknown element is a no-op
   //! transition. `change` must outlive the transition (it names the changed properties).
+  //! `at` is locate(change), with nothing applied in between.
+  const ElementTransition& apply(const core::Change& change, const Located& at,
+                                 int64_t commit_time_ms);
   const ElementTransition& apply(const core::Change& change, int64_t commit_time_ms);
   //! Makes the handles of elements deleted since the last call free for reuse. The engine calls
   //! it between transactions, so within one a handle names one element only.
@@ -80,11 +87,27 @@ class ElementStore {
   void index(const ElementVersion& v);
   void unindex(const ElementVersion& v);
 
+  using IdIndex = boost::unordered_flat_set<ElementHandle, HandleHash, HandleEqual>;
+
+ public:
+  //! Where locate() found a change's element, if it did.
+  class Located {
+   public:
+    bool found() const { return found_; }
+    ElementHandle handle() const { return *it_; }  //!< only when found()
+
+   private:
+    friend class ElementStore;
+    IdIndex::const_iterator it_;
+    bool found_ = false;
+  };
+
+ private:
   SlotArray<ElementVersion> versions_;
   ElementHandle next_handle_ = 0;
   std::vector<ElementHandle> free_handles_;
   std::vector<ElementHandle> deleted_handles_;
-  boost::unordered_flat_set<ElementHandle, HandleHash, HandleEqual> by_id_;
+  IdIndex by_id_;
   std::unordered_map<std::string, HandleSet> by_label_;
   std::unordered_map<std::string, std::unordered_set<std::string>> relations_by_node_;
   // What the returned transition points at, reused from change to change.

@@ -54,7 +54,7 @@ struct ElementTransition {
   const std::string& id() const { return current().id; }
   ElementHandle handle() const { return after ? after->handle : before_copy->handle; }
   //! Labels before the change (only meaningful when existedBefore()).
-  const std::vector<std::string>& beforeLabels() const {
+  const core::Labels& beforeLabels() const {
     return before_copy ? before_copy->element.labels : after->element.labels;
   }
   //! The value of `key` before the change; null when the element or the property did not exist.

@@ -65,7 +65,13 @@ void Engine::apply(const core::ChangeBatch& batch) {
 
 void Engine::applyChange(const core::Change& change, int64_t now, int64_t commit_time_ms,
                          std::vector<ContinuousQuery*>& touched) {
-  const ElementTransition& t = store_.apply(change, commit_time_ms);
+  ElementStore::Located at = store_.locate(change);
+  if (at.found()) {
+    // The queries' state for the element loads while the store merges the change.
+    for (auto& [id, query] : queries_)
+      query->prefetch(at.handle());
+  }
+  const ElementTransition& t = store_.apply(change, at, commit_time_ms);
   if (t.kind == ElementTransition::Kind::None) {
     return;
   }

@@ -29,6 +29,16 @@ void AggregateStage::forgetContribution(const RowKey& key, RowSlot slot) {
   by_slot_[slot] = Contribution{};
 }
 
+void AggregateStage::prefetch(RowSlot slot) const {
+  // A contribution spans two or three cache lines: its group and its arguments.
+  if (const Contribution* c = by_slot_.find(slot)) {
+    const char* bytes = reinterpret_cast<const char*>(c);
+    for (size_t offset = 0; offset < sizeof(Contribution); offset += 64)
+      __builtin_prefetch(bytes + offset);
+    __builtin_prefetch(bytes + sizeof(Contribution) - 1);
+  }
+}
+
 void AggregateStage::push(const RowKey& key, RowSlot slot, EvalContext* ctx) {
   Contribution* existing = findContribution(key, slot);
   if (!ctx) {
@@ -68,6 +78,12 @@ AggregateStage::Group& AggregateStage::groupFor(const RowKey& group_key) {
     for (const AggregateSpec& spec : plan_.aggregates) {
       g.accumulators.push_back(makeAccumulator(spec));
     }
+    if (free_group_slots_.empty()) {
+      g.slot = next_group_slot_++;
+    } else {
+      g.slot = free_group_slots_.back();
+      free_group_slots_.pop_back();
+    }
     it = groups_.emplace(group_key, std::move(g)).first;
     it->second.key = &it->first;
   }
@@ -93,33 +109,39 @@ void AggregateStage::flush(int64_t now_ms) {
   for (Group* group : dirty_) {
     group->dirty = false;
     const RowKey& group_key = *group->key;
+    RowSlot slot = group->slot;
     if (group->rows <= 0) {
-      next_->push(group_key, kNoSlot, nullptr);
+      next_->push(group_key, slot, nullptr);
+      // Free from the next transaction on: the stages below have let go of it by then.
+      free_group_slots_.push_back(slot);
       groups_.erase(group_key);
       continue;
     }
-    results_.clear();
-    for (const AccumulatorPtr& acc : group->accumulators)
-      results_.push_back(acc->result());
+    // Assigned in place, so the rows keep their buffers from flush to flush.
+    results_.resize(group->accumulators.size());
+    for (size_t i = 0; i < results_.size(); ++i)
+      results_[i] = group->accumulators[i]->result();
     EvalContext finalize;
     finalize.aggregates = &results_;
     finalize.parameters = parameters_;
     finalize.now_ms = now_ms;
-    row_.clear();
+    row_.resize(plan_.is_group_column.size());
     size_t group_index = 0;
     size_t aggregate_index = 0;
-    for (bool is_group : plan_.is_group_column) {
-      row_.push_back(is_group ? group_key[group_index++]
-                              : evaluate(plan_.aggregate_items[aggregate_index++], finalize));
+    for (size_t column = 0; column < row_.size(); ++column) {
+      if (plan_.is_group_column[column])
+        row_[column] = group_key[group_index++];
+      else
+        row_[column] = evaluate(plan_.aggregate_items[aggregate_index++], finalize);
     }
     EvalContext out;
     out.columns = &row_;
     out.parameters = parameters_;
     out.now_ms = now_ms;
     if (plan_.having && !isTrue(evaluate(*plan_.having, out))) {
-      next_->push(group_key, kNoSlot, nullptr);
+      next_->push(group_key, slot, nullptr);
     } else {
-      next_->push(group_key, kNoSlot, &out);
+      next_->push(group_key, slot, &out);
     }
   }
   dirty_.clear();

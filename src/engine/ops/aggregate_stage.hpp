@@ -20,11 +20,14 @@ namespace livedash::engine {
 //!    never left as a zero row;
 //!  - groups touched in a transaction are emitted once, at flush().
 //! Contributions are kept by the input's slot when it has one (an array, no hashing), by key
-//! otherwise.
+//! otherwise. Each group has a slot of its own, passed down with its row, so the stages below
+//! find the group's row without hashing its key; a deleted group's slot is reused from the next
+//! transaction on.
 class AggregateStage final : public Stage {
  public:
   explicit AggregateStage(const ProjectionPlan& plan);
   void push(const RowKey& key, RowSlot slot, EvalContext* ctx) override;
+  void prefetch(RowSlot slot) const override;
   void flush(int64_t now_ms) override;
 
   size_t groupCount() const { return groups_.size(); }
@@ -35,6 +38,7 @@ class AggregateStage final : public Stage {
     //! This group's key in `groups_` (map nodes never move).
     const RowKey* key = nullptr;
     int64_t rows = 0;
+    RowSlot slot = kNoSlot;
     std::vector<AccumulatorPtr> accumulators;
     bool dirty = false;
   };
@@ -54,6 +58,8 @@ class AggregateStage final : public Stage {
   std::unordered_map<RowKey, Contribution, core::ValuesHash> by_key_;
   std::unordered_map<RowKey, Group, core::ValuesHash> groups_;
   std::vector<Group*> dirty_;
+  RowSlot next_group_slot_ = 0;
+  std::vector<RowSlot> free_group_slots_;
   const std::vector<core::Value>* parameters_ = nullptr;
   // Scratch, reused from push to push and flush to flush.
   RowKey group_key_;

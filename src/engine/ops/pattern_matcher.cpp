@@ -221,7 +221,7 @@ PatternMatcher::JoinIndex& PatternMatcher::joinIndexFor(const JoinSpec::Key& key
   return join_indexes_[{key.label, key.property}];
 }
 
-void PatternMatcher::indexJoinKeys(const std::string& id, const std::vector<std::string>& labels,
+void PatternMatcher::indexJoinKeys(const std::string& id, const core::Labels& labels,
                                    const PropertyLookup& property_of, int sign) {
   for (const MatchEdge& edge : plan_.edges) {
     if (!edge.join)
@@ -244,7 +244,7 @@ void PatternMatcher::indexJoinKeys(const std::string& id, const std::vector<std:
   }
 }
 
-void PatternMatcher::indexJoinKeys(const std::string& id, const std::vector<std::string>& labels,
+void PatternMatcher::indexJoinKeys(const std::string& id, const core::Labels& labels,
                                    const core::Map& properties, int sign) {
   indexJoinKeys(
       id, labels,

@@ -51,10 +51,10 @@ class PatternMatcher {
   using PropertyLookup = std::function<const core::Value*(const std::string&)>;
 
   void updateJoinIndexes(const ElementTransition& t);
-  void indexJoinKeys(const std::string& id, const std::vector<std::string>& labels,
+  void indexJoinKeys(const std::string& id, const core::Labels& labels,
                      const PropertyLookup& property_of, int sign);
-  void indexJoinKeys(const std::string& id, const std::vector<std::string>& labels,
-                     const core::Map& properties, int sign);
+  void indexJoinKeys(const std::string& id, const core::Labels& labels, const core::Map& properties,
+                     int sign);
   //! Whether the transition changed a property that some join keys on.
   bool changesJoinKey(const ElementTransition& t) const;
   void solveFrom(const ElementVersion& start, bool first_node_only,

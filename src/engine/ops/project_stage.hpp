@@ -12,6 +12,7 @@ class ProjectStage final : public Stage {
  public:
   explicit ProjectStage(const ProjectionPlan& plan) : plan_(plan) {}
   void push(const RowKey& key, RowSlot slot, EvalContext* ctx) override;
+  void prefetch(RowSlot slot) const override { next_->prefetch(slot); }
 
  private:
   const ProjectionPlan& plan_;

@@ -92,6 +92,11 @@ void ResultStage::sortValuesInto(const Row& row, Row& out) const {
     out.push_back(evaluate(key, ctx));
 }
 
+void ResultStage::prefetch(RowSlot slot) const {
+  if (Rows::value_type* const* row = by_slot_.find(slot); row && *row)
+    __builtin_prefetch(*row);
+}
+
 ResultStage::Rows::value_type* ResultStage::findRow(const RowKey& key, RowSlot slot) {
   if (slot != kNoSlot) {
     Rows::value_type** row = by_slot_.find(slot);

@@ -27,6 +27,7 @@ class ResultStage final : public Stage {
         order_(SortOrder{top_n ? &top_n->descending : nullptr}) {}
 
   void push(const RowKey& key, RowSlot slot, EvalContext* ctx) override;
+  void prefetch(RowSlot slot) const override;
   void flush(int64_t) override {}
 
   //! Moves this transaction's changes into `diff` (rows cut to the visible columns).

@@ -32,6 +32,9 @@ class Stage {
   virtual ~Stage() = default;
   //! The input row for `key` is now `ctx` (nullptr: there is no row for `key` any more).
   virtual void push(const RowKey& key, RowSlot slot, EvalContext* ctx) = 0;
+  //! A push for `slot` is about to come: the stage may start loading its state for it, so that
+  //! the cache miss overlaps the element store's own work. A hint only; does nothing by default.
+  virtual void prefetch(RowSlot /*slot*/) const {}
   virtual void flush(int64_t now_ms) {
     if (next_)
       next_->flush(now_ms);

@@ -299,6 +299,8 @@ class Planner {
       bindItem(p, item);
     }
     binder_.setFirstProjection({});
+    if (plan_.projections.empty())
+      countSolutionsOfRequiredElements(p);
     Scope output;
     output.kind = Scope::Kind::Columns;
     for (size_t k = 0; k < p.columns.size(); ++k)
@@ -313,6 +315,32 @@ class Planner {
     }
     plan_.projections.push_back(std::move(p));
     scope_ = output;
+  }
+
+  //! count(o) of a MATCH variable that is never null counts the solutions, as count(*) does, so
+  //! it need not evaluate and keep the element's id for every solution.
+  void countSolutionsOfRequiredElements(ProjectionPlan& p) const {
+    for (AggregateSpec& spec : p.aggregates) {
+      if (spec.kind != AggregateKind::Count || spec.distinct || !spec.argument)
+        continue;
+      const BoundExpr& arg = *spec.argument;
+      bool id_of_element = arg.kind == BoundKind::Call && arg.fn &&
+                           std::string_view(arg.fn->name) == "elementId" &&
+                           arg.children.size() == 1 && arg.children[0].kind == BoundKind::Element;
+      if (id_of_element && isRequiredSlot(arg.children[0].slot))
+        spec.argument.reset();
+    }
+  }
+  bool isRequiredSlot(int slot) const {
+    for (const MatchNode& n : plan_.match.nodes) {
+      if (n.slot == slot)
+        return !n.optional;
+    }
+    for (const MatchEdge& e : plan_.match.edges) {
+      if (e.slot == slot)
+        return !e.optional;
+    }
+    return false;
   }
 
   void bindItem(ProjectionPlan& p, const query::ProjectionItem& item) {

@@ -391,7 +391,7 @@ TEST_F(NotifySourceTest, ATransactionOverTwoTablesArrivesAsOneCoalescedBatch) {
   EXPECT_EQ(tx.changes[0].op, core::ChangeOp::Insert);
   EXPECT_EQ(tx.changes[0].element.id, "orders:4");
   EXPECT_EQ(tx.changes[0].element.properties.at("status"), core::Value("processing"));
-  EXPECT_EQ(tx.changes[0].element.labels, std::vector<std::string>{"orders"});
+  EXPECT_EQ(tx.changes[0].element.labels, core::Labels{"orders"});
   EXPECT_EQ(tx.changes[1].element.id, "payments:3");
   EXPECT_EQ(tx.changes[2].op, core::ChangeOp::Update);
   EXPECT_EQ(tx.changes[2].before.at("total"), core::Value(core::Decimal{12999, 2}));
@@ -418,7 +418,7 @@ TEST_F(NotifySourceTest, ATransactionOverTwoTablesArrivesAsOneCoalescedBatch) {
   auto truncated = sink.batches().back().changes;
   ASSERT_EQ(truncated.size(), 2u);
   EXPECT_EQ(truncated[0].op, core::ChangeOp::Truncate);
-  EXPECT_EQ(truncated[0].element.labels, std::vector<std::string>{"payments"});
+  EXPECT_EQ(truncated[0].element.labels, core::Labels{"payments"});
   EXPECT_FALSE(sink.state().count("payments:1"));
 
   expectConverges(sink, options());

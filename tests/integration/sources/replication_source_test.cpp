@@ -128,7 +128,7 @@ TEST_F(ReplicationSourceTest, BootstrapsThenStreamsEachTransactionAsOneBatch) {
   EXPECT_EQ(tx.changes[0].op, core::ChangeOp::Insert);
   EXPECT_EQ(tx.changes[0].element.id, "orders:4");
   EXPECT_EQ(tx.changes[0].element.properties.at("status"), core::Value("processing"));
-  EXPECT_EQ(tx.changes[0].element.labels, std::vector<std::string>{"orders"});
+  EXPECT_EQ(tx.changes[0].element.labels, core::Labels{"orders"});
   EXPECT_EQ(tx.changes[2].op, core::ChangeOp::Delete);
   EXPECT_EQ(tx.changes[2].element.id, "payments:2");
   // Stamped with the commit time PostgreSQL recorded.

@@ -40,7 +40,7 @@ TEST_F(EmbeddedTest, BootstrapHasEveryRowOfEveryTable) {
   }
   const core::Change* order = findChange(batch, "orders:2");
   ASSERT_NE(order, nullptr);
-  EXPECT_EQ(order->element.labels, std::vector<std::string>{"orders"});
+  EXPECT_EQ(order->element.labels, core::Labels{"orders"});
   EXPECT_EQ(prop(order->element.properties, "total"), Value(80.0));
   EXPECT_TRUE(prop(order->element.properties, "total").isFloat());
   EXPECT_EQ(prop(order->element.properties, "created_at"), at(kStartMs - 3 * 3'600'000));

@@ -29,7 +29,7 @@ TEST_F(EmbeddedTest, InsertIsOneBatchWithTypedProperties) {
   const core::Change& c = batch.changes[0];
   EXPECT_EQ(c.op, ChangeOp::Insert);
   EXPECT_EQ(c.element.id, "orders:3");
-  EXPECT_EQ(c.element.labels, std::vector<std::string>{"orders"});
+  EXPECT_EQ(c.element.labels, core::Labels{"orders"});
   EXPECT_TRUE(c.before.empty());
   const core::Map& p = c.element.properties;
   EXPECT_EQ(prop(p, "id"), Value(3));
