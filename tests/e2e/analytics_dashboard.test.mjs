@@ -46,6 +46,11 @@ describe('analytics dashboard (generic page)', () => {
     `('${org}', '${type}', '${name}', '${user}', '${user}-s1')`;
   const insert = (...rows) =>
     sql(`INSERT INTO events (org_id, event_type, event_name, user_id, session_id) VALUES ${rows.join(', ')}`);
+  // An event at this time yesterday (UTC, in the store's own timestamp format).
+  const yesterday = (org, type, name, user) =>
+    `('${org}', '${type}', '${name}', '${user}', '${user}-s1', datetime('now', '-1 day'))`;
+  const insertYesterday = (...rows) =>
+    sql(`INSERT INTO events (org_id, event_type, event_name, user_id, session_id, timestamp) VALUES ${rows.join(', ')}`);
 
   // What a person reads on the page.
   const card = (name) => page.getByRole('region', { name, exact: true });
@@ -53,6 +58,11 @@ describe('analytics dashboard (generic page)', () => {
   const tableRows = async (name) =>
     (await card(name).locator('tbody tr').allInnerTexts()).map((t) => clean(t.replace(/\t/g, ' ')));
   const badgeText = async () => clean(await page.getByRole('status').textContent()).toLowerCase();
+  /** A stat's trend as shown: [text, direction, tone] ('▲ 1 (+50%) vs yesterday', 'up', 'good'). */
+  async function trend(name) {
+    const el = card(name).locator('.stat-trend');
+    return [clean(await el.textContent()), await el.getAttribute('data-dir'), await el.getAttribute('data-tone')];
+  }
 
   async function statsShow(events5m, active5m, eventsToday, usersToday) {
     assert.equal(await stat('Events, last 5 min'), events5m, 'events, last 5 min');
@@ -115,6 +125,9 @@ describe('analytics dashboard (generic page)', () => {
       await statsShow('3', '2', '3', '2');
       assert.deepEqual(await tableRows('Event counts today'), ['page_view page 2', 'signup conversion 1']);
       assert.deepEqual(await tableRows('Organisations, last 5 min'), ['acme 3 2']);
+      // Nothing yesterday: the absolute change only, no percentage of 0.
+      assert.deepEqual(await trend('Events today'), ['▲ 3 vs yesterday', 'up', 'good']);
+      assert.deepEqual(await trend('Unique users today'), ['▲ 2 vs yesterday', 'up', 'good']);
     }, { timeout: 1000, since, what: 'first events on screen' });
 
     since = Date.now();
@@ -123,7 +136,7 @@ describe('analytics dashboard (generic page)', () => {
       await statsShow('4', '3', '4', '3');
       assert.deepEqual(await tableRows('Event counts today'), ['page_view page 3', 'signup conversion 1']);
       assert.deepEqual(await tableRows('Organisations, last 5 min'), ['acme 3 2', 'globex 1 1']);
-      assert.equal(clean(await card('Events today').locator('.stat-trend').textContent()), '▲ 1');
+      assert.deepEqual(await trend('Events today'), ['▲ 4 vs yesterday', 'up', 'good']);
     }, { timeout: 1000, since, what: 'second write on screen' });
 
     since = Date.now();
@@ -131,8 +144,35 @@ describe('analytics dashboard (generic page)', () => {
     await eventually(async () => {
       await statsShow('3', '3', '3', '3');
       assert.deepEqual(await tableRows('Event counts today'), ['page_view page 3']);
-      assert.equal(clean(await card('Events today').locator('.stat-trend').textContent()), '▼ 1');
+      assert.deepEqual(await trend('Events today'), ['▲ 3 vs yesterday', 'up', 'good']);
     }, { timeout: 1000, since, what: 'deletion on screen' });
+  });
+
+  test('today\'s stats show the change versus yesterday, from the same query row', { timeout: 10_000 }, async () => {
+    // Today: 3 events by u1, u2, u3. Yesterday: 2 events by y1, y2.
+    let since = Date.now();
+    await insertYesterday(yesterday('acme', 'page', 'page_view', 'y1'), yesterday('acme', 'page', 'page_view', 'y2'));
+    await eventually(async () => {
+      assert.deepEqual(await trend('Events today'), ['▲ 1 (+50%) vs yesterday', 'up', 'good']);
+      assert.deepEqual(await trend('Unique users today'), ['▲ 1 (+50%) vs yesterday', 'up', 'good']);
+      await statsShow('3', '3', '3', '3');
+    }, { timeout: 1000, since, what: '3 today vs 2 yesterday' });
+
+    since = Date.now();
+    await insertYesterday(yesterday('acme', 'page', 'page_view', 'y2'));
+    await eventually(async () => {
+      assert.deepEqual(await trend('Events today'), ['= vs yesterday', 'flat', 'neutral']);
+      assert.deepEqual(await trend('Unique users today'), ['▲ 1 (+50%) vs yesterday', 'up', 'good'], 'y2 again: still 2 users');
+    }, { timeout: 1000, since, what: '3 today vs 3 yesterday' });
+
+    since = Date.now();
+    await insertYesterday(yesterday('globex', 'page', 'page_view', 'y3'), yesterday('globex', 'page', 'page_view', 'y4'));
+    await eventually(async () => {
+      assert.deepEqual(await trend('Events today'), ['▼ 2 (-40%) vs yesterday', 'down', 'bad']);
+      assert.deepEqual(await trend('Unique users today'), ['▼ 1 (-25%) vs yesterday', 'down', 'bad']);
+      await statsShow('3', '3', '3', '3');
+    }, { timeout: 1000, since, what: '3 today vs 5 yesterday' });
+    assert.equal(await card('Events today').locator('.stat-trend').getAttribute('title'), 'previous: 5');
   });
 
   test('charts draw the hourly series and the top events', { timeout: 10_000 }, async () => {

@@ -324,13 +324,13 @@ describe('generic widgets on the order store', () => {
     }
   });
 
-  test('the index lists every dashboard, each opening at /d/{id}', { timeout: 10_000 }, async () => {
+  test('the index lists every dashboard, each opening at /d/{id}; failed payments trend green when they fall', { timeout: 10_000 }, async () => {
     const other = await newPage();
     try {
       await other.goto(server.url + '/dashboards');
       await eventually(async () => {
         assert.deepEqual(await texts(other.locator('#dashboard-list li')),
-          ['Order operations (widgets) 4 queries', 'Revenue 1 queries']);
+          ['Order operations (widgets) 4 queries', 'Revenue 2 queries']);
       }, { timeout: 3000, what: 'index' });
       await other.getByRole('link', { name: 'Revenue' }).click();
       await eventually(async () => {
@@ -340,6 +340,26 @@ describe('generic widgets on the order store', () => {
         // The 92 bulk orders left (1 + … + 92 = 4,278) and the eight others (1,251.93).
         assert.equal(clean(await card('Revenue', other).locator('.stat-value').textContent()), '$5,529.93');
       }, { timeout: 5000, what: 'the revenue dashboard' });
+
+      // Failed payments: fewer than yesterday is good (trend.good: down), so a fall is green.
+      const failed = card('Failed payments today', other);
+      const failedShow = async (value, text, dir, tone) => {
+        const trend = failed.locator('.stat-trend');
+        assert.equal(clean(await failed.locator('.stat-value').textContent()), value);
+        assert.deepEqual([clean(await trend.textContent()), await trend.getAttribute('data-dir'),
+          await trend.getAttribute('data-tone')], [text, dir, tone]);
+      };
+      await sql(`INSERT INTO payments (order_id, status, amount, created_at) VALUES
+        (6, 'failed', 10, datetime('now', '-1 day')), (7, 'failed', 20, datetime('now', '-1 day')),
+        (1, 'failed', 30, datetime('now'))`);
+      await eventually(() => failedShow('1', '▼ 1 (-50%) vs yesterday', 'down', 'good'),
+        { timeout: 1000, what: '1 failed today vs 2 yesterday' });
+      await sql("UPDATE payments SET status = 'failed' WHERE id = 2");
+      await eventually(() => failedShow('2', '= vs yesterday', 'flat', 'neutral'),
+        { timeout: 1000, what: '2 failed today vs 2 yesterday' });
+      await sql("UPDATE payments SET status = 'failed' WHERE id = 3");
+      await eventually(() => failedShow('3', '▲ 1 (+50%) vs yesterday', 'up', 'bad'),
+        { timeout: 1000, what: '3 failed today vs 2 yesterday' });
     } finally {
       await other.close();
     }

@@ -98,7 +98,7 @@ BoundExpr Binder::bindExpr(const Expr& e, const Scope& scope, std::vector<Aggreg
       b.kind = e.kind == ExprKind::Unary ? BoundKind::Unary : BoundKind::Binary;
       b.op = e.op;
       bindChildren(b);
-      if (allow_future_)
+      if (allow_future_ || clock_comparisons_)
         bindClockComparison(b);
       return b;
     case ExprKind::List:
@@ -421,6 +421,11 @@ BoundExpr Binder::bindAggregate(const Expr& e, const Scope& scope,
     }
     spec.kind = fn->kind;
     spec.distinct = e.distinct;
+    // The first projection's aggregate arguments are evaluated per solution, and each solution
+    // is evaluated again when one of its clock comparisons flips: so
+    // count(CASE WHEN e.at >= datetime.truncate('day', datetime.realtime()) THEN 1 END) moves a
+    // row out of "today" at midnight, as the same comparison does in a WHERE.
+    clock_comparisons_ = first_projection_.aggregating;
     if (arity == 1) {
       spec.argument = bindExpr(*e.children[0], scope, nullptr, true);
     } else {
@@ -432,6 +437,7 @@ BoundExpr Binder::bindAggregate(const Expr& e, const Scope& scope,
         pair.children.push_back(bindExpr(*child, scope, nullptr, true));
       spec.argument = std::move(pair);
     }
+    clock_comparisons_ = false;
     if (spec.kind == AggregateKind::Count && spec.argument->kind == BoundKind::Element) {
       // count(o) needs the element's identity, not a copy of all its properties.
       BoundExpr id;

@@ -65,6 +65,8 @@ class Binder {
   //! Names visible inside list comprehensions, innermost last.
   std::vector<std::pair<std::string, int>> locals_;
   bool allow_future_ = false;
+  //! Comparisons with the clock schedule their flip (set inside the first projection's aggregates).
+  bool clock_comparisons_ = false;
   FirstProjection first_projection_;
   int future_calls_ = 0;
 };

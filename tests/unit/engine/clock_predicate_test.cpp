@@ -167,5 +167,37 @@ TEST_F(ClockPredicateTest, ThisHourAndTheLastWithAnOffsetOnATruncatedClock) {
   EXPECT_TRUE(ids().empty());
 }
 
+// Today and yesterday side by side, from one query (the analytics example's events-today-vs-yesterday):
+// the CASE inside each count compares with the clock too, so at midnight today's events move
+// to yesterday and yesterday's leave, with no change in the data.
+TEST_F(ClockPredicateTest, TodayAndYesterdayCountsMoveAtMidnight) {
+  constexpr int64_t kDay = 24 * 60 * kMinute;
+  engine.addQuery({"q",
+                   "MATCH (e:events) "
+                   "WHERE e.at >= datetime.truncate('day', datetime.realtime()) - duration({days: 1}) "
+                   "RETURN count(CASE WHEN e.at >= datetime.truncate('day', datetime.realtime()) "
+                   "THEN 1 END) AS today, "
+                   "count(CASE WHEN e.at < datetime.truncate('day', datetime.realtime()) "
+                   "THEN 1 END) AS yesterday",
+                   {}});
+  at(2 * kDay + 60 * kMinute, {event(ChangeOp::Insert, 1, 2 * kDay + 30 * kMinute),
+                               event(ChangeOp::Insert, 2, 2 * kDay + 45 * kMinute),
+                               event(ChangeOp::Insert, 3, kDay + 10 * 60 * kMinute),
+                               event(ChangeOp::Insert, 4, 10 * 60 * kMinute)});
+  EXPECT_EQ(ids(), std::vector<std::string>{R"({"today":2,"yesterday":1})"})
+      << "event 4 is from the day before yesterday";
+  stepTo(3 * kDay - 1);
+  EXPECT_EQ(ids(), std::vector<std::string>{R"({"today":2,"yesterday":1})"});
+  stepTo(3 * kDay);
+  EXPECT_EQ(ids(), std::vector<std::string>{R"({"today":0,"yesterday":2})"})
+      << "today's two are yesterday's now; yesterday's one has left";
+  at(3 * kDay + kMinute, {event(ChangeOp::Insert, 5, 3 * kDay + kMinute)});
+  EXPECT_EQ(ids(), std::vector<std::string>{R"({"today":1,"yesterday":2})"});
+  stepTo(4 * kDay);
+  EXPECT_EQ(ids(), std::vector<std::string>{R"({"today":0,"yesterday":1})"});
+  stepTo(5 * kDay);
+  EXPECT_TRUE(ids().empty()) << "an empty group is deleted";
+}
+
 }  // namespace
 }  // namespace livedash::engine
