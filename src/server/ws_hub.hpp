@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,6 +36,11 @@ struct WsHubConfig {
 
 class WsHub {
  public:
+  //! Liveness sweeps per idle timeout: one timer per IO thread instead of one per connection.
+  //! A connection is pinged after half the timeout of silence and cut off after all of it, each
+  //! up to one sweep late.
+  static constexpr uint32_t kSweepsPerIdleTimeout = 20;
+
   WsHub(net::io_context& ioc, const WsHubConfig& config, size_t thread);
   ~WsHub();
   WsHub(const WsHub&) = delete;
@@ -59,8 +65,17 @@ class WsHub {
               WsLease lease);
   void reject(uint64_t session, const std::string& channel, core::FrameConstSharedPtr error);
 
+  //! Sweeps done so far: a session notes it when its client sends, so no clock is read per read.
+  uint32_t sweepCount() const { return sweeps_; }
+  //! Starts the liveness sweep: before the IO thread runs, or on it.
+  void startSweep();
+  //! Destroys the sweep timer, once the IO thread has stopped.
+  void stopSweep();
+
  private:
   WsSession* find(uint64_t id) const;
+  void armSweep();
+  void onSweep();
 
   net::io_context& ioc_;
   const WsHubConfig& config_;
@@ -68,6 +83,8 @@ class WsHub {
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, WsSession*> sessions_;
   std::unordered_map<std::string, std::vector<WsSession*>> channels_;
+  std::unique_ptr<net::steady_timer> sweep_timer_;
+  uint32_t sweeps_ = 0;
 };
 
 }  // namespace livedash::server
