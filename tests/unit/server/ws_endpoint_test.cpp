@@ -330,15 +330,18 @@ TEST_F(WsEndpointTest, FramesQueuedBehindAStalledWriteStaySeparateAndPingsDoNotI
   start();
   WsTestClient client(server->port(), "/ws", 4096);
   subscribeAndAccept(client, "stats", 0);
-  // Large frames against a small receive buffer: the server's writes stall, so later frames
-  // queue behind them and go out together, and the pong must wait for a whole write.
-  constexpr uint64_t kFrames = 200;
-  const std::string padding(8000, 'x');
+  // 16 MB against a small receive buffer, more than the kernel buffers on loopback: the
+  // server's write stalls part-way, and the pong must wait for it rather than cut into a frame.
+  constexpr uint64_t kFrames = 1000;
+  const std::string padding(16000, 'x');
   const std::string channel = wsChannel("stats", WsPeriod::Live);
   for (uint64_t seq = 1; seq <= kFrames; ++seq) {
     endpoint->publish(frame(
         channel, seq, R"({"sequence":)" + std::to_string(seq) + R"(,"pad":")" + padding + "\"}"));
   }
+  // Passes however late the ping lands; the pause makes it land mid-write, where a pong
+  // written beside the queue would cut into a frame.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   client.sendFrame(test::kPing, "mid-burst");
   uint64_t expected = 1;
   int pongs = 0;
