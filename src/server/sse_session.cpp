@@ -7,25 +7,9 @@
 #include <boost/asio/write.hpp>
 
 #include "server/sse_hub.hpp"
+#include "server/trimmed_vector.hpp"
 
 namespace livedash::server {
-
-namespace {
-
-//! Queue capacity kept across writes; beyond it the vectors are released once drained, so an
-//! idle session stays small after a burst.
-constexpr size_t kKeptCapacity = 32;
-
-template <typename T>
-void clearAndTrim(std::vector<T>& v) {
-  if (v.capacity() > kKeptCapacity) {
-    std::vector<T>().swap(v);
-  } else {
-    v.clear();
-  }
-}
-
-}  // namespace
 
 SseSession::SseSession(tcp::socket socket, SseHub& hub, QueryFilterConstSharedPtr queries,
                        ConnectionSlot slot)

@@ -4,6 +4,7 @@
 #include "server/request_target.hpp"
 #include "server/ws_endpoint_impl.hpp"
 #include "server/ws_session.hpp"
+#include "server/ws_wire.hpp"
 
 namespace livedash::server {
 
@@ -33,14 +34,19 @@ void WsEndpointImpl::publish(core::FrameConstSharedPtr frame) {
   if (!attached_) {
     return;
   }
+  // Framed once here (server frames are unmasked): every subscriber sends the same bytes.
+  core::FrameConstSharedPtr framed = wsTextFrame(*frame);
   for (const std::unique_ptr<WsHub>& hub : hubs_) {
-    net::post(hub->context(), [hub = hub.get(), frame] { hub->deliver(frame); });
+    net::post(hub->context(), [hub = hub.get(), framed] { hub->deliver(framed); });
   }
 }
 
 void WsEndpointImpl::accept(WsSubscriber subscriber, std::string channel,
                             std::vector<core::FrameConstSharedPtr> preamble, uint64_t last_sequence,
                             WsLease lease) {
+  for (core::FrameConstSharedPtr& frame : preamble) {
+    frame = wsTextFrame(*frame);
+  }
   postTo(subscriber.thread,
          [id = subscriber.session, channel = std::move(channel), preamble = std::move(preamble),
           last_sequence, lease = std::move(lease)](WsHub& hub) mutable {
@@ -50,6 +56,9 @@ void WsEndpointImpl::accept(WsSubscriber subscriber, std::string channel,
 
 void WsEndpointImpl::reject(WsSubscriber subscriber, std::string channel,
                             core::FrameConstSharedPtr error) {
+  if (error) {
+    error = wsTextFrame(*error);
+  }
   postTo(subscriber.thread,
          [id = subscriber.session, channel = std::move(channel), error = std::move(error)](
              WsHub& hub) mutable { hub.reject(id, channel, std::move(error)); });
@@ -86,6 +95,7 @@ void WsEndpointImpl::attach(const std::vector<net::io_context*>& contexts) {
   hubs_.clear();
   for (size_t i = 0; i < contexts.size(); ++i) {
     hubs_.push_back(std::make_unique<WsHub>(*contexts[i], config_, i));
+    hubs_.back()->startSweep();
   }
   attached_ = true;
 }
@@ -93,6 +103,9 @@ void WsEndpointImpl::attach(const std::vector<net::io_context*>& contexts) {
 void WsEndpointImpl::detach() {
   std::lock_guard lock(mutex_);
   attached_ = false;
+  for (const std::unique_ptr<WsHub>& hub : hubs_) {
+    hub->stopSweep();
+  }
 }
 
 void WsEndpointImpl::releaseHubs() {

@@ -2,6 +2,7 @@
 #include "server/ws_hub.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "server/ws_session.hpp"
 
@@ -75,6 +76,41 @@ void WsHub::accept(uint64_t session, const std::string& channel,
 void WsHub::reject(uint64_t session, const std::string& channel, core::FrameConstSharedPtr error) {
   if (WsSession* s = find(session)) {
     s->rejected(channel, std::move(error));
+  }
+}
+
+void WsHub::startSweep() {
+  if (config_.options.idle_timeout_seconds <= 0) {
+    return;
+  }
+  sweep_timer_ = std::make_unique<net::steady_timer>(ioc_);
+  armSweep();
+}
+
+void WsHub::stopSweep() {
+  sweep_timer_.reset();
+}
+
+void WsHub::armSweep() {
+  const auto interval = std::chrono::milliseconds(config_.options.idle_timeout_seconds * 1000) /
+                        kSweepsPerIdleTimeout;
+  sweep_timer_->expires_after(interval);
+  sweep_timer_->async_wait([this](const error_code& ec) {
+    if (!ec) {
+      onSweep();
+    }
+  });
+}
+
+void WsHub::onSweep() {
+  ++sweeps_;
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    WsSession* session = it->second;
+    ++it;  // sweep() may remove this session; erasing leaves the other iterators valid
+    session->sweep(sweeps_);
+  }
+  if (sweep_timer_) {
+    armSweep();
   }
 }
 

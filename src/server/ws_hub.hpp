@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,6 +36,11 @@ struct WsHubConfig {
 
 class WsHub {
  public:
+  //! Liveness sweeps per idle timeout: one timer per IO thread instead of one per connection.
+  //! A connection is pinged after half the timeout of silence and cut off after all of it, each
+  //! up to one sweep late.
+  static constexpr uint32_t kSweepsPerIdleTimeout = 20;
+
   WsHub(net::io_context& ioc, const WsHubConfig& config, size_t thread);
   ~WsHub();
   WsHub(const WsHub&) = delete;
@@ -59,17 +65,25 @@ class WsHub {
               WsLease lease);
   void reject(uint64_t session, const std::string& channel, core::FrameConstSharedPtr error);
 
-  //! On this hub's thread, after a frame was written to a client.
-  void countSent(size_t bytes) {
-    frames_sent_.fetch_add(1, std::memory_order_relaxed);
+  //! On this hub's thread, after frames were written to a client.
+  void countSent(size_t frames, size_t bytes) {
+    frames_sent_.fetch_add(frames, std::memory_order_relaxed);
     bytes_sent_.fetch_add(bytes, std::memory_order_relaxed);
   }
   //! Any thread.
   uint64_t framesSent() const { return frames_sent_.load(std::memory_order_relaxed); }
   uint64_t bytesSent() const { return bytes_sent_.load(std::memory_order_relaxed); }
+  //! Sweeps done so far: a session notes it when its client sends, so no clock is read per read.
+  uint32_t sweepCount() const { return sweeps_; }
+  //! Starts the liveness sweep: before the IO thread runs, or on it.
+  void startSweep();
+  //! Destroys the sweep timer, once the IO thread has stopped.
+  void stopSweep();
 
  private:
   WsSession* find(uint64_t id) const;
+  void armSweep();
+  void onSweep();
 
   net::io_context& ioc_;
   const WsHubConfig& config_;
@@ -80,6 +94,8 @@ class WsHub {
   // Written by this hub's thread only, so the counting costs no contention between IO threads.
   std::atomic<uint64_t> frames_sent_{0};
   std::atomic<uint64_t> bytes_sent_{0};
+  std::unique_ptr<net::steady_timer> sweep_timer_;
+  uint32_t sweeps_ = 0;
 };
 
 }  // namespace livedash::server

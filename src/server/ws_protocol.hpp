@@ -20,6 +20,7 @@ namespace livedash::server {
 //! RFC 6455 close codes the server sends.
 enum class WsCloseCode : uint16_t {
   Normal = 1000,
+  ProtocolError = 1002,    //!< a frame RFC 6455 does not allow (unmasked, bad opcode, ...)
   UnsupportedData = 1003,  //!< a binary frame: the protocol is JSON text
   InvalidPayload = 1007,   //!< text that is not JSON
   PolicyViolation = 1008,  //!< JSON that is not a message of the protocol

@@ -1,8 +1,8 @@
 // src/server/ws_session.hpp
 //
-// One WebSocket connection, as its hub sees it. The implementation (ws_session.cpp) is the only
-// file that includes Beast's websocket headers; this interface keeps them out of the hub and the
-// endpoint, which compile in seconds. Runs on its hub's IO thread only.
+// One WebSocket connection, as its hub sees it (implemented in ws_connection.cpp), and the
+// handshake that starts one (ws_session.cpp, the only file that includes Beast's websocket
+// headers, which compile slowly). Runs on its hub's IO thread only.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +29,9 @@ class WsSession {
   virtual void accepted(const std::string& channel, std::vector<core::FrameConstSharedPtr> preamble,
                         uint64_t last_sequence, WsLease lease) = 0;
   virtual void rejected(const std::string& channel, core::FrameConstSharedPtr error) = 0;
+  //! The hub's liveness sweep number `count`: ping a connection silent for half the idle
+  //! timeout, cut off one silent for all of it. May end the session (and remove it from the hub).
+  virtual void sweep(uint32_t count) = 0;
 };
 
 //! Completes the WebSocket handshake for `request` (an upgrade the HTTP session read) on

@@ -6,6 +6,7 @@
 #include "server/ws_endpoint.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 
@@ -324,6 +325,138 @@ TEST_F(WsEndpointTest, SlowClientIsClosedWithMustRefetchWhileOthersStayCurrent) 
   EXPECT_TRUE(slow.socket().waitClosed());
   sync(fast);
 }
+
+TEST_F(WsEndpointTest, FramesQueuedBehindAStalledWriteStaySeparateAndPingsDoNotInterleave) {
+  start();
+  WsTestClient client(server->port(), "/ws", 4096);
+  subscribeAndAccept(client, "stats", 0);
+  // 16 MB against a small receive buffer, more than the kernel buffers on loopback: the
+  // server's write stalls part-way, and the pong must wait for it rather than cut into a frame.
+  constexpr uint64_t kFrames = 1000;
+  const std::string padding(16000, 'x');
+  const std::string channel = wsChannel("stats", WsPeriod::Live);
+  for (uint64_t seq = 1; seq <= kFrames; ++seq) {
+    endpoint->publish(frame(
+        channel, seq, R"({"sequence":)" + std::to_string(seq) + R"(,"pad":")" + padding + "\"}"));
+  }
+  // Passes however late the ping lands; the pause makes it land mid-write, where a pong
+  // written beside the queue would cut into a frame.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  client.sendFrame(test::kPing, "mid-burst");
+  uint64_t expected = 1;
+  int pongs = 0;
+  while (expected <= kFrames || pongs == 0) {
+    WsMessage m = client.next();
+    if (m.opcode == test::kPong) {
+      EXPECT_EQ(m.payload, "mid-burst");
+      ++pongs;
+      continue;
+    }
+    ASSERT_EQ(m.opcode, test::kText);
+    core::Value value = core::parseJson(m.payload);  // one frame, one whole message
+    ASSERT_EQ(value.asMap().at("sequence"), core::Value(static_cast<int64_t>(expected)));
+    ++expected;
+  }
+  EXPECT_EQ(pongs, 1);
+  sync(client);
+}
+
+TEST_F(WsEndpointTest, SilentClientIsPingedThenCutOffWhileAnAnsweringOneStays) {
+  WsOptions options;
+  options.idle_timeout_seconds = 1;
+  start(options);
+  WsTestClient silent(server->port());
+  WsTestClient answering(server->port());
+  EXPECT_TRUE(test::waitFor([&] { return endpoint->clientCount() == 2; }));
+  const auto begin = std::chrono::steady_clock::now();
+  WsMessage ping = silent.next();
+  EXPECT_EQ(ping.opcode, test::kPing);
+  EXPECT_GE(std::chrono::steady_clock::now() - begin, std::chrono::milliseconds(450))
+      << "pinged after half the idle timeout, not sooner";
+  for (int i = 0; i < 3; ++i) {  // 1.5 s: past the idle timeout, kept alive by the answers
+    EXPECT_EQ(answering.next().opcode, test::kPing);
+    answering.sendFrame(test::kPong, "");
+  }
+  EXPECT_TRUE(silent.socket().waitClosed()) << "closed once silent for the whole timeout";
+  EXPECT_GE(std::chrono::steady_clock::now() - begin, std::chrono::milliseconds(950));
+  EXPECT_TRUE(test::waitFor([&] { return endpoint->clientCount() == 1; }));
+  sync(answering);
+}
+
+TEST_F(WsEndpointTest, ClientCloseIsAnsweredWithItsCodeThenTheServerEndsTheConnection) {
+  start();
+  WsTestClient client(server->port());
+  subscribeAndAccept(client, "stats", 0);
+  client.sendFrame(test::kClose, std::string("\x03\xE8", 2) + "bye");
+  WsMessage close = client.next();
+  EXPECT_EQ(close.opcode, test::kClose);
+  EXPECT_EQ(close.close_code, 1000);
+  EXPECT_TRUE(client.socket().waitClosed());
+  EXPECT_TRUE(test::waitFor([&] { return endpoint->clientCount() == 0; }));
+  EXPECT_TRUE(test::waitFor([&] { return leases->load() == 0; }));
+}
+
+TEST_F(WsEndpointTest, FragmentedMessageWithAPingBetweenItsFramesIsOneMessage) {
+  start();
+  WsTestClient client(server->port());
+  const std::string message = R"({"op":"subscribe","query":"split"})";
+  client.sendFrame(test::kText, message.substr(0, 10), false);
+  client.sendFrame(test::kPing, "between");
+  client.sendFrame(test::kContinuation, message.substr(10, 10), false);
+  client.sendFrame(test::kContinuation, message.substr(20), true);
+  WsMessage pong = client.next();
+  EXPECT_EQ(pong.opcode, test::kPong);
+  EXPECT_EQ(pong.payload, "between");
+  EXPECT_EQ(backend.take().query, "split");
+}
+
+struct BareCloseCase {
+  const char* name;
+  std::string frame;  //!< raw bytes on the wire
+  uint16_t code;
+};
+
+void PrintTo(const BareCloseCase& c, std::ostream* out) {
+  *out << c.name;
+}
+
+class WsFramingErrorTest : public WsEndpointTest,
+                           public ::testing::WithParamInterface<BareCloseCase> {};
+
+//! Framing errors close with the code and no reason, as docs/websocket.md says.
+TEST_P(WsFramingErrorTest, ClosesWithCodeAndNoReason) {
+  WsOptions options;
+  options.max_message_bytes = 1024;
+  start(options);
+  WsTestClient client(server->port());
+  sync(client);
+  client.socket().send(GetParam().frame);
+  WsMessage close = client.nextClose();
+  EXPECT_EQ(close.close_code, GetParam().code);
+  EXPECT_EQ(close.close_reason, "");
+  EXPECT_TRUE(client.socket().waitClosed());
+}
+
+//! A masked client frame (mask 0: the payload goes as it is).
+std::string maskedFrame(uint8_t first_byte, std::string_view payload) {
+  std::string out;
+  out += static_cast<char>(first_byte);
+  out += static_cast<char>(0x80 | payload.size());
+  out += std::string(4, '\0');
+  out += payload;
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, WsFramingErrorTest,
+    ::testing::Values(BareCloseCase{"InvalidUtf8", maskedFrame(0x81, "{\"op\":\"\xC3\x28\"}"),
+                                    1007},
+                      BareCloseCase{"Unmasked", std::string("\x81\x02{}", 4), 1002},
+                      BareCloseCase{"ContinuationFirst", maskedFrame(0x80, "{}"), 1002},
+                      BareCloseCase{"ReservedBit", maskedFrame(0xC1, "{}"), 1002},
+                      // declares 5000 bytes, past four times the 1024-byte limit
+                      BareCloseCase{"HugeFrame", std::string("\x81\xFE\x13\x88\0\0\0\0", 8), 1009}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace livedash::server
