@@ -40,6 +40,7 @@ build cypher_fuzz "$root/tests/fuzz/cypher_fuzz.cpp" "${core[@]}" "${engine[@]}"
 build http_request_fuzz "$root/tests/fuzz/http_request_fuzz.cpp" "${core[@]}" "${server[@]}"
 build pgoutput_fuzz "$root/tests/fuzz/pgoutput_fuzz.cpp" "${core_only[@]}" \
   "$root/src/sources/postgres/pg_value.cpp" "$root/src/sources/postgres/pgoutput.cpp"
+build ws_frame_fuzz "$root/tests/fuzz/ws_frame_fuzz.cpp" "${core_only[@]}" "$root/src/server/ws_wire.cpp"
 
 run() {  # name, corpus name, inputs per FUZZ_RUNS, extra seed files...
   local name="$1" corpus="$2" scale="$3"
@@ -62,4 +63,6 @@ run http_request_fuzz http 8
 # Replication frames and value text: 10,000 to 20,000 inputs a second, so four times the base
 # (under a minute).
 run pgoutput_fuzz pgoutput 4
+# WebSocket frames from a client: a few microseconds each.
+run ws_frame_fuzz ws 4
 echo "fuzzing found no crash"
