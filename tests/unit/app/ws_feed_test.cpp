@@ -57,6 +57,16 @@ class WsFeedTest : public ::testing::Test {
     return out;
   }
 
+  //! The one value a period boundary sends. It is awaited rather than drained: a value the
+  //! engine published before a ping may still reach the client after that ping's pong, because
+  //! the IO thread can take the socket's readiness ahead of a frame posted from another thread.
+  //! Whatever follows it before the pong would be a second value for the same boundary.
+  core::Value onlyValue(WsTestClient& client) {
+    core::Value value = client.nextJson();
+    EXPECT_TRUE(drain(client).empty()) << "one value per boundary";
+    return value;
+  }
+
   std::optional<int64_t> nextWake() {
     return app->engine().call([this](engine::Engine&) { return app->wsFeed().nextWakeMs(); });
   }
@@ -324,24 +334,23 @@ TEST_F(WsFeedTest, PeriodValuesArriveOncePerAlignedBoundary) {
 
   clock.setMs(kHour + 60'000);
   syncEngine();
-  std::vector<core::Value> values = drain(minute);
-  ASSERT_EQ(values.size(), 1u);
-  EXPECT_EQ(integer(values[0], "boundary"), kHour + 60'000);
-  EXPECT_EQ(integer(values[0], "sequence"), 2) << "the latest value at the boundary";
+  core::Value value = onlyValue(minute);
+  EXPECT_EQ(op(value), "value");
+  EXPECT_EQ(integer(value, "boundary"), kHour + 60'000);
+  EXPECT_EQ(integer(value, "sequence"), 2) << "the latest value at the boundary";
 
   // A clock that jumps several boundaries gets one value, for the latest.
   clock.setMs(kHour + 6 * 60'000 + 1'000);
   syncEngine();
-  values = drain(minute);
-  ASSERT_EQ(values.size(), 1u);
-  EXPECT_EQ(integer(values[0], "boundary"), kHour + 6 * 60'000);
+  EXPECT_EQ(integer(onlyValue(minute), "boundary"), kHour + 6 * 60'000);
   EXPECT_TRUE(drain(hour).empty()) << "no hour boundary yet";
 
   clock.setMs(kHour + 3'600'000);
   syncEngine();
-  values = drain(hour);
-  ASSERT_EQ(values.size(), 1u);
-  EXPECT_EQ(integer(values[0], "boundary"), kHour + 3'600'000);
+  value = onlyValue(hour);
+  EXPECT_EQ(value.asMap().at("period"), core::Value("hour"));
+  EXPECT_EQ(integer(value, "boundary"), kHour + 3'600'000);
+  EXPECT_EQ(integer(onlyValue(minute), "boundary"), kHour + 3'600'000);
 }
 
 TEST_F(WsFeedTest, UnwatchedQueriesAndPeriodsCostNothing) {
