@@ -232,11 +232,16 @@ void Metrics::renderReactions() {
     const std::string& id = view.config.id;
     ids.insert(id);
     f.reaction_running.Add({{"reaction", id}}).Set(view.running ? 1 : 0);
-    if (view.stream) {
-      f.sse_clients.Add({{"reaction", id}}).Set(static_cast<double>(view.stream->clientCount()));
-      advanceTo(f.sse_dropped.Add({{"reaction", id}}),
-                static_cast<double>(view.stream->droppedClients()));
-      addWriteLatency(id, *view.stream);
+    if (!view.streams.empty()) {
+      size_t clients = 0;
+      uint64_t dropped = 0;
+      for (const server::SseStreamSharedPtr& stream : view.streams) {
+        clients += stream->clientCount();
+        dropped += stream->droppedClients();
+      }
+      f.sse_clients.Add({{"reaction", id}}).Set(static_cast<double>(clients));
+      advanceTo(f.sse_dropped.Add({{"reaction", id}}), static_cast<double>(dropped));
+      addWriteLatency(id, view.streams);
     }
     if (view.webhook) {
       reactions::WebhookStats w = view.webhook->stats();
@@ -300,8 +305,15 @@ void Metrics::forgetGone(const std::string& label, const std::set<std::string>& 
 }
 
 // The server counts in its own fixed buckets; each scrape adds what is new since the last one.
-void Metrics::addWriteLatency(const std::string& reaction, const server::SseStream& stream) {
-  server::LatencyHistogram::Snapshot now = stream.writeLatency();
+void Metrics::addWriteLatency(const std::string& reaction,
+                              const std::vector<server::SseStreamSharedPtr>& streams) {
+  server::LatencyHistogram::Snapshot now = streams.front()->writeLatency();
+  for (size_t s = 1; s < streams.size(); ++s) {
+    server::LatencyHistogram::Snapshot more = streams[s]->writeLatency();
+    for (size_t i = 0; i < now.counts.size() && i < more.counts.size(); ++i)
+      now.counts[i] += more.counts[i];
+    now.sum_ms += more.sum_ms;
+  }
   server::LatencyHistogram::Snapshot& last = last_write_latency_[reaction];
   std::vector<double> increments(now.counts.size());
   for (size_t i = 0; i < now.counts.size(); ++i)

@@ -57,7 +57,9 @@ class Metrics {
   std::unordered_map<std::string, prometheus::Histogram*> latency_by_query_;
   //! What each stream's write latency held at the last scrape (under mutex_).
   std::map<std::string, server::LatencyHistogram::Snapshot> last_write_latency_;
-  void addWriteLatency(const std::string& reaction, const server::SseStream& stream);
+  //! One histogram per reaction, over all of its stream paths.
+  void addWriteLatency(const std::string& reaction,
+                       const std::vector<server::SseStreamSharedPtr>& streams);
   void renderSources();
   void renderQueries();
   void renderReactions();

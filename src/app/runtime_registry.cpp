@@ -11,6 +11,7 @@
 #include "app/query_check.hpp"
 #include "app/query_definition.hpp"
 #include "app/source_factory.hpp"
+#include "app/sse_reaction_factory.hpp"
 #include "app/webhook_factory.hpp"
 #include "config/config_error.hpp"
 #include "reactions/log/log_reaction.hpp"
@@ -45,11 +46,11 @@ struct RuntimeRegistry::ReactionEntry {
   std::shared_ptr<reactions::Reaction> reaction;
   std::shared_ptr<reactions::WebhookReaction> webhook;
   std::unique_ptr<server::HttpServer> own_server;
-  server::SseStreamSharedPtr stream;
+  std::vector<server::SseStreamSharedPtr> streams;
   bool running = false;
 
   ReactionView view() const {
-    return ReactionView{config, running, stream, own_server ? own_server->port() : uint16_t{0},
+    return ReactionView{config, running, streams, own_server ? own_server->port() : uint16_t{0},
                         webhook};
   }
 };
@@ -360,18 +361,7 @@ void RuntimeRegistry::buildReaction(ReactionEntry& entry, Origin origin) {
           fmt::format("SSE reaction `{}` needs its own `port` when created at run time", r.id),
           std::nullopt, "the main port's streams are fixed once it listens; `port: 0` picks one");
     }
-    entry.stream = host->addSseStream(stream);
-    uint64_t first = 0;
-    std::function<void(uint64_t)> persist;
-    if (ctx_.sequences) {
-      uint64_t* slot = ctx_.sequences->slot("reaction:" + r.id);
-      if (*slot > 0)
-        *slot += SequenceStore::kRestartGap;
-      first = *slot;
-      persist = [slot](uint64_t sequence) { *slot = sequence; };
-    }
-    entry.reaction = std::make_shared<reactions::SseReaction>(
-        r.id, r.queries, sse->sse_path, *entry.stream, first, std::move(persist));
+    entry.reaction = makeSseReaction(r, *sse, *host, stream, ctx_.sequences, entry.streams);
     if (entry.own_server)
       entry.own_server->start();
   } else if (const config::LogReactionConfig* log = r.log()) {

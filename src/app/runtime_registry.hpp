@@ -76,8 +76,9 @@ struct QueryView {
 struct ReactionView {
   config::ReactionConfig config;
   bool running = false;
-  //! SSE reactions: their stream, and the port of their own listener (0: the main port).
-  server::SseStreamSharedPtr stream;
+  //! SSE reactions: their streams (`sse_path` first, then the paths of its routes), and the
+  //! port of their own listener (0: the main port).
+  std::vector<server::SseStreamSharedPtr> streams;
   uint16_t own_port = 0;
   //! Webhook reactions.
   std::shared_ptr<const reactions::WebhookReaction> webhook;

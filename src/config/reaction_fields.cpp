@@ -12,8 +12,32 @@ FieldTable fieldsOf(Reader& r, LogAction& out) {
   return {field(r, "template", out.template_text, FieldRule::Required)};
 }
 
+namespace {
+
+// Drasi lets a route's path be a template, a stream per rendered path made on first use. Here
+// every path is a stream registered before the server listens, so it must be fixed text.
+FieldBinding routePathField(Reader& r, std::string& target) {
+  auto read = [&r, &target](const YAML::Node& value, const std::string& path) {
+    std::string route_path;
+    readValue(r, value, path, route_path);
+    if (route_path.find("{{") != std::string::npos) {
+      r.error(value, path, fmt::format("templated route paths are not supported: `{}`", route_path),
+              "use a fixed path and let clients pick queries with `?queries=`");
+      return;
+    }
+    if (route_path.find_first_of("?# ") != std::string::npos) {
+      r.error(value, path, fmt::format("route path `{}` must be a plain path", route_path));
+      return;
+    }
+    target = route_path;
+  };
+  return FieldBinding{"path", FieldRule::Optional, std::move(read)};
+}
+
+}  // namespace
+
 FieldTable fieldsOf(Reader& r, SseAction& out) {
-  return {field(r, "template", out.template_text), field(r, "path", out.path)};
+  return {field(r, "template", out.template_text), routePathField(r, out.path)};
 }
 
 FieldTable fieldsOf(Reader& r, HttpAction& out) {

@@ -22,6 +22,9 @@ struct Frame {
   //! The query's own sequence for this diff (its `sequence` field), so a subscriber that loaded
   //! the query's snapshot at sequence N can be sent exactly the diffs after N; 0: none.
   uint64_t query_sequence = 0;
+  //! Which of the frames one diff made on this channel this is, from 0: an SSE route with a
+  //! template sends a message per changed row, and a resume must not start inside a diff.
+  uint32_t part = 0;
   //! Commit time of the source transaction behind this frame, ms since the epoch (0: none), so
   //! the server can measure commit-to-socket latency.
   int64_t commit_time_ms = 0;

@@ -85,7 +85,7 @@ SseReplayRing::Resume SseReplayRing::collectSince(
           frame->query_sequence <= since[i].sequence) {
         continue;
       }
-      if (!found[i] && frame->query_sequence != since[i].sequence + 1) {
+      if (!found[i] && (frame->query_sequence != since[i].sequence + 1 || frame->part != 0)) {
         out.resize(first_out);
         return Resume::TooOld;
       }

@@ -259,5 +259,24 @@ TEST(ConfigErrors, SsePathAndJoinShape) {
                           "10:62 reactions[0].port: port 99999 is out of range (0 to 65535)"));
 }
 
+TEST(ConfigErrors, SseRoutePathsAreFixedPlainPaths) {
+  std::vector<core::Diagnostic> ds = rejectionOfText(
+      "sources: [{kind: embedded, id: s}]\n"
+      "queries: [{id: q, query: 'MATCH (a:t) RETURN a.id AS id', sources: [{source_id: s}]}]\n"
+      "reactions:\n"
+      "  - kind: sse\n"
+      "    id: r\n"
+      "    queries: [q]\n"
+      "    routes:\n"
+      "      q:\n"
+      "        added: {template: '{{after.id}}', path: 'things/{{after.id}}'}\n"
+      "        deleted: {path: 'gone?x=1'}\n");
+  EXPECT_THAT(briefs(ds),
+              ElementsAre("9:49 reactions[0].routes.q.added.path: templated route paths are not "
+                          "supported: `things/{{after.id}}`",
+                          "10:25 reactions[0].routes.q.deleted.path: route path `gone?x=1` must be "
+                          "a plain path"));
+}
+
 }  // namespace
 }  // namespace livedash::config

@@ -212,6 +212,7 @@ class TestClient {
   SseEvent nextEvent() {
     std::string block = readUntil("\n\n");
     SseEvent event;
+    bool has_data = false;
     size_t pos = 0;
     while (pos < block.size()) {
       size_t end = block.find('\n', pos);
@@ -233,7 +234,12 @@ class TestClient {
       if (field == "id") {
         event.id = value;
       } else if (field == "data") {
-        event.data = value;
+        // Several data lines make one message, joined by newlines (as EventSource does).
+        if (has_data) {
+          event.data += '\n';
+        }
+        event.data += value;
+        has_data = true;
       } else if (field == "retry") {
         event.retry = value;
       }
