@@ -8,7 +8,8 @@ packages=(
   g++ cmake ninja-build ccache pkg-config git
   libboost-system1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libyaml-cpp-dev libsimdjson-dev libfmt-dev libspdlog-dev
-  libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev prometheus-cpp-dev
+  libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev prometheus-cpp-dev libssl-dev
+  ca-certificates
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql-15 chromium sqlite3 curl clang libclang-rt-14-dev)

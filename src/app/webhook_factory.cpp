@@ -20,12 +20,14 @@ std::optional<reactions::WebhookRoute> routeOf(const std::optional<config::HttpA
   return route;
 }
 
-reactions::WebhookResponse send(const reactions::WebhookRequest& request,
-                                std::chrono::milliseconds timeout) {
-  server::HttpClientRequest out{request.method, request.url, request.headers, request.body,
-                                timeout};
-  server::HttpClientResponse in = server::sendHttpRequest(out);
-  return reactions::WebhookResponse{in.status, std::move(in.error), in.invalid_request};
+reactions::WebhookSender senderTrusting(std::string ca_file) {
+  return [ca_file = std::move(ca_file)](const reactions::WebhookRequest& request,
+                                        std::chrono::milliseconds timeout) {
+    server::HttpClientRequest out{request.method, request.url, request.headers,
+                                  request.body,   timeout,     ca_file};
+    server::HttpClientResponse in = server::sendHttpRequest(out);
+    return reactions::WebhookResponse{in.status, std::move(in.error), in.invalid_request};
+  };
 }
 
 }  // namespace
@@ -53,7 +55,8 @@ reactions::WebhookOptions webhookOptions(const config::ReactionConfig& reaction,
 
 std::unique_ptr<reactions::WebhookReaction> makeWebhookReaction(
     const config::ReactionConfig& reaction, const config::HttpReactionConfig& http) {
-  return std::make_unique<reactions::WebhookReaction>(webhookOptions(reaction, http), &send);
+  return std::make_unique<reactions::WebhookReaction>(webhookOptions(reaction, http),
+                                                      senderTrusting(http.ca_file));
 }
 
 }  // namespace livedash::app

@@ -70,12 +70,14 @@ struct LogReactionConfig {
 };
 
 //! drasi's `http` reaction (also spelled `webhook`). A query without routes gets one POST per
-//! diff (the SSE data shape) to base_url. Only http:// URLs are supported.
+//! diff (the SSE data shape) to base_url. URLs are http:// or https://.
 struct HttpReactionConfig {
   std::string base_url;
   uint32_t timeout_ms = 10000;
   std::string token;                           //!< sent as a bearer token when set
   std::map<std::string, std::string> headers;  //!< on every request (ours, not drasi's)
+  //! https: the CAs to trust instead of the system's, a PEM file (absolute once loaded).
+  std::string ca_file;
   RouteTable<HttpAction> routes;
   // Delivery (ours): attempts including the first, the first retry delay (doubling, jittered,
   // capped at retry_max_ms), and how many requests may wait before the oldest is dropped.

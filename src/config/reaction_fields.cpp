@@ -2,6 +2,7 @@
 //
 // The keys of `reactions:` entries: common ones, then those of the entry's kind.
 #include <algorithm>
+#include <filesystem>
 
 #include "config/field_binding.hpp"
 #include "config/section_readers.hpp"
@@ -84,8 +85,6 @@ FieldTable logFields(Reader& r, LogReactionConfig& out) {
   return {field(r, "routes", out.routes), field(r, "default_template", out.default_template)};
 }
 
-// The webhook client speaks plain HTTP only. An https URL still loads, as drasi configs must,
-// but the operator hears now that its deliveries will fail rather than at the first change.
 FieldBinding httpUrlField(Reader& r, std::string_view name, std::string& target) {
   auto read = [&r, &target](const YAML::Node& value, const std::string& path) {
     std::string url;
@@ -93,17 +92,33 @@ FieldBinding httpUrlField(Reader& r, std::string_view name, std::string& target)
     if (!value.IsScalar()) {
       return;  // readValue said what is wrong
     }
-    if (url.starts_with("https://")) {
-      r.warning(value, path,
-                fmt::format("`{}`: https is not supported yet; deliveries will fail", url),
-                "use an http:// URL (for example through a local TLS proxy)");
-    } else if (!url.starts_with("http://")) {
-      r.error(value, path, fmt::format("`{}` is not an http:// URL", url));
+    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+      r.error(value, path, fmt::format("`{}` is not an http:// or https:// URL", url));
       return;
     }
     target = url;
   };
   return FieldBinding{name, FieldRule::Optional, std::move(read)};
+}
+
+// Checked now, so that a typo is a located error at load rather than failed deliveries later.
+FieldBinding caFileField(Reader& r, std::string& target) {
+  auto read = [&r, &target](const YAML::Node& value, const std::string& path) {
+    std::string file;
+    readValue(r, value, path, file);
+    if (file.empty()) {
+      return;
+    }
+    file = r.resolveFile(file);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+      r.error(value, path, fmt::format("CA file `{}` does not exist", file),
+              "relative paths are resolved against the config file's directory");
+      return;
+    }
+    target = file;
+  };
+  return FieldBinding{"ca_file", FieldRule::Optional, std::move(read)};
 }
 
 // Counts where zero would mean "never send": at least 1.
@@ -125,6 +140,7 @@ FieldTable httpFields(Reader& r, HttpReactionConfig& out) {
           field(r, "timeout_ms", out.timeout_ms),
           field(r, "token", out.token),
           field(r, "headers", out.headers),
+          caFileField(r, out.ca_file),
           field(r, "routes", out.routes),
           atLeastOneField(r, "max_attempts", out.max_attempts),
           field(r, "retry_initial_ms", out.retry_initial_ms),

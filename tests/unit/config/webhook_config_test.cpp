@@ -97,20 +97,30 @@ TEST(WebhookConfig, BadUrlAndZeroAttemptsAreRejected) {
                                     "    queries: [orders]\n"
                                     "    base_url: hooks.test/in\n"
                                     "    max_attempts: 0\n"));
-  EXPECT_THAT(briefs(ds),
-              ElementsAre("11:15 reactions[0].base_url: `hooks.test/in` is not an http:// URL",
-                          "12:19 reactions[0].max_attempts: must be at least 1"));
+  EXPECT_THAT(
+      briefs(ds),
+      ElementsAre("11:15 reactions[0].base_url: `hooks.test/in` is not an http:// or https:// URL",
+                  "12:19 reactions[0].max_attempts: must be at least 1"));
 }
 
-TEST(WebhookConfig, HttpsLoadsWithAWarning) {
+TEST(WebhookConfig, HttpsLoadsAndACaFileMustExist) {
   ServerConfig c = loadConfigString(withReactions("  - kind: webhook\n"
                                                   "    id: hook\n"
                                                   "    queries: [orders]\n"
                                                   "    base_url: https://hooks.test\n"),
                                     "inline.yaml");
-  EXPECT_THAT(briefs(c.warnings),
-              ElementsAre("11:15 reactions[0].base_url: `https://hooks.test`: https is not "
-                          "supported yet; deliveries will fail"));
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_EQ(c.reactions[0].http()->base_url, "https://hooks.test");
+  std::vector<core::Diagnostic> ds =
+      rejectionOfText(withReactions("  - kind: webhook\n"
+                                    "    id: hook\n"
+                                    "    queries: [orders]\n"
+                                    "    base_url: https://hooks.test\n"
+                                    "    ca_file: no-such-ca.pem\n"));
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_NE(ds[0].message.find("no-such-ca.pem` does not exist"), std::string::npos)
+      << ds[0].message;
+  EXPECT_EQ(ds[0].key_path, "reactions[0].ca_file");
 }
 
 }  // namespace

@@ -207,11 +207,12 @@ TEST(HttpClient, TimesOutOnASilentServer) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
 }
 
-TEST(HttpClient, RefusesHttps) {
+TEST(HttpClient, RefusesOtherSchemesWithoutTrying) {
   server::HttpClientResponse r =
-      server::sendHttpRequest({"POST", "https://example.test/", {}, "", {}});
+      server::sendHttpRequest({"POST", "ftp://example.test/", {}, "", {}});
   EXPECT_FALSE(r.answered());
-  EXPECT_NE(r.error.find("only http://"), std::string::npos) << r.error;
+  EXPECT_TRUE(r.invalid_request);
+  EXPECT_NE(r.error.find("unsupported scheme `ftp`"), std::string::npos) << r.error;
 }
 
 }  // namespace
