@@ -183,11 +183,11 @@ TEST(WebhookReaction, ConnectionRefusedIsRetriedThenGivenUp) {
   EXPECT_EQ(reaction.stats().retries, 1u);
 }
 
-TEST(WebhookReaction, HttpsUrlFailsWithoutRetries) {
+TEST(WebhookReaction, UnsupportedSchemeFailsWithoutRetries) {
   WebhookOptions o;
   o.id = "hook";
   o.queries = {"orders"};
-  o.base_url = "https://hooks.test/";
+  o.base_url = "ftp://hooks.test/";
   WebhookReaction reaction(o, &test::httpSend);
   engine::QueryDiff d = orderDiff(1);
   d.added.push_back(orderRow(1, "new"));
