@@ -18,11 +18,11 @@
 #include <thread>
 #include <vector>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "unit/reactions/loopback_listener.hpp"
 
 namespace livedash::reactions::test {
 
@@ -47,15 +47,7 @@ class RecordingHttpServer {
  public:
   explicit RecordingHttpServer(std::vector<int> statuses = {})
       : statuses_(statuses.begin(), statuses.end()) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    ::listen(listen_fd_, 16);
-    socklen_t len = sizeof(addr);
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    listen_fd_ = listenOnLoopback(port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~RecordingHttpServer() {
