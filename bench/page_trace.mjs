@@ -39,20 +39,17 @@
 // The number of diffs is counted in the page by wrapping window.livedash.client.onStreamMessage.
 
 import { existsSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { loadavg, cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startLivedash, stopLivedash } from '../tests/e2e/lib/livedash_process.mjs';
+import { launchChromium } from '../tests/e2e/lib/browser.mjs';
+import { postSql, startLivedash, stopLivedash } from '../tests/e2e/lib/livedash_process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const require = createRequire(resolve(root, 'tests/e2e/package.json'));
-const { chromium } = require('playwright-core');
 
 const BIN = process.env.LIVEDASH_BIN ?? resolve(root, 'build/release/livedash');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const ORDERS = Number(process.env.ORDERS ?? 10_000);
 const RATE = Number(process.env.RATE ?? 50);
 const SECONDS = Number(process.env.SECONDS ?? 20);
@@ -72,18 +69,7 @@ const startServer = () =>
 const stopServer = stopLivedash;
 
 let server;
-async function sql(statement) {
-  const res = await fetch(`${server.url}/api/v1/sources/shop/sql`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'text/plain' },
-    body: statement,
-  });
-  const body = await res.json();
-  if (res.status !== 200 || body.success !== true) {
-    throw new Error(`SQL failed (${res.status}): ${statement.slice(0, 200)}\n${JSON.stringify(body)}`);
-  }
-  return body.data;
-}
+const sql = async (statement) => (await postSql(server.url, 'shop', statement)).data;
 
 // ----------------------------------------------------------------------------- data
 
@@ -329,12 +315,7 @@ async function main() {
     const loadedAt = Date.now();
     log(`loaded ${counts.orders} orders and ${counts.payments} payments in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     const page = await context.newPage();
     const pageErrors = [];

@@ -13,12 +13,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { clean, eventually, startLivedash, stopLivedash } from './lib/livedash_process.mjs';
+import { assertJitteredBackoff, launchChromium } from './lib/browser.mjs';
+import { clean, closeAll, eventually, guardProcess, postSql, startLivedash } from './lib/livedash_process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.LIVEDASH_BIN ?? resolve(here, '../../build/release/livedash');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const SHOTS = resolve(here, 'screenshots');
 
 describe('analytics dashboard (generic page)', () => {
@@ -29,18 +28,9 @@ describe('analytics dashboard (generic page)', () => {
   const sockets = [];
   const sentOn = new Map(); // socket → the messages the page sent on it
 
-  const killOnExit = () => server?.child.exitCode === null && server.child.kill('SIGKILL');
+  let unguard;
 
-  async function sql(statement) {
-    const res = await fetch(`${server.url}/api/v1/sources/tracker/sql`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/plain' },
-      body: statement,
-    });
-    const body = await res.json();
-    assert.equal(res.status, 200, `SQL failed: ${statement}\n${JSON.stringify(body)}`);
-    return body;
-  }
+  const sql = (statement) => postSql(server.url, 'tracker', statement);
 
   const event = (org, type, name, user) =>
     `('${org}', '${type}', '${name}', '${user}', '${user}-s1')`;
@@ -75,14 +65,9 @@ describe('analytics dashboard (generic page)', () => {
     assert.ok(existsSync(BIN), `no livedash binary at ${BIN}: build it first`);
     // The page uses uPlot from web/vendor, which must be what web/package-lock.json installs.
     execFileSync(resolve(here, '../../scripts/vendor-web.sh'), ['--check'], { stdio: 'inherit' });
-    process.once('exit', killOnExit);
+    unguard = guardProcess(() => server);
     server = await startLivedash(BIN, ['demo', 'analytics', '--port', '0', '--rate', '0']);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -95,14 +80,7 @@ describe('analytics dashboard (generic page)', () => {
     await page.goto(server.url + '/');
   }, { timeout: 20_000 });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await stopLivedash(server?.child);
-      process.off('exit', killOnExit);
-    }
-  }, { timeout: 15_000 });
+  after(() => closeAll({ browser, server, unguard }), { timeout: 15_000 });
 
   test('/ opens the first dashboard, built from the config', { timeout: 10_000 }, async () => {
     assert.match(page.url(), /\/d\/analytics$/);
@@ -281,18 +259,7 @@ describe('analytics dashboard (generic page)', () => {
       assert.match(await other.getByRole('status').getAttribute('title'), /refreshing every 5 seconds/);
       assert.ok(await other.evaluate(() => window.__blockedSockets) >= 4, 'the socket was tried before polling');
 
-      // Three retries before polling, each waiting between half and all of 0.6 s · 2^(n-1):
-      // exponential, with jitter so that a server's clients do not all come back at once.
-      const retries = await other.evaluate(() => window.__retries);
-      assert.deepEqual(retries.map((r) => r.attempt), [1, 2, 3], JSON.stringify(retries));
-      retries.forEach(({ ms }, i) => {
-        const ceiling = 600 * 2 ** i;
-        assert.ok(ms >= ceiling / 2 && ms <= ceiling, `retry ${i + 1} after ${ms} ms, not within ${ceiling / 2}–${ceiling}`);
-        if (i > 0) assert.ok(retries[i].at - retries[i - 1].at >= retries[i - 1].ms, `retry ${i + 1} came before its delay`);
-      });
-      const draws = await other.evaluate(() => Array.from({ length: 50 }, () => window.livedash.client.backoff(3)));
-      assert.ok(draws.every((ms) => ms >= 1200 && ms <= 2400), `backoff(3) draws: ${draws}`);
-      assert.ok(new Set(draws).size > 1, 'the delays are jittered, not identical');
+      await assertJitteredBackoff(other);
 
       // A write reaches the page through the 5 s polls.
       let since = Date.now();

@@ -11,12 +11,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { clean, eventually, startLivedash, stopLivedash } from './lib/livedash_process.mjs';
+import { launchChromium } from './lib/browser.mjs';
+import { clean, closeAll, eventually, guardProcess, postSql, startLivedash } from './lib/livedash_process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.LIVEDASH_BIN ?? resolve(here, '../../build/release/livedash');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const CONFIG = resolve(here, '../data/app/auth_pages.yaml');
 const ADMIN = 'admin-secret-0123456789';
 const READER = 'reader-secret-0123456789';
@@ -26,18 +25,9 @@ describe('pages with auth on', () => {
   let server;
   let browser;
   const pageErrors = [];
-  const killOnExit = () => server?.child.exitCode === null && server.child.kill('SIGKILL');
+  let unguard;
 
-  async function sql(statement) {
-    const res = await fetch(`${server.url}/api/v1/sources/shop/sql`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/plain', Authorization: `Bearer ${ADMIN}` },
-      body: statement,
-    });
-    const body = await res.json();
-    assert.equal(res.status, 200, `SQL failed: ${statement}\n${JSON.stringify(body)}`);
-    return body;
-  }
+  const sql = (statement) => postSql(server.url, 'shop', statement, { Authorization: `Bearer ${ADMIN}` });
 
   /** A fresh tab (its own sessionStorage), with every request it makes recorded. */
   async function newPage() {
@@ -57,24 +47,12 @@ describe('pages with auth on', () => {
 
   before(async () => {
     assert.ok(existsSync(BIN), `no livedash binary at ${BIN}: build it first`);
-    process.once('exit', killOnExit);
+    unguard = guardProcess(() => server);
     server = await startLivedash(BIN, ['run', '-c', CONFIG]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, { timeout: 20_000 });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await stopLivedash(server?.child);
-      process.off('exit', killOnExit);
-    }
-  }, { timeout: 15_000 });
+  after(() => closeAll({ browser, server, unguard }), { timeout: 15_000 });
 
   test('the order page with ?token= works, keeps the token for the tab and hides it from the address', { timeout: 20_000 }, async () => {
     const page = await newPage();

@@ -12,20 +12,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { clean, eventually, startLivedash, stopLivedash } from './lib/livedash_process.mjs';
+import { brightness, launchChromium } from './lib/browser.mjs';
+import { clean, closeAll, eventually, guardProcess, postSql, startLivedash } from './lib/livedash_process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.LIVEDASH_BIN ?? resolve(here, '../../build/release/livedash');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const CONFIG = resolve(here, 'configs/order_widgets.yaml');
 const SHOTS = resolve(here, 'screenshots');
 
-/** 0–255 brightness of a CSS `rgb(…)` colour. */
-function brightness(rgb) {
-  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).map(Number);
-  return 0.299 * r + 0.587 * g + 0.114 * b;
-}
 
 describe('generic widgets on the order store', () => {
   let server;
@@ -35,18 +29,9 @@ describe('generic widgets on the order store', () => {
   const pageErrors = [];
   const sockets = [];
 
-  const killOnExit = () => server?.child.exitCode === null && server.child.kill('SIGKILL');
+  let unguard;
 
-  async function sql(statement) {
-    const res = await fetch(`${server.url}/api/v1/sources/shop/sql`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/plain' },
-      body: statement,
-    });
-    const body = await res.json();
-    assert.equal(res.status, 200, `SQL failed: ${statement}\n${JSON.stringify(body)}`);
-    return body;
-  }
+  const sql = (statement) => postSql(server.url, 'shop', statement);
 
   const newPage = async (options = {}) => {
     const p = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark', ...options });
@@ -83,28 +68,16 @@ describe('generic widgets on the order store', () => {
 
   before(async () => {
     assert.ok(existsSync(BIN), `no livedash binary at ${BIN}: build it first`);
-    process.once('exit', killOnExit);
+    unguard = guardProcess(() => server);
     startedAt = Date.now();
     server = await startLivedash(BIN, ['run', '-c', CONFIG, '--port', '0']);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await newPage();
     page.on('websocket', (ws) => sockets.push(ws));
     await page.goto(server.url + '/');
   }, { timeout: 20_000 });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await stopLivedash(server?.child);
-      process.off('exit', killOnExit);
-    }
-  }, { timeout: 15_000 });
+  after(() => closeAll({ browser, server, unguard }), { timeout: 15_000 });
 
   test('every widget shows the seeded orders, over one WebSocket for the tab', { timeout: 10_000 }, async () => {
     assert.match(page.url(), /\/d\/operations$/);

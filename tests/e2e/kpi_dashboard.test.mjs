@@ -11,12 +11,11 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
-import { clean, eventually, startLivedash, stopLivedash } from './lib/livedash_process.mjs';
+import { launchChromium } from './lib/browser.mjs';
+import { clean, closeAll, eventually, guardProcess, postSql, startLivedash } from './lib/livedash_process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.LIVEDASH_BIN ?? resolve(here, '../../build/release/livedash');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
 describe('KPI dashboard period picker', () => {
   let server;
@@ -26,14 +25,10 @@ describe('KPI dashboard period picker', () => {
   const sent = [];
   const received = [];
 
-  async function reading(kpi, value) {
-    const res = await fetch(`${server.url}/api/v1/sources/metrics/sql`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/plain' },
-      body: `INSERT INTO kpi_raw_data (kpi_code, value) VALUES ('${kpi}', ${value})`,
-    });
-    assert.equal(res.status, 200, await res.text());
-  }
+  let unguard;
+
+  const reading = (kpi, value) =>
+    postSql(server.url, 'metrics', `INSERT INTO kpi_raw_data (kpi_code, value) VALUES ('${kpi}', ${value})`);
 
   const fillRate = async () => clean(await page.getByRole('region', { name: 'Fill rate', exact: true }).locator('.stat-value').textContent());
   const pick = (name) => page.getByRole('radio', { name, exact: true }).click();
@@ -46,9 +41,10 @@ describe('KPI dashboard period picker', () => {
 
   before(async () => {
     assert.ok(existsSync(BIN), `no livedash binary at ${BIN}: build it first`);
+    unguard = guardProcess(() => server);
     server = await startLivedash(BIN, ['demo', 'kpis', '--port', '0', '--rate', '0']);
     await reading('fill_rate', 98);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('websocket', (ws) => {
@@ -59,13 +55,7 @@ describe('KPI dashboard period picker', () => {
     await page.goto(server.url + '/');
   }, { timeout: 90_000 });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await stopLivedash(server?.child);
-    }
-  }, { timeout: 15_000 });
+  after(() => closeAll({ browser, server, unguard }), { timeout: 15_000 });
 
   test('minute holds the value until the boundary; live follows each reading', { timeout: 20_000 }, async () => {
     assert.match(page.url(), /\/d\/kpis$/);

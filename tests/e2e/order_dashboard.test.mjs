@@ -6,92 +6,21 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
+import { assertJitteredBackoff, brightness, launchChromium } from './lib/browser.mjs';
+import { clean, closeAll, eventually, guardProcess, postSql, startLivedash } from './lib/livedash_process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.LIVEDASH_BIN ?? resolve(here, '../../build/release/livedash');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const SHOTS = resolve(here, 'screenshots');
 const STREAM = /\/events(\?|$)/;
 const SNAPSHOTS = /\/api\/v1\/queries\//;
 
-// ----------------------------------------------------------------------------- server
-
-/**
- * Starts `livedash demo --port 0 --rate 0 --stuck-after 3` (an order is stuck after 3 s in
- * processing or packing) and resolves once it prints its URL.
- */
-function startServer() {
-  return new Promise((resolvePromise, reject) => {
-    const startedAt = Date.now();
-    const child = spawn(BIN, ['demo', '--port', '0', '--rate', '0', '--stuck-after', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`livedash did not print its URL within 10 s. Output:\n${output}`));
-    }, 10_000);
-    const onData = (chunk) => {
-      output += chunk;
-      const m = output.match(/livedash is serving (http:\/\/\S+?):(\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: `http://127.0.0.1:${m[2]}`, startedAt, output: () => output });
-      }
-    };
-    child.stdout.setEncoding('utf8').on('data', onData);
-    child.stderr.setEncoding('utf8').on('data', (c) => { output += c; });
-    child.on('error', (err) => { clearTimeout(timer); reject(err); });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`livedash exited early (${signal ?? code}). Output:\n${output}`));
-    });
-  });
-}
-
-/** SIGTERM, then SIGKILL if it is still there after 5 s. */
-async function stopServer(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const done = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
-  if (!done) {
-    child.kill('SIGKILL');
-    await exited;
-    assert.fail('livedash ignored SIGTERM for 5 s');
-  }
-}
-
 // ----------------------------------------------------------------------------- helpers
 
-/** Retries `check` (which throws while the page is not there yet) until it passes or time runs out. */
-async function eventually(check, { timeout, since = Date.now(), what = 'condition' }) {
-  let lastError;
-  while (true) {
-    try {
-      return await check();
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() - since > timeout) {
-      lastError.message = `${what} not met within ${timeout} ms: ${lastError.message}`;
-      throw lastError;
-    }
-    await sleep(40);
-  }
-}
-
-/** 0–255 brightness of a CSS `rgb(…)` colour. */
-function brightness(rgb) {
-  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).map(Number);
-  return 0.299 * r + 0.587 * g + 0.114 * b;
-}
-
-const clean = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('order operations dashboard', () => {
@@ -99,26 +28,9 @@ describe('order operations dashboard', () => {
   let browser;
   let page;
   const pageErrors = [];
+  let unguard;
 
-  // Never leave the server behind: not when a test fails (after() stops it), not when this
-  // process exits early, not when it is interrupted.
-  const killOnExit = () => server?.child.exitCode === null && server.child.kill('SIGKILL');
-  const killOnSignal = (signal) => {
-    killOnExit();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-
-  async function sql(statement) {
-    const res = await fetch(`${server.url}/api/v1/sources/shop/sql`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/plain' },
-      body: statement,
-    });
-    const body = await res.json();
-    assert.equal(res.status, 200, `SQL failed: ${statement}\n${JSON.stringify(body)}`);
-    assert.equal(body.success, true, JSON.stringify(body));
-    return body;
-  }
+  const sql = (statement) => postSql(server.url, 'shop', statement);
 
   // What a person reads on the page.
   const badge = () => page.getByRole('status');
@@ -149,32 +61,17 @@ describe('order operations dashboard', () => {
 
   before(async () => {
     assert.ok(existsSync(BIN), `no livedash binary at ${BIN}: build it first (cmake --build build/release --target livedash)`);
-    process.once('exit', killOnExit);
-    process.once('SIGINT', killOnSignal);
-    process.once('SIGTERM', killOnSignal);
-    server = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--no-first-run', '--disable-sync'],
-    });
+    unguard = guardProcess(() => server);
+    // An order is stuck after 3 s in processing or packing.
+    server = await startLivedash(BIN, ['demo', '--port', '0', '--rate', '0', '--stuck-after', '3']);
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(server.url + '/');
   }, { timeout: 20_000 });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await stopServer(server?.child);
-      process.off('exit', killOnExit);
-      process.off('SIGINT', killOnSignal);
-      process.off('SIGTERM', killOnSignal);
-    }
-  }, { timeout: 15_000 });
+  after(() => closeAll({ browser, server, unguard }), { timeout: 15_000 });
 
   test('shows the seeded figures', { timeout: 10_000 }, async () => {
     assert.equal(await page.title(), 'Order operations');
@@ -419,18 +316,7 @@ describe('order operations dashboard', () => {
     await eventually(async () => assert.equal(await badgeText(), 'reconnecting'), { timeout: 1000, what: 'badge reconnecting' });
     await eventually(async () => assert.equal(await badgeText(), 'polling'), { timeout: 8000, what: 'badge polling' });
 
-    // Three retries before polling, each waiting between half and all of 0.6 s · 2^(n-1):
-    // exponential, with jitter so that a server's clients do not all come back at once.
-    const retries = await page.evaluate(() => window.__retries);
-    assert.deepEqual(retries.map((r) => r.attempt), [1, 2, 3], JSON.stringify(retries));
-    retries.forEach(({ ms }, i) => {
-      const ceiling = 600 * 2 ** i;
-      assert.ok(ms >= ceiling / 2 && ms <= ceiling, `retry ${i + 1} after ${ms} ms, not within ${ceiling / 2}–${ceiling}`);
-      if (i > 0) assert.ok(retries[i].at - retries[i - 1].at >= retries[i - 1].ms, `retry ${i + 1} came before its delay`);
-    });
-    const draws = await page.evaluate(() => Array.from({ length: 50 }, () => window.livedash.client.backoff(3)));
-    assert.ok(draws.every((ms) => ms >= 1200 && ms <= 2400), `backoff(3) draws: ${draws}`);
-    assert.ok(new Set(draws).size > 1, 'the delays are jittered, not identical');
+    await assertJitteredBackoff(page);
 
     // A change still reaches the page, through the 5 s snapshot polls. Order 4 leaves packing,
     // so the packing group disappears from the result: its tile shows 0 and $0.00. It is no

@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Runs `bin args…` and resolves once it prints its URL: { child, url, output() }. */
+/** Runs `bin args…` and resolves once it prints its URL: { child, url, startedAt, output() }. */
 export function startLivedash(bin, args) {
   return new Promise((resolvePromise, reject) => {
+    const startedAt = Date.now();
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(() => {
@@ -18,7 +19,7 @@ export function startLivedash(bin, args) {
       const m = output.match(/livedash is serving (http:\/\/\S+?):(\d+)/);
       if (m) {
         clearTimeout(timer);
-        resolvePromise({ child, url: `http://127.0.0.1:${m[2]}`, output: () => output });
+        resolvePromise({ child, url: `http://127.0.0.1:${m[2]}`, startedAt, output: () => output });
       }
     });
     child.stderr.setEncoding('utf8').on('data', (c) => { output += c; });
@@ -61,3 +62,50 @@ export async function eventually(check, { timeout, since = Date.now(), what = 'c
 }
 
 export const clean = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
+
+/**
+ * Makes sure a test file's livedash dies with it: on exit, and on SIGINT/SIGTERM (the test
+ * runner's interrupt), even when the file fails half-way. `server()` returns the current
+ * { child } or nothing. Returns the function that takes the guard off again.
+ */
+export function guardProcess(server) {
+  const killOnExit = () => {
+    const child = server()?.child;
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  };
+  const killOnSignal = (signal) => {
+    killOnExit();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('exit', killOnExit);
+  process.once('SIGINT', killOnSignal);
+  process.once('SIGTERM', killOnSignal);
+  return () => {
+    process.off('exit', killOnExit);
+    process.off('SIGINT', killOnSignal);
+    process.off('SIGTERM', killOnSignal);
+  };
+}
+
+/** A describe()'s teardown: the browser first, then livedash, then the guard. */
+export async function closeAll({ browser, server, unguard }) {
+  try {
+    await browser?.close();
+  } finally {
+    await stopLivedash(server?.child);
+    unguard?.();
+  }
+}
+
+/** POST `statement` to an embedded source's SQL endpoint; asserts that it worked. */
+export async function postSql(url, source, statement, headers = {}) {
+  const res = await fetch(`${url}/api/v1/sources/${source}/sql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain', ...headers },
+    body: statement,
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200, `SQL failed: ${statement}\n${JSON.stringify(body)}`);
+  assert.equal(body.success, true, JSON.stringify(body));
+  return body;
+}
