@@ -16,14 +16,9 @@
 // is called stale when nothing confirmed the data for `staleAfterMs`.
 
 import { authFetch, withToken } from './auth.js';
+import { ReconnectingClient, State } from './reconnecting-client.js';
 
-export const State = Object.freeze({
-  CONNECTING: 'connecting',
-  LIVE: 'live',
-  RECONNECTING: 'reconnecting',
-  POLLING: 'polling',
-  OFFLINE: 'offline',
-});
+export { State };
 
 const DEFAULTS = {
   streamUrl: 'events', // relative to the page, so the page's origin (and path prefix) is used
@@ -41,30 +36,22 @@ const DEFAULTS = {
   onTick: ({ lastActivity, stale, silentFor }) => {}, // every second and whenever data is confirmed
 };
 
-export class LiveClient {
+export class LiveClient extends ReconnectingClient {
   /**
    * @param {Map<string, import('./query-store.js').QueryStore>} stores by query id
    * @param {Partial<typeof DEFAULTS>} options
    */
   constructor(stores, options = {}) {
+    const opts = { ...DEFAULTS, ...options };
+    opts.verifyAfterMs ??= Math.round(opts.heartbeatMs * 1.5);
+    opts.staleAfterMs ??= opts.heartbeatMs * 2;
+    super(opts);
     this.stores = stores;
-    this.opts = { ...DEFAULTS, ...options };
-    this.opts.verifyAfterMs ??= Math.round(this.opts.heartbeatMs * 1.5);
-    this.opts.staleAfterMs ??= this.opts.heartbeatMs * 2;
-
-    this.state = null;
     this.es = null; // the stream in use (or being retried)
     this.probe = null; // a stream opened while polling, to see whether streaming works again
-    this.failures = 0; // stream failures since the last successful open
-    this.retryTimer = null;
-    this.pollTimer = null;
     this.polling = false; // a poll is in flight
-    this.pollTicks = 0;
     this.syncing = new Map(); // query id → { buffer, promise } while its snapshot loads
     this.verifying = false;
-    this.lastActivity = 0; // when the data was last confirmed current (ms since epoch)
-    this.watchdog = null;
-    this.started = false;
   }
 
   // ---------------------------------------------------------------------------- lifecycle
@@ -112,25 +99,6 @@ export class LiveClient {
     this.failures = 0;
     this.setState(State.RECONNECTING, { attempt: 0 });
     this.openStream();
-  }
-
-  // ---------------------------------------------------------------------------- state
-
-  setState(state, info = {}) {
-    const changed = state !== this.state;
-    this.state = state;
-    if (changed || info.attempt !== undefined) this.opts.onState(state, info);
-  }
-
-  touch() {
-    this.lastActivity = Date.now();
-    this.emitTick();
-  }
-
-  emitTick() {
-    const silentFor = this.lastActivity ? Date.now() - this.lastActivity : 0;
-    this.opts.onTick({ lastActivity: this.lastActivity, stale: silentFor > this.opts.staleAfterMs, silentFor });
-    return silentFor;
   }
 
   // ---------------------------------------------------------------------------- stream
@@ -192,41 +160,14 @@ export class LiveClient {
     // Give it one go; when it fails again, take over.
     if (es.readyState === EventSource.CONNECTING && this.failures < 2) return;
     this.closeStream();
-    this.scheduleReconnect();
+    this.retryOrPoll(() => this.openStream());
   }
 
-  scheduleReconnect() {
-    clearTimeout(this.retryTimer);
-    if (this.failures >= this.opts.failuresBeforePolling) {
-      this.startPolling();
-      return;
-    }
-    const delay = this.backoff(this.failures);
-    this.setState(State.RECONNECTING, { attempt: this.failures, retryInMs: delay });
-    this.retryTimer = setTimeout(() => this.openStream(), delay);
-  }
-
-  /** Exponential backoff with "equal jitter": between half and all of base·2^(n-1). */
-  backoff(n) {
-    const ceiling = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** Math.max(0, n - 1));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  closeTransport() {
+    this.closeStream();
   }
 
   // ---------------------------------------------------------------------------- polling
-
-  startPolling() {
-    this.closeStream();
-    this.stopPolling();
-    this.setState(State.POLLING);
-    this.pollTicks = 0;
-    this.pollOnce();
-    this.pollTimer = setInterval(() => this.pollOnce(), this.opts.pollMs);
-  }
-
-  stopPolling() {
-    clearInterval(this.pollTimer);
-    this.pollTimer = null;
-  }
 
   async pollOnce() {
     if (this.polling) return;

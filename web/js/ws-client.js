@@ -15,7 +15,7 @@
 // server's pings are invisible to scripts, so the client pings every `pingMs` itself: a pong (or
 // any message) confirms the data, and `deadAfterMs` of silence closes and reopens the socket.
 
-import { State } from './live-client.js';
+import { ReconnectingClient, State } from './reconnecting-client.js';
 import { authFetch, withToken } from './auth.js';
 
 const DEFAULTS = {
@@ -34,25 +34,17 @@ const DEFAULTS = {
   onTick: ({ lastActivity, stale, silentFor }) => {},
 };
 
-export class WsClient {
+export class WsClient extends ReconnectingClient {
   /**
    * @param {Map<string, import('./query-store.js').QueryStore>} stores by query id
    * @param {Map<string, string>} periods query id → 'live' | 'minute' | 'hour' | 'day' (default live)
    */
   constructor(stores, periods = new Map(), options = {}) {
+    super({ ...DEFAULTS, ...options });
     this.stores = stores;
     this.periods = periods;
-    this.opts = { ...DEFAULTS, ...options };
-    this.state = null;
     this.ws = null;
-    this.failures = 0;
-    this.retryTimer = null;
-    this.pollTimer = null;
-    this.pollTicks = 0;
-    this.lastActivity = 0;
     this.lastMessage = 0;
-    this.watchdog = null;
-    this.started = false;
   }
 
   periodOf(id) {
@@ -108,24 +100,6 @@ export class WsClient {
       this.send({ op: 'unsubscribe', query: id, period: old });
       this.send({ op: 'subscribe', query: id, period });
     }
-  }
-
-  // ---------------------------------------------------------------------------- state
-
-  setState(state, info = {}) {
-    const changed = state !== this.state;
-    this.state = state;
-    if (changed || info.attempt !== undefined) this.opts.onState(state, info);
-  }
-
-  touch() {
-    this.lastActivity = Date.now();
-    this.emitTick();
-  }
-
-  emitTick() {
-    const silentFor = this.lastActivity ? Date.now() - this.lastActivity : 0;
-    this.opts.onTick({ lastActivity: this.lastActivity, stale: silentFor > this.opts.staleAfterMs, silentFor });
   }
 
   // ---------------------------------------------------------------------------- socket
@@ -231,36 +205,14 @@ export class WsClient {
       return;
     }
     this.failures += 1;
-    if (this.failures >= this.opts.failuresBeforePolling) {
-      this.startPolling();
-      return;
-    }
-    const delay = this.backoff(this.failures);
-    this.setState(State.RECONNECTING, { attempt: this.failures, retryInMs: delay });
-    this.retryTimer = setTimeout(() => this.open(), delay);
+    this.retryOrPoll(() => this.open());
   }
 
-  /** Exponential backoff with "equal jitter": between half and all of base·2^(n-1). */
-  backoff(n) {
-    const ceiling = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** Math.max(0, n - 1));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  closeTransport() {
+    this.close();
   }
 
   // ---------------------------------------------------------------------------- polling
-
-  startPolling() {
-    this.close();
-    this.stopPolling();
-    this.setState(State.POLLING);
-    this.pollTicks = 0;
-    this.pollOnce();
-    this.pollTimer = setInterval(() => this.pollOnce(), this.opts.pollMs);
-  }
-
-  stopPolling() {
-    clearInterval(this.pollTimer);
-    this.pollTimer = null;
-  }
 
   async pollOnce() {
     const ok = await this.loadSnapshots();
