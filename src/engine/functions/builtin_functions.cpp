@@ -61,6 +61,8 @@ Value toStringValue(const Value& v) {
       return Value(core::formatDateTime(v.asDateTime()));
     case core::ValueKind::Duration:
       return Value(core::formatDuration(v.asDuration()));
+    case core::ValueKind::Time:
+      return Value(core::formatTime(v.asTime()));
     default:
       return Value();
   }
@@ -224,42 +226,9 @@ Value rangeOf(const Args& a, const EvalContext&) {
   return Value(std::move(out));
 }
 
-Value truncateDateTime(const Args& a, const EvalContext&) {
-  if (!a[0].isString())
-    return Value();
-  Value t = parseDateTimeValue(a[1]);
-  if (t.kind() != core::ValueKind::DateTime)
-    return Value();
-  int64_t ms = t.asDateTime().epoch_ms;
-  std::string unit = a[0].asString();
-  for (char& c : unit)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto floorTo = [&](int64_t step) {
-    return Value(core::DateTime{core::floorDiv(ms, step) * step});
-  };
-  if (unit == "second")
-    return floorTo(1000);
-  if (unit == "minute")
-    return floorTo(60'000);
-  if (unit == "hour")
-    return floorTo(3'600'000);
-  if (unit == "day")
-    return floorTo(86'400'000);
-  int64_t days = core::floorDiv(ms, 86'400'000);
-  if (unit == "week") {
-    // ISO weeks start on Monday; 1970-01-01 was a Thursday.
-    int64_t monday = days - (((days + 3) % 7) + 7) % 7;
-    return Value(core::DateTime{monday * 86'400'000});
-  }
-  core::CivilDate c = core::civilFromDays(days);
-  if (unit == "month" || unit == "year") {
-    std::string iso = fmt::format("{:04}-{:02}-01", c.year, unit == "year" ? 1u : c.month);
-    return parseDateTimeValue(Value(iso));
-  }
-  return Value();
-}
-
 Value durationBetween(const Args& a, const EvalContext&) {
+  if (a[0].kind() == core::ValueKind::Time && a[1].kind() == core::ValueKind::Time)
+    return Value(core::Duration{0, 0, a[1].asTime().ms - a[0].asTime().ms});
   Value from = parseDateTimeValue(a[0]);
   Value to = parseDateTimeValue(a[1]);
   if (from.kind() != core::ValueKind::DateTime || to.kind() != core::ValueKind::DateTime) {
@@ -421,13 +390,6 @@ const std::vector<ScalarFunction>& builtinScalarFunctions() {
        [](const ElementVersion& e) { return Value(core::DateTime{e.changed_at_ms}); }},
       {"duration", 1, 1, "a duration from a map ({hours: 2}) or ISO 8601 text (PT2H)",
        [](const Args& a, const EvalContext&) { return parseDurationValue(a[0]); }},
-      {"datetime.realtime", 0, 0, "the engine clock's current instant",
-       [](const Args&, const EvalContext& c) { return Value(core::DateTime{c.now_ms}); }, nullptr,
-       false},
-      {"datetime.truncate", 2, 2,
-       "the instant truncated to 'second', 'minute', 'hour', 'day', 'week', 'month' or 'year' "
-       "(UTC); a tumbling-window bucket when used as a grouping key",
-       truncateDateTime},
       {"duration.between", 2, 2, "the duration from the first instant to the second",
        durationBetween},
       {"duration.inSeconds", 2, 2, "duration.between in whole seconds",
