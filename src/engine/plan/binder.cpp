@@ -283,6 +283,8 @@ BoundExpr Binder::bindCall(const Expr& e, const Scope& scope, std::vector<Aggreg
     return bindAggregate(e, scope, specs, inside_aggregate);
   }
   const ScalarFunction* fn = findScalarFunction(e.name);
+  if (const char* reason = fn ? nullptr : unsupportedFunctionReason(e.name))
+    unsupportedError(e, fmt::format("`{}` is not supported: {}", e.name, reason));
   if (!fn) {
     std::string suggestion = core::closestMatch(e.name, allFunctionNames());
     if (e.name.rfind("drasi.", 0) == 0) {
