@@ -13,6 +13,7 @@
 #include "engine/eval/eval_context.hpp"
 #include "engine/functions/function_registry.hpp"
 #include "engine/functions/temporal_parse.hpp"
+#include "engine/functions/utf8.hpp"
 
 namespace livedash::engine {
 
@@ -20,28 +21,6 @@ using core::Value;
 using Args = std::vector<Value>;
 
 namespace {
-
-Value mapString(const Args& a, int (*f)(int)) {
-  if (!a[0].isString())
-    return Value();
-  std::string s = a[0].asString();
-  for (char& c : s)
-    c = static_cast<char>(f(static_cast<unsigned char>(c)));
-  return Value(std::move(s));
-}
-
-Value trimWith(const Args& a, bool left, bool right) {
-  if (!a[0].isString())
-    return Value();
-  const std::string& s = a[0].asString();
-  size_t b = 0;
-  size_t e = s.size();
-  while (left && b < e && std::isspace(static_cast<unsigned char>(s[b])))
-    ++b;
-  while (right && e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
-    --e;
-  return Value(s.substr(b, e - b));
-}
 
 Value toStringValue(const Value& v) {
   switch (v.kind()) {
@@ -130,14 +109,19 @@ Value toBooleanValue(const Value& v) {
   return Value();
 }
 
+// A string's size counts characters (code points), not bytes.
 Value sizeOf(const Args& a, const EvalContext&) {
   if (a[0].isString())
-    return Value(static_cast<int64_t>(a[0].asString().size()));
+    return Value(utf8Length(a[0].asString()));
   if (a[0].isList())
     return Value(static_cast<int64_t>(a[0].asList().size()));
   if (a[0].isMap())
     return Value(static_cast<int64_t>(a[0].asMap().size()));
   return Value();
+}
+
+Value charLength(const Args& a, const EvalContext&) {
+  return a[0].isString() ? Value(utf8Length(a[0].asString())) : Value();
 }
 
 Value roundValue(const Args& a, const EvalContext&) {
@@ -149,62 +133,6 @@ Value roundValue(const Args& a, const EvalContext&) {
     return Value();
   double scale = std::pow(10.0, static_cast<double>(a[1].asInteger()));
   return Value(std::round(a[0].asNumber() * scale) / scale);
-}
-
-Value substringOf(const Args& a, const EvalContext&) {
-  if (!a[0].isString() || !a[1].isInteger())
-    return Value();
-  const std::string& s = a[0].asString();
-  int64_t start = std::clamp<int64_t>(a[1].asInteger(), 0, static_cast<int64_t>(s.size()));
-  int64_t len = static_cast<int64_t>(s.size()) - start;
-  if (a.size() > 2) {
-    if (!a[2].isInteger())
-      return Value();
-    len = std::clamp<int64_t>(a[2].asInteger(), 0, len);
-  }
-  return Value(s.substr(static_cast<size_t>(start), static_cast<size_t>(len)));
-}
-
-Value replaceIn(const Args& a, const EvalContext&) {
-  if (!a[0].isString() || !a[1].isString() || !a[2].isString())
-    return Value();
-  std::string s = a[0].asString();
-  const std::string& from = a[1].asString();
-  const std::string& to = a[2].asString();
-  if (from.empty())
-    return Value(s);
-  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
-    s.replace(pos, from.size(), to);
-  }
-  return Value(std::move(s));
-}
-
-Value splitString(const Args& a, const EvalContext&) {
-  if (!a[0].isString() || !a[1].isString())
-    return Value();
-  const std::string& s = a[0].asString();
-  const std::string& sep = a[1].asString();
-  core::List parts;
-  if (sep.empty()) {
-    for (char c : s)
-      parts.emplace_back(std::string(1, c));
-    return Value(std::move(parts));
-  }
-  size_t begin = 0;
-  for (size_t pos = s.find(sep); pos != std::string::npos; pos = s.find(sep, begin)) {
-    parts.emplace_back(s.substr(begin, pos - begin));
-    begin = pos + sep.size();
-  }
-  parts.emplace_back(s.substr(begin));
-  return Value(std::move(parts));
-}
-
-Value leftOrRight(const Args& a, bool left) {
-  if (!a[0].isString() || !a[1].isInteger() || a[1].asInteger() < 0)
-    return Value();
-  const std::string& s = a[0].asString();
-  size_t n = std::min<size_t>(static_cast<size_t>(a[1].asInteger()), s.size());
-  return Value(left ? s.substr(0, n) : s.substr(s.size() - n));
 }
 
 Value rangeOf(const Args& a, const EvalContext&) {
@@ -295,31 +223,6 @@ Value listPart(const Args& a, int which) {
 
 const std::vector<ScalarFunction>& builtinScalarFunctions() {
   static const std::vector<ScalarFunction> kFunctions = {
-      {"toUpper", 1, 1, "upper-case a string",
-       [](const Args& a, const EvalContext&) { return mapString(a, ::toupper); }},
-      {"toLower", 1, 1, "lower-case a string",
-       [](const Args& a, const EvalContext&) { return mapString(a, ::tolower); }},
-      {"trim", 1, 1, "strip white space at both ends",
-       [](const Args& a, const EvalContext&) { return trimWith(a, true, true); }},
-      {"ltrim", 1, 1, "strip leading white space",
-       [](const Args& a, const EvalContext&) { return trimWith(a, true, false); }},
-      {"rtrim", 1, 1, "strip trailing white space",
-       [](const Args& a, const EvalContext&) { return trimWith(a, false, true); }},
-      {"reverse", 1, 1, "reverse a string or a list",
-       [](const Args& a, const EvalContext&) {
-         if (a[0].isString())
-           return Value(std::string(a[0].asString().rbegin(), a[0].asString().rend()));
-         if (a[0].isList())
-           return Value(core::List(a[0].asList().rbegin(), a[0].asList().rend()));
-         return Value();
-       }},
-      {"left", 2, 2, "the first n characters",
-       [](const Args& a, const EvalContext&) { return leftOrRight(a, true); }},
-      {"right", 2, 2, "the last n characters",
-       [](const Args& a, const EvalContext&) { return leftOrRight(a, false); }},
-      {"replace", 3, 3, "replace every occurrence of a substring", replaceIn},
-      {"split", 2, 2, "split a string on a separator", splitString},
-      {"substring", 2, 3, "substring(s, start[, length]), 0-based", substringOf},
       {"toString", 1, 1, "convert to a string",
        [](const Args& a, const EvalContext&) { return toStringValue(a[0]); }},
       {"toStringOrNull", 1, 1, "convert to a string, or null",
@@ -337,8 +240,8 @@ const std::vector<ScalarFunction>& builtinScalarFunctions() {
       {"toBooleanOrNull", 1, 1, "convert to a boolean, or null",
        [](const Args& a, const EvalContext&) { return toBooleanValue(a[0]); }},
       {"size", 1, 1, "length of a string, list or map", sizeOf},
-      {"char_length", 1, 1, "length of a string", sizeOf},
-      {"character_length", 1, 1, "length of a string", sizeOf},
+      {"char_length", 1, 1, "number of characters in a string", charLength},
+      {"character_length", 1, 1, "number of characters in a string", charLength},
       {"coalesce", 1, -1, "the first non-null argument",
        [](const Args& a, const EvalContext&) {
          for (const Value& v : a) {

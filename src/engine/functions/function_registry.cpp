@@ -16,8 +16,8 @@ bool sameName(std::string_view a, const char* b) {
 
 const std::vector<const std::vector<ScalarFunction>*>& scalarFunctionTables() {
   static const std::vector<const std::vector<ScalarFunction>*> kTables = {
-      &builtinScalarFunctions(), &futureFunctions(), &mathFunctions(), &listFunctions(),
-      &calendarFunctions()};
+      &builtinScalarFunctions(), &textFunctions(), &futureFunctions(),
+      &mathFunctions(),          &listFunctions(), &calendarFunctions()};
   return kTables;
 }
 

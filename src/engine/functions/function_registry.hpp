@@ -61,6 +61,8 @@ const std::vector<ScalarFunction>& futureFunctions();
 //! Not callable by name: the binder turns `x < datetime.realtime() - d` (and the other orderings)
 //! in a MATCH … WHERE into this, so the row is re-evaluated when the clock crosses x.
 const ScalarFunction& clockComparisonFunction();
+//! toUpper, trim, reverse, left, substring, split and the other text functions.
+const std::vector<ScalarFunction>& textFunctions();
 //! Trigonometry, logarithms, rand and randomUUID.
 const std::vector<ScalarFunction>& mathFunctions();
 //! datetime, localdatetime, date, time, localtime, their clock variants (datetime.transaction,

@@ -301,8 +301,9 @@ BoundExpr Binder::bindCall(const Expr& e, const Scope& scope, std::vector<Aggreg
             ? fmt::format("{}", fn->min_args)
             : (fn->max_args < 0 ? fmt::format("at least {}", fn->min_args)
                                 : fmt::format("{} to {}", fn->min_args, fn->max_args));
-    semanticError(e, fmt::format("`{}` takes {} argument{}, got {}", fn->name, expected,
-                                 expected == "1" ? "" : "s", n));
+    bool one = fn->min_args == 1 && fn->max_args <= 1;  // "1 argument", "at least 1 argument"
+    semanticError(
+        e, fmt::format("`{}` takes {} argument{}, got {}", fn->name, expected, one ? "" : "s", n));
   }
   if (e.distinct)
     semanticError(e, fmt::format("DISTINCT only applies to aggregates, not `{}`", e.name));

@@ -113,4 +113,13 @@ inline core::Error addQueryError(Engine& engine, const std::string& text) {
   return core::Error(core::ErrorCode::Internal, "");
 }
 
+//! The message and offset of the error for `MATCH (o:orders) RETURN <expr> AS v`, as
+//! "message at offset" (the expression starts at offset 24).
+inline std::string returnError(const std::string& expr) {
+  core::FakeClock clock;
+  Engine engine(clock);
+  core::Error e = addQueryError(engine, "MATCH (o:orders) RETURN " + expr + " AS v");
+  return std::string(e.what()) + " at " + (e.span() ? std::to_string(e.span()->offset) : "-");
+}
+
 }  // namespace livedash::engine::testing

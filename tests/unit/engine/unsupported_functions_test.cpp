@@ -16,8 +16,7 @@ TEST_F(UnsupportedFunctionsTest, RetainHistoryIsRejectedWithItsReasonAndPlace) {
   const std::string text = "MATCH (o:orders)\nRETURN retainHistory() AS h, o.id AS id";
   core::Error e = testing::addQueryError(engine, text);
   EXPECT_EQ(e.code(), core::ErrorCode::QueryUnsupported);
-  EXPECT_EQ(std::string(e.what()).rfind("`retainHistory` is not supported: Drasi's context", 0),
-            0u)
+  EXPECT_EQ(std::string(e.what()).rfind("`retainHistory` is not supported: Drasi's context", 0), 0u)
       << e.what();
   ASSERT_TRUE(e.span());
   core::Diagnostic d = core::diagnosticAt(text, *e.span(), e.what());
