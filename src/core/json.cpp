@@ -59,6 +59,12 @@ std::string formatDateTime(DateTime t) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 }
 
+std::string formatTime(TimeOfDay t) {
+  int64_t ms = t.ms;
+  return fmt::format("{:02}:{:02}:{:02}.{:03}Z", ms / 3'600'000, ms / 60'000 % 60, ms / 1000 % 60,
+                     ms % 1000);
+}
+
 std::string formatDuration(Duration d) {
   std::string out = "P";
   if (d.months / 12 != 0)
@@ -132,6 +138,9 @@ void appendJson(std::string& out, const Value& v) {
       return;
     case ValueKind::Duration:
       appendJsonString(out, formatDuration(v.asDuration()));
+      return;
+    case ValueKind::Time:
+      appendJsonString(out, formatTime(v.asTime()));
       return;
     case ValueKind::List: {
       out.push_back('[');

@@ -17,6 +17,8 @@ std::string toJson(const Value& v);
 
 //! RFC 3339 text of an instant, with milliseconds and a `Z` suffix.
 std::string formatDateTime(DateTime t);
+//! Time of day with milliseconds and a `Z` suffix, such as `10:30:00.000Z`.
+std::string formatTime(TimeOfDay t);
 //! ISO 8601 text of a duration, such as `P1DT2H30M` or `PT0.5S`.
 std::string formatDuration(Duration d);
 

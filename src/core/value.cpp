@@ -28,10 +28,12 @@ int kindRank(ValueKind k) {
       return 4;
     case ValueKind::Duration:
       return 5;
-    case ValueKind::List:
+    case ValueKind::Time:
       return 6;
-    case ValueKind::Map:
+    case ValueKind::List:
       return 7;
+    case ValueKind::Map:
+      return 8;
   }
   return 8;
 }
@@ -106,6 +108,8 @@ std::strong_ordering operator<=>(const Value& a, const Value& b) {
       return a.asDateTime() <=> b.asDateTime();
     case ValueKind::Duration:
       return a.asDuration() <=> b.asDuration();
+    case ValueKind::Time:
+      return a.asTime() <=> b.asTime();
     case ValueKind::List: {
       const List& x = a.asList();
       const List& y = b.asList();
@@ -150,6 +154,8 @@ size_t Value::hash() const {
       Duration d = asDuration();
       return mix(mix(mix(0x6475, d.months), d.days), d.millis);
     }
+    case ValueKind::Time:
+      return mix(0x746d, std::hash<int64_t>{}(asTime().ms));
     case ValueKind::List:
       return mix(0x6c73, hashValues(asList()));
     case ValueKind::Map: {
@@ -186,6 +192,8 @@ const char* Value::kindName(ValueKind kind) {
       return "DATETIME";
     case ValueKind::Duration:
       return "DURATION";
+    case ValueKind::Time:
+      return "TIME";
   }
   return "?";
 }

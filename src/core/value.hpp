@@ -44,6 +44,13 @@ struct Duration {
   int64_t approxMillis() const { return millis + (days + months * 30) * 86'400'000; }
 };
 
+//! Time of day in UTC, milliseconds since midnight (0 ..< 86'400'000): Cypher's `time` and
+//! `localtime`, which livedash keeps in UTC as it keeps every instant. Printed as `10:30:00.000Z`.
+struct TimeOfDay {
+  int64_t ms = 0;
+  auto operator<=>(const TimeOfDay&) const = default;
+};
+
 enum class ValueKind : uint8_t {
   Null,
   Bool,
@@ -55,7 +62,8 @@ enum class ValueKind : uint8_t {
   List,
   Map,
   DateTime,
-  Duration
+  Duration,
+  Time
 };
 
 class Value {
@@ -75,6 +83,7 @@ class Value {
   Value(Map m) : v_(std::make_shared<const Map>(std::move(m))) {}
   Value(DateTime t) : v_(t) {}
   Value(Duration d) : v_(d) {}
+  Value(TimeOfDay t) : v_(t) {}
 
   ValueKind kind() const { return static_cast<ValueKind>(v_.index()); }
   bool isNull() const { return kind() == ValueKind::Null; }
@@ -104,6 +113,7 @@ class Value {
   const Map& asMap() const { return *std::get<MapConstSharedPtr>(v_); }
   DateTime asDateTime() const { return std::get<DateTime>(v_); }
   Duration asDuration() const { return std::get<Duration>(v_); }
+  TimeOfDay asTime() const { return std::get<TimeOfDay>(v_); }
 
   //! Structural equality; 1, 1.0 and the decimal 1.00 are equal, as in Cypher's `=` on non-null
   //! values. Integers and decimals compare exactly; a float and a decimal compare through the
@@ -120,7 +130,7 @@ class Value {
 
  private:
   std::variant<std::monostate, bool, int64_t, double, Decimal, std::string, ListConstSharedPtr,
-               MapConstSharedPtr, DateTime, Duration>
+               MapConstSharedPtr, DateTime, Duration, TimeOfDay>
       v_;
 };
 

@@ -156,12 +156,7 @@ void ContinuousQuery::pushElement(const ElementVersion* version, const std::stri
     key_value = core::Value(id);
   else if (!key_value.isString())
     key_value = core::Value(id);
-  for (const std::string& label : plan_.match.nodes[0].labels) {
-    if (version && !version->element.hasLabel(label)) {
-      version = nullptr;
-    }
-  }
-  if (!version) {
+  if (!version || !plan_.match.nodes[0].accepts(version->element)) {
     removeSolution(element_key_, handle);
     return;
   }
@@ -187,11 +182,11 @@ void ContinuousQuery::bootstrap(const ElementStore& store, int64_t now_ms) {
     }
     matcher_ = std::make_unique<PatternMatcher>(plan_.match, store, std::move(filter));
     matcher_->bootstrap(emit);
-  } else if (const HandleSet* handles = store.handlesWithLabel(plan_.match.nodes[0].labels[0])) {
-    for (ElementHandle handle : *handles) {
+  } else {
+    forEachCandidate(store, plan_.match.nodes[0], [&](ElementHandle handle) {
       const ElementVersion* version = store.at(handle);
       pushElement(version, version->element.id, handle, now_ms, now_ms);
-    }
+    });
   }
   stages_.front()->flush(now_ms);
   QueryDiff discarded;
@@ -261,11 +256,7 @@ namespace {
 bool nodeHasLabel(const MatchPlan& match, int slot, std::string_view label) {
   if (slot < 0 || static_cast<size_t>(slot) >= match.nodes.size())
     return false;
-  for (const std::string& l : match.nodes[static_cast<size_t>(slot)].labels) {
-    if (l == label)
-      return true;
-  }
-  return false;
+  return match.nodes[static_cast<size_t>(slot)].hasLabel(label);
 }
 
 bool exprReads(const BoundExpr& e, const MatchPlan& match, std::string_view label,

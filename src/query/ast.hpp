@@ -96,8 +96,10 @@ struct PropertyEntry {
 };
 
 struct NodePattern {
-  std::string variable;  //!< empty for an anonymous node
-  std::vector<std::string> labels;
+  std::string variable;             //!< empty for an anonymous node
+  std::vector<std::string> labels;  //!< (n:A:B): all required
+  //! (n:A|B): at least one required. A pattern has labels or alternatives, not both.
+  std::vector<std::string> label_alternatives;
   std::vector<PropertyEntry> properties;
   ExprPtr where;
   core::SourceSpan span;

@@ -104,9 +104,8 @@ class QueryParser : public ParserBase {
       n.variable = advance().text;
     while (accept(TokenKind::Colon)) {
       n.labels.push_back(name("a label"));
-      if (at(TokenKind::Pipe)) {
-        unsupported(peek(), "label alternatives (:A|B) are not supported yet");
-      }
+      if (at(TokenKind::Pipe))
+        labelAlternatives(n);
     }
     if (at(TokenKind::LBrace))
       n.properties = propertyMap();
@@ -115,6 +114,26 @@ class QueryParser : public ParserBase {
     expect(TokenKind::RParen, "to close the node pattern");
     n.span = spanFrom(start);
     return n;
+  }
+
+  // (n:A|B|C), or (n:A|:B): the label just read and those after each `|` are alternatives.
+  void labelAlternatives(NodePattern& n) {
+    if (n.labels.size() > 1) {
+      unsupported(peek(),
+                  "label alternatives combined with other labels (:A:B|C) are not "
+                  "supported; use one alternation such as (:A|B)");
+    }
+    n.label_alternatives = std::move(n.labels);
+    n.labels.clear();
+    while (accept(TokenKind::Pipe)) {
+      accept(TokenKind::Colon);
+      n.label_alternatives.push_back(name("a label"));
+    }
+    if (at(TokenKind::Colon)) {
+      unsupported(peek(),
+                  "label alternatives combined with other labels (:A|B:C) are not "
+                  "supported; use one alternation such as (:A|B)");
+    }
   }
 
   RelationshipPattern relationshipPattern() {

@@ -170,6 +170,16 @@ std::vector<DifferentialQuery> build() {
                "SELECT p.status, count(DISTINCT o.id), count(DISTINCT o.status), avg(p.amount) "
                "FROM payments p JOIN orders o ON o.id = p.order_id GROUP BY p.status",
                {{"status", kText}, {"orders", kInt}, {"orderStatuses", kInt}, {"mean", kReal}}});
+  // Text and temporal functions beside their SQL twins: char_length counts characters, and the
+  // hour of created_at is read in UTC, as livedash reads a timestamp without a time zone.
+  q.push_back({"name-lengths-by-hour",
+               "MATCH (o:orders) RETURN char_length(o.customer_name) AS len, "
+               "datetime(o.created_at).hour AS hour, count(o) AS n",
+               "SELECT char_length(customer_name), extract(hour FROM created_at)::int, count(*) "
+               "FROM orders GROUP BY 1, 2",
+               {{"len", kInt}, {"hour", kInt}, {"n", kInt}},
+               false,
+               2});
   return q;
 }
 

@@ -5,6 +5,7 @@
 
 #include "engine/eval/operators.hpp"
 #include "engine/functions/function_registry.hpp"
+#include "engine/functions/temporal_fields.hpp"
 
 namespace livedash::engine {
 
@@ -25,15 +26,7 @@ Value propertyOf(const Value& target, const std::string& key) {
     auto it = m.find(key);
     return it == m.end() ? Value() : it->second;
   }
-  if (target.kind() == core::ValueKind::DateTime) {
-    // Calendar fields of an instant, in UTC.
-    int64_t ms = target.asDateTime().epoch_ms;
-    if (key == "epochMillis")
-      return Value(ms);
-    if (key == "epochSeconds")
-      return Value(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-  }
-  return Value();
+  return temporalField(target, key);
 }
 
 Value indexInto(const Value& target, const Value& index) {

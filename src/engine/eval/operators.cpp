@@ -6,6 +6,8 @@
 #include <optional>
 #include <regex>
 
+#include "core/calendar.hpp"
+
 namespace livedash::engine {
 
 using core::Value;
@@ -84,6 +86,23 @@ Value arithmetic(Operator op, const Value& a, const Value& b) {
   }
 }
 
+// A time of day plus or minus a duration wraps around midnight; whole days and months of the
+// duration change nothing, as in Cypher. Two times subtract to the duration between them.
+Value timeOfDayArithmetic(Operator op, const Value& a, const Value& b) {
+  auto wrap = [](int64_t ms) {
+    return Value(core::TimeOfDay{ms - core::floorDiv(ms, core::kMsPerDay) * core::kMsPerDay});
+  };
+  if (a.kind() == ValueKind::Time && b.kind() == ValueKind::Duration) {
+    int64_t delta = b.asDuration().millis;
+    return wrap(a.asTime().ms + (op == Operator::Add ? delta : -delta));
+  }
+  if (a.kind() == ValueKind::Duration && b.kind() == ValueKind::Time && op == Operator::Add)
+    return wrap(b.asTime().ms + a.asDuration().millis);
+  if (a.kind() == ValueKind::Time && b.kind() == ValueKind::Time && op == Operator::Sub)
+    return Value(core::Duration{0, 0, a.asTime().ms - b.asTime().ms});
+  return Value();
+}
+
 Value temporalArithmetic(Operator op, const Value& a, const Value& b) {
   using core::DateTime;
   using core::Duration;
@@ -107,7 +126,7 @@ Value temporalArithmetic(Operator op, const Value& a, const Value& b) {
   if (a.kind() == ValueKind::DateTime && b.kind() == ValueKind::DateTime && op == Operator::Sub) {
     return Value(Duration{0, 0, a.asDateTime().epoch_ms - b.asDateTime().epoch_ms});
   }
-  return Value();
+  return timeOfDayArithmetic(op, a, b);
 }
 
 Value add(const Value& a, const Value& b) {

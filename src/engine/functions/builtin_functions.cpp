@@ -13,6 +13,7 @@
 #include "engine/eval/eval_context.hpp"
 #include "engine/functions/function_registry.hpp"
 #include "engine/functions/temporal_parse.hpp"
+#include "engine/functions/utf8.hpp"
 
 namespace livedash::engine {
 
@@ -20,28 +21,6 @@ using core::Value;
 using Args = std::vector<Value>;
 
 namespace {
-
-Value mapString(const Args& a, int (*f)(int)) {
-  if (!a[0].isString())
-    return Value();
-  std::string s = a[0].asString();
-  for (char& c : s)
-    c = static_cast<char>(f(static_cast<unsigned char>(c)));
-  return Value(std::move(s));
-}
-
-Value trimWith(const Args& a, bool left, bool right) {
-  if (!a[0].isString())
-    return Value();
-  const std::string& s = a[0].asString();
-  size_t b = 0;
-  size_t e = s.size();
-  while (left && b < e && std::isspace(static_cast<unsigned char>(s[b])))
-    ++b;
-  while (right && e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
-    --e;
-  return Value(s.substr(b, e - b));
-}
 
 Value toStringValue(const Value& v) {
   switch (v.kind()) {
@@ -61,6 +40,8 @@ Value toStringValue(const Value& v) {
       return Value(core::formatDateTime(v.asDateTime()));
     case core::ValueKind::Duration:
       return Value(core::formatDuration(v.asDuration()));
+    case core::ValueKind::Time:
+      return Value(core::formatTime(v.asTime()));
     default:
       return Value();
   }
@@ -128,14 +109,19 @@ Value toBooleanValue(const Value& v) {
   return Value();
 }
 
+// A string's size counts characters (code points), not bytes.
 Value sizeOf(const Args& a, const EvalContext&) {
   if (a[0].isString())
-    return Value(static_cast<int64_t>(a[0].asString().size()));
+    return Value(utf8Length(a[0].asString()));
   if (a[0].isList())
     return Value(static_cast<int64_t>(a[0].asList().size()));
   if (a[0].isMap())
     return Value(static_cast<int64_t>(a[0].asMap().size()));
   return Value();
+}
+
+Value charLength(const Args& a, const EvalContext&) {
+  return a[0].isString() ? Value(utf8Length(a[0].asString())) : Value();
 }
 
 Value roundValue(const Args& a, const EvalContext&) {
@@ -147,62 +133,6 @@ Value roundValue(const Args& a, const EvalContext&) {
     return Value();
   double scale = std::pow(10.0, static_cast<double>(a[1].asInteger()));
   return Value(std::round(a[0].asNumber() * scale) / scale);
-}
-
-Value substringOf(const Args& a, const EvalContext&) {
-  if (!a[0].isString() || !a[1].isInteger())
-    return Value();
-  const std::string& s = a[0].asString();
-  int64_t start = std::clamp<int64_t>(a[1].asInteger(), 0, static_cast<int64_t>(s.size()));
-  int64_t len = static_cast<int64_t>(s.size()) - start;
-  if (a.size() > 2) {
-    if (!a[2].isInteger())
-      return Value();
-    len = std::clamp<int64_t>(a[2].asInteger(), 0, len);
-  }
-  return Value(s.substr(static_cast<size_t>(start), static_cast<size_t>(len)));
-}
-
-Value replaceIn(const Args& a, const EvalContext&) {
-  if (!a[0].isString() || !a[1].isString() || !a[2].isString())
-    return Value();
-  std::string s = a[0].asString();
-  const std::string& from = a[1].asString();
-  const std::string& to = a[2].asString();
-  if (from.empty())
-    return Value(s);
-  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
-    s.replace(pos, from.size(), to);
-  }
-  return Value(std::move(s));
-}
-
-Value splitString(const Args& a, const EvalContext&) {
-  if (!a[0].isString() || !a[1].isString())
-    return Value();
-  const std::string& s = a[0].asString();
-  const std::string& sep = a[1].asString();
-  core::List parts;
-  if (sep.empty()) {
-    for (char c : s)
-      parts.emplace_back(std::string(1, c));
-    return Value(std::move(parts));
-  }
-  size_t begin = 0;
-  for (size_t pos = s.find(sep); pos != std::string::npos; pos = s.find(sep, begin)) {
-    parts.emplace_back(s.substr(begin, pos - begin));
-    begin = pos + sep.size();
-  }
-  parts.emplace_back(s.substr(begin));
-  return Value(std::move(parts));
-}
-
-Value leftOrRight(const Args& a, bool left) {
-  if (!a[0].isString() || !a[1].isInteger() || a[1].asInteger() < 0)
-    return Value();
-  const std::string& s = a[0].asString();
-  size_t n = std::min<size_t>(static_cast<size_t>(a[1].asInteger()), s.size());
-  return Value(left ? s.substr(0, n) : s.substr(s.size() - n));
 }
 
 Value rangeOf(const Args& a, const EvalContext&) {
@@ -224,42 +154,9 @@ Value rangeOf(const Args& a, const EvalContext&) {
   return Value(std::move(out));
 }
 
-Value truncateDateTime(const Args& a, const EvalContext&) {
-  if (!a[0].isString())
-    return Value();
-  Value t = parseDateTimeValue(a[1]);
-  if (t.kind() != core::ValueKind::DateTime)
-    return Value();
-  int64_t ms = t.asDateTime().epoch_ms;
-  std::string unit = a[0].asString();
-  for (char& c : unit)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto floorTo = [&](int64_t step) {
-    return Value(core::DateTime{core::floorDiv(ms, step) * step});
-  };
-  if (unit == "second")
-    return floorTo(1000);
-  if (unit == "minute")
-    return floorTo(60'000);
-  if (unit == "hour")
-    return floorTo(3'600'000);
-  if (unit == "day")
-    return floorTo(86'400'000);
-  int64_t days = core::floorDiv(ms, 86'400'000);
-  if (unit == "week") {
-    // ISO weeks start on Monday; 1970-01-01 was a Thursday.
-    int64_t monday = days - (((days + 3) % 7) + 7) % 7;
-    return Value(core::DateTime{monday * 86'400'000});
-  }
-  core::CivilDate c = core::civilFromDays(days);
-  if (unit == "month" || unit == "year") {
-    std::string iso = fmt::format("{:04}-{:02}-01", c.year, unit == "year" ? 1u : c.month);
-    return parseDateTimeValue(Value(iso));
-  }
-  return Value();
-}
-
 Value durationBetween(const Args& a, const EvalContext&) {
+  if (a[0].kind() == core::ValueKind::Time && a[1].kind() == core::ValueKind::Time)
+    return Value(core::Duration{0, 0, a[1].asTime().ms - a[0].asTime().ms});
   Value from = parseDateTimeValue(a[0]);
   Value to = parseDateTimeValue(a[1]);
   if (from.kind() != core::ValueKind::DateTime || to.kind() != core::ValueKind::DateTime) {
@@ -326,31 +223,6 @@ Value listPart(const Args& a, int which) {
 
 const std::vector<ScalarFunction>& builtinScalarFunctions() {
   static const std::vector<ScalarFunction> kFunctions = {
-      {"toUpper", 1, 1, "upper-case a string",
-       [](const Args& a, const EvalContext&) { return mapString(a, ::toupper); }},
-      {"toLower", 1, 1, "lower-case a string",
-       [](const Args& a, const EvalContext&) { return mapString(a, ::tolower); }},
-      {"trim", 1, 1, "strip white space at both ends",
-       [](const Args& a, const EvalContext&) { return trimWith(a, true, true); }},
-      {"ltrim", 1, 1, "strip leading white space",
-       [](const Args& a, const EvalContext&) { return trimWith(a, true, false); }},
-      {"rtrim", 1, 1, "strip trailing white space",
-       [](const Args& a, const EvalContext&) { return trimWith(a, false, true); }},
-      {"reverse", 1, 1, "reverse a string or a list",
-       [](const Args& a, const EvalContext&) {
-         if (a[0].isString())
-           return Value(std::string(a[0].asString().rbegin(), a[0].asString().rend()));
-         if (a[0].isList())
-           return Value(core::List(a[0].asList().rbegin(), a[0].asList().rend()));
-         return Value();
-       }},
-      {"left", 2, 2, "the first n characters",
-       [](const Args& a, const EvalContext&) { return leftOrRight(a, true); }},
-      {"right", 2, 2, "the last n characters",
-       [](const Args& a, const EvalContext&) { return leftOrRight(a, false); }},
-      {"replace", 3, 3, "replace every occurrence of a substring", replaceIn},
-      {"split", 2, 2, "split a string on a separator", splitString},
-      {"substring", 2, 3, "substring(s, start[, length]), 0-based", substringOf},
       {"toString", 1, 1, "convert to a string",
        [](const Args& a, const EvalContext&) { return toStringValue(a[0]); }},
       {"toStringOrNull", 1, 1, "convert to a string, or null",
@@ -368,8 +240,8 @@ const std::vector<ScalarFunction>& builtinScalarFunctions() {
       {"toBooleanOrNull", 1, 1, "convert to a boolean, or null",
        [](const Args& a, const EvalContext&) { return toBooleanValue(a[0]); }},
       {"size", 1, 1, "length of a string, list or map", sizeOf},
-      {"char_length", 1, 1, "length of a string", sizeOf},
-      {"character_length", 1, 1, "length of a string", sizeOf},
+      {"char_length", 1, 1, "number of characters in a string", charLength},
+      {"character_length", 1, 1, "number of characters in a string", charLength},
       {"coalesce", 1, -1, "the first non-null argument",
        [](const Args& a, const EvalContext&) {
          for (const Value& v : a) {
@@ -421,13 +293,6 @@ const std::vector<ScalarFunction>& builtinScalarFunctions() {
        [](const ElementVersion& e) { return Value(core::DateTime{e.changed_at_ms}); }},
       {"duration", 1, 1, "a duration from a map ({hours: 2}) or ISO 8601 text (PT2H)",
        [](const Args& a, const EvalContext&) { return parseDurationValue(a[0]); }},
-      {"datetime.realtime", 0, 0, "the engine clock's current instant",
-       [](const Args&, const EvalContext& c) { return Value(core::DateTime{c.now_ms}); }, nullptr,
-       false},
-      {"datetime.truncate", 2, 2,
-       "the instant truncated to 'second', 'minute', 'hour', 'day', 'week', 'month' or 'year' "
-       "(UTC); a tumbling-window bucket when used as a grouping key",
-       truncateDateTime},
       {"duration.between", 2, 2, "the duration from the first instant to the second",
        durationBetween},
       {"duration.inSeconds", 2, 2, "duration.between in whole seconds",

@@ -1,6 +1,8 @@
 // src/engine/functions/function_registry.cpp
 #include "engine/functions/function_registry.hpp"
 
+#include <utility>
+
 #include <strings.h>
 
 namespace livedash::engine {
@@ -14,8 +16,8 @@ bool sameName(std::string_view a, const char* b) {
 
 const std::vector<const std::vector<ScalarFunction>*>& scalarFunctionTables() {
   static const std::vector<const std::vector<ScalarFunction>*> kTables = {
-      &builtinScalarFunctions(), &futureFunctions(), &mathFunctions(), &listFunctions(),
-      &calendarFunctions()};
+      &builtinScalarFunctions(), &textFunctions(), &futureFunctions(),
+      &mathFunctions(),          &listFunctions(), &calendarFunctions()};
   return kTables;
 }
 
@@ -46,6 +48,25 @@ std::vector<std::string> allFunctionNames() {
   for (const AggregateFunction& f : builtinAggregateFunctions())
     names.emplace_back(f.name);
   return names;
+}
+
+const char* unsupportedFunctionReason(std::string_view name) {
+  static constexpr const char* kPast =
+      "it reads element history from Drasi's archive index, and livedash keeps no history (a "
+      "query's memory grows with the rows it can match, not with time)";
+  static const std::pair<const char*, const char*> kUnsupported[] = {
+      {"retainHistory",
+       "Drasi's context mutator keeps the state that removing or replacing a solution would "
+       "undo; livedash retracts every removed solution exactly and keeps no history, so it "
+       "cannot honour it"},
+      {"drasi.getVersionByTimestamp", kPast},
+      {"drasi.getVersionsByTimeRange", kPast},
+  };
+  for (const auto& [function, reason] : kUnsupported) {
+    if (sameName(name, function))
+      return reason;
+  }
+  return nullptr;
 }
 
 const std::vector<AggregateFunction>& builtinAggregateFunctions() {

@@ -55,19 +55,27 @@ const AggregateFunction* findAggregateFunction(std::string_view name);
 //! All function names, for "did you mean".
 std::vector<std::string> allFunctionNames();
 const std::vector<ScalarFunction>& builtinScalarFunctions();
-//! drasi.trueFor, trueUntil, trueLater, trueNowOrLater.
+//! drasi.trueFor, trueUntil, trueLater, trueNowOrLater, future, awaiting, previousValue and
+//! previousDistinctValue.
 const std::vector<ScalarFunction>& futureFunctions();
 //! Not callable by name: the binder turns `x < datetime.realtime() - d` (and the other orderings)
 //! in a MATCH … WHERE into this, so the row is re-evaluated when the clock crosses x.
 const ScalarFunction& clockComparisonFunction();
+//! toUpper, trim, reverse, left, substring, split and the other text functions.
+const std::vector<ScalarFunction>& textFunctions();
 //! Trigonometry, logarithms, rand and randomUUID.
 const std::vector<ScalarFunction>& mathFunctions();
-//! date, localdatetime and the clock variants (datetime.transaction, date.realtime…).
+//! datetime, localdatetime, date, time, localtime, their clock variants (datetime.transaction,
+//! date.realtime, …) and truncations.
 const std::vector<ScalarFunction>& calendarFunctions();
 //! coll.* and drasi.listMin/listMax/stdevp.
 const std::vector<ScalarFunction>& listFunctions();
 //! Every scalar table above, in lookup order.
 const std::vector<const std::vector<ScalarFunction>*>& scalarFunctionTables();
 const std::vector<AggregateFunction>& builtinAggregateFunctions();
+
+//! Why a function Drasi registers is rejected (retainHistory, the past functions), or null
+//! for any other name.
+const char* unsupportedFunctionReason(std::string_view name);
 
 }  // namespace livedash::engine

@@ -74,6 +74,14 @@ Value trueLater(const BoundExpr& e, EvalContext& ctx) {
   return *at <= ctx.now_ms ? cond : awaitUntil(*at, ctx);
 }
 
+// drasi.awaiting(): Drasi's "no answer yet", which a WHERE treats as not true; nothing is
+// scheduled, so the solution shows again only when its data changes.
+Value awaiting(const BoundExpr&, EvalContext& ctx) {
+  if (ctx.temporal)
+    ctx.temporal->awaiting = true;
+  return Value();
+}
+
 Value trueNowOrLater(const BoundExpr& e, EvalContext& ctx) {
   Value cond = evaluate(e.children[0], ctx);
   if (isTrue(cond))
@@ -207,6 +215,12 @@ const std::vector<ScalarFunction>& futureFunctions() {
        nullptr, nullptr, false, trueUntil, true},
       {"drasi.trueLater", 2, 2, "the condition, evaluated again at the given time", nullptr,
        nullptr, false, trueLater, true},
+      // drasi.future is trueLater with any value in place of the condition.
+      {"drasi.future", 2, 2,
+       "the value once the given time has come; until then awaiting, and evaluated again at it",
+       nullptr, nullptr, false, trueLater, true, true},
+      {"drasi.awaiting", 0, 0, "no answer yet: a WHERE treats it as not true", nullptr, nullptr,
+       false, awaiting, true, true},
       {"drasi.trueNowOrLater", 2, 2, "true now if the condition holds, else as trueLater", nullptr,
        nullptr, false, trueNowOrLater, true},
       {"drasi.previousValue", 1, 2,

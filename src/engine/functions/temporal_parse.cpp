@@ -131,54 +131,83 @@ Value parseDurationValue(const Value& v) {
   return Value();
 }
 
+namespace {
+
+// `HH:MM[:SS[.fff]]` from `pos`, as milliseconds since midnight.
+std::optional<int64_t> readClock(std::string_view s, size_t& pos) {
+  int64_t h = 0, mi = 0, sec = 0, ms = 0;
+  if (!readInt(s, pos, 2, h) || pos >= s.size() || s[pos++] != ':' || !readInt(s, pos, 2, mi))
+    return std::nullopt;
+  if (pos < s.size() && s[pos] == ':') {
+    ++pos;
+    if (!readInt(s, pos, 2, sec))
+      return std::nullopt;
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+      ++pos;
+      int64_t scale = 100;
+      while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+        ms += (s[pos++] - '0') * scale;
+        scale /= 10;
+      }
+    }
+  }
+  if (h > 23 || mi > 59 || sec > 59)
+    return std::nullopt;
+  return ((h * 60 + mi) * 60 + sec) * 1000 + ms;
+}
+
+// An optional `Z` or `±HH[:MM]` from `pos`, in minutes east of UTC.
+std::optional<int64_t> readOffset(std::string_view s, size_t& pos) {
+  if (pos >= s.size())
+    return 0;
+  if (s[pos] == 'Z' || s[pos] == 'z') {
+    ++pos;
+    return 0;
+  }
+  if (s[pos] != '+' && s[pos] != '-')
+    return 0;
+  int sign = s[pos++] == '+' ? 1 : -1;
+  int64_t oh = 0, om = 0;
+  if (!readInt(s, pos, 2, oh))
+    return std::nullopt;
+  if (pos < s.size() && s[pos] == ':')
+    ++pos;
+  if (pos < s.size() && !readInt(s, pos, 2, om))
+    return std::nullopt;
+  return sign * (oh * 60 + om);
+}
+
+}  // namespace
+
 std::optional<int64_t> parseIsoDateTimeMs(std::string_view s) {
   size_t pos = 0;
-  int64_t y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+  int64_t y = 0, mo = 0, d = 0;
   if (!readInt(s, pos, 4, y) || pos >= s.size() || s[pos++] != '-' || !readInt(s, pos, 2, mo) ||
       pos >= s.size() || s[pos++] != '-' || !readInt(s, pos, 2, d)) {
     return std::nullopt;
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31)
     return std::nullopt;
+  std::optional<int64_t> clock = 0;
   if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
     ++pos;
-    if (!readInt(s, pos, 2, h) || pos >= s.size() || s[pos++] != ':' || !readInt(s, pos, 2, mi)) {
-      return std::nullopt;
-    }
-    if (pos < s.size() && s[pos] == ':') {
-      ++pos;
-      if (!readInt(s, pos, 2, sec))
-        return std::nullopt;
-      if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
-        ++pos;
-        int64_t scale = 100;
-        while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
-          ms += (s[pos++] - '0') * scale;
-          scale /= 10;
-        }
-      }
-    }
+    clock = readClock(s, pos);
   }
-  int64_t offset_min = 0;
-  if (pos < s.size()) {
-    if (s[pos] == 'Z' || s[pos] == 'z') {
-      ++pos;
-    } else if (s[pos] == '+' || s[pos] == '-') {
-      int sign = s[pos++] == '+' ? 1 : -1;
-      int64_t oh = 0, om = 0;
-      if (!readInt(s, pos, 2, oh))
-        return std::nullopt;
-      if (pos < s.size() && s[pos] == ':')
-        ++pos;
-      if (pos < s.size() && !readInt(s, pos, 2, om))
-        return std::nullopt;
-      offset_min = sign * (oh * 60 + om);
-    }
-  }
-  if (pos != s.size())
+  std::optional<int64_t> offset_min = clock ? readOffset(s, pos) : std::nullopt;
+  if (!offset_min || pos != s.size())
     return std::nullopt;
   int64_t days = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  return ((days * 24 + h) * 60 + mi - offset_min) * 60'000 + sec * 1000 + ms;
+  return days * core::kMsPerDay + *clock - *offset_min * 60'000;
+}
+
+std::optional<int64_t> parseIsoTimeMs(std::string_view s) {
+  size_t pos = 0;
+  std::optional<int64_t> clock = readClock(s, pos);
+  std::optional<int64_t> offset_min = clock ? readOffset(s, pos) : std::nullopt;
+  if (!offset_min || pos != s.size())
+    return std::nullopt;
+  int64_t ms = *clock - *offset_min * 60'000;
+  return ms - core::floorDiv(ms, core::kMsPerDay) * core::kMsPerDay;
 }
 
 Value parseDateTimeValue(const Value& v) {
@@ -191,6 +220,20 @@ Value parseDateTimeValue(const Value& v) {
       return Value(core::DateTime{*ms});
   }
   return Value();
+}
+
+Value parseTimeValue(const Value& v) {
+  if (v.kind() == core::ValueKind::Time)
+    return v;
+  if (v.isString()) {
+    if (auto ms = parseIsoTimeMs(v.asString()))
+      return Value(core::TimeOfDay{*ms});
+  }
+  Value instant = parseDateTimeValue(v);
+  if (instant.kind() != core::ValueKind::DateTime)
+    return Value();
+  int64_t ms = instant.asDateTime().epoch_ms;
+  return Value(core::TimeOfDay{ms - core::floorDiv(ms, core::kMsPerDay) * core::kMsPerDay});
 }
 
 }  // namespace livedash::engine

@@ -14,5 +14,10 @@ core::Value parseDurationValue(const core::Value& v);
 //! epoch ms, or an instant; NULL when malformed. Text without an offset is taken as UTC.
 core::Value parseDateTimeValue(const core::Value& v);
 std::optional<int64_t> parseIsoDateTimeMs(std::string_view text);
+//! `HH:MM[:SS[.fff]][Z|±HH:MM]` as milliseconds since midnight UTC; nullopt when malformed.
+std::optional<int64_t> parseIsoTimeMs(std::string_view text);
+//! A time of day (UTC) from such text, from a time, or from an instant (its time of day);
+//! NULL when malformed.
+core::Value parseTimeValue(const core::Value& v);
 
 }  // namespace livedash::engine

@@ -7,16 +7,6 @@ namespace livedash::engine {
 
 namespace {
 
-bool hasAllLabels(const ElementVersion& v, const std::vector<std::string>& labels) {
-  if (v.element.isRelation())
-    return false;
-  for (const std::string& label : labels) {
-    if (!v.element.hasLabel(label))
-      return false;
-  }
-  return true;
-}
-
 bool hasAnyType(const ElementVersion& v, const std::vector<std::string>& types) {
   if (!v.element.isRelation())
     return false;
@@ -35,6 +25,30 @@ const core::Value* property(const ElementVersion& v, const std::string& name) {
 }
 
 }  // namespace
+
+void forEachCandidate(const ElementStore& store, const MatchNode& node,
+                      const std::function<void(ElementHandle)>& visit) {
+  if (!node.labels.empty()) {
+    if (const HandleSet* handles = store.handlesWithLabel(node.labels[0])) {
+      for (ElementHandle handle : *handles)
+        visit(handle);
+    }
+    return;
+  }
+  for (auto label = node.any_labels.begin(); label != node.any_labels.end(); ++label) {
+    const HandleSet* handles = store.handlesWithLabel(*label);
+    if (!handles)
+      continue;
+    for (ElementHandle handle : *handles) {
+      const core::Element& e = store.at(handle)->element;
+      // An element with an earlier alternative was visited under that one.
+      if (std::none_of(node.any_labels.begin(), label,
+                       [&](const std::string& earlier) { return e.hasLabel(earlier); })) {
+        visit(handle);
+      }
+    }
+  }
+}
 
 // One depth-first search for the solutions that contain a given starting binding.
 // The MATCH part is bound first; then, if there is an OPTIONAL MATCH part, its extensions are
@@ -95,10 +109,8 @@ struct PatternMatcher::Search {
       if (bound[n.slot] || n.optional != optional_phase)
         continue;
       // A part of the pattern not connected to what is bound: every element of the label.
-      if (const HandleSet* handles = m.store_.handlesWithLabel(n.labels[0])) {
-        for (ElementHandle handle : *handles)
-          bindNodeAndRun(n.slot, m.store_.at(handle));
-      }
+      forEachCandidate(m.store_, n,
+                       [&](ElementHandle handle) { bindNodeAndRun(n.slot, m.store_.at(handle)); });
       return;
     }
     if (optional_phase) {
@@ -111,7 +123,7 @@ struct PatternMatcher::Search {
   }
 
   void bindNodeAndRun(int node, const ElementVersion* v) {
-    if (!v || !hasAllLabels(*v, plan().nodes[node].labels))
+    if (!v || !plan().nodes[node].accepts(v->element))
       return;
     bound[node] = v;
     run();
@@ -182,8 +194,8 @@ struct PatternMatcher::Search {
     }
     const ElementVersion* from = saved_from ? saved_from : m.store_.find(from_id);
     const ElementVersion* to = saved_to ? saved_to : m.store_.find(to_id);
-    if (!from || !to || !hasAllLabels(*from, plan().nodes[e.from].labels) ||
-        !hasAllLabels(*to, plan().nodes[e.to].labels)) {
+    if (!from || !to || !plan().nodes[e.from].accepts(from->element) ||
+        !plan().nodes[e.to].accepts(to->element)) {
       return;
     }
     if (e.from == e.to && from != to)
@@ -342,7 +354,7 @@ void PatternMatcher::neighboursThroughOptionalEdges(const ElementVersion& v,
       continue;
     bool from_optional = plan_.nodes[edge.from].optional;
     const MatchNode& mine = plan_.nodes[from_optional ? edge.from : edge.to];
-    if (!hasAllLabels(v, mine.labels))
+    if (!mine.accepts(v.element))
       continue;
     if (edge.join) {
       const JoinSpec::Key& my_key = from_optional ? edge.from_key : edge.to_key;
@@ -473,10 +485,8 @@ void PatternMatcher::bootstrap(const Emit& emit) {
     }
   }
   std::map<RowKey, std::vector<const ElementVersion*>> found;
-  if (const HandleSet* handles = store_.handlesWithLabel(plan_.nodes[0].labels[0])) {
-    for (ElementHandle handle : *handles)
-      solveFrom(*store_.at(handle), true, found);
-  }
+  forEachCandidate(store_, plan_.nodes[0],
+                   [&](ElementHandle handle) { solveFrom(*store_.at(handle), true, found); });
   for (const auto& [key, binding] : found) {
     if (emit(key, binding))
       record(key);

@@ -23,6 +23,11 @@
 
 namespace livedash::engine {
 
+//! Every element that may bind `node`: those with its first required label, or else those with
+//! any of its alternatives, each once even when it carries several.
+void forEachCandidate(const ElementStore& store, const MatchNode& node,
+                      const std::function<void(ElementHandle)>& visit);
+
 class PatternMatcher {
  public:
   //! Called once per solution, with the bound elements by slot; returns whether the solution

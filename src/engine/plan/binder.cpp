@@ -163,7 +163,9 @@ bool isClockCall(const BoundExpr& b) {
     return false;
   std::string_view name = b.fn->name;
   return name == "datetime.realtime" || name == "datetime.transaction" ||
-         name == "datetime.statement" || name == "timestamp" ||
+         name == "datetime.statement" || name == "localdatetime.realtime" ||
+         name == "localdatetime.transaction" || name == "localdatetime.statement" ||
+         name == "timestamp" ||
          ((name == "datetime" || name == "localdatetime") && b.children.empty());
 }
 
@@ -176,14 +178,19 @@ bool isClockDate(const BoundExpr& b) {
          (name == "date" && b.children.empty());
 }
 
+// A truncation of an instant: a step function of it, never decreasing. (A time of day wraps at
+// midnight, so time.truncate is not one.)
+bool isInstantTruncate(std::string_view name) {
+  return name == "datetime.truncate" || name == "localdatetime.truncate" || name == "date.truncate";
+}
+
 // The clock, plus or minus something that does not depend on time: it moves at the clock's pace.
 // With `truncate_ok`, also a datetime.truncate of such an expression (and offsets of that): a
 // step function of the clock, still never decreasing.
 bool isClockExpression(const BoundExpr& b, bool truncate_ok) {
   if (isClockCall(b) || (truncate_ok && isClockDate(b)))
     return true;
-  if (truncate_ok && b.kind == BoundKind::Call && b.fn &&
-      std::string_view(b.fn->name) == "datetime.truncate") {
+  if (truncate_ok && b.kind == BoundKind::Call && b.fn && isInstantTruncate(b.fn->name)) {
     return b.children[0].deterministic && isClockExpression(b.children[1], true);
   }
   if (b.kind != BoundKind::Binary)
@@ -276,6 +283,8 @@ BoundExpr Binder::bindCall(const Expr& e, const Scope& scope, std::vector<Aggreg
     return bindAggregate(e, scope, specs, inside_aggregate);
   }
   const ScalarFunction* fn = findScalarFunction(e.name);
+  if (const char* reason = fn ? nullptr : unsupportedFunctionReason(e.name))
+    unsupportedError(e, fmt::format("`{}` is not supported: {}", e.name, reason));
   if (!fn) {
     std::string suggestion = core::closestMatch(e.name, allFunctionNames());
     if (e.name.rfind("drasi.", 0) == 0) {
@@ -292,8 +301,9 @@ BoundExpr Binder::bindCall(const Expr& e, const Scope& scope, std::vector<Aggreg
             ? fmt::format("{}", fn->min_args)
             : (fn->max_args < 0 ? fmt::format("at least {}", fn->min_args)
                                 : fmt::format("{} to {}", fn->min_args, fn->max_args));
-    semanticError(e, fmt::format("`{}` takes {} argument{}, got {}", fn->name, expected,
-                                 expected == "1" ? "" : "s", n));
+    bool one = fn->min_args == 1 && fn->max_args <= 1;  // "1 argument", "at least 1 argument"
+    semanticError(
+        e, fmt::format("`{}` takes {} argument{}, got {}", fn->name, expected, one ? "" : "s", n));
   }
   if (e.distinct)
     semanticError(e, fmt::format("DISTINCT only applies to aggregates, not `{}`", e.name));

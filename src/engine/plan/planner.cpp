@@ -117,6 +117,13 @@ class Planner {
           continue;
         for (const std::string& label : node.labels)
           match.nodes[i].labels.push_back(label);
+        if (!node.label_alternatives.empty()) {
+          if (!match.nodes[i].any_labels.empty()) {
+            unsupported(node.span, fmt::format("`{}` has label alternatives twice; give them once",
+                                               node.variable));
+          }
+          match.nodes[i].any_labels = node.label_alternatives;
+        }
         addInline(node, static_cast<int>(i));
         return static_cast<int>(i);
       }
@@ -125,6 +132,7 @@ class Planner {
     n.variable =
         node.variable.empty() ? "  node" + std::to_string(match.nodes.size()) : node.variable;
     n.labels = node.labels;
+    n.any_labels = node.label_alternatives;
     n.slot = static_cast<int>(match.nodes.size());
     n.optional = in_optional_;
     match.nodes.push_back(n);
@@ -166,12 +174,12 @@ class Planner {
   void finishMatch() {
     MatchPlan& match = plan_.match;
     for (const MatchNode& n : match.nodes) {
-      if (n.labels.empty()) {
+      if (n.labels.empty() && n.any_labels.empty()) {
         unsupported(node_spans_[n.slot], "a node pattern needs a label, such as (o:orders)");
       }
       scope_.slots[n.variable] = n.slot;
-      for (const std::string& label : n.labels)
-        plan_.labels.push_back(label);
+      plan_.labels.insert(plan_.labels.end(), n.labels.begin(), n.labels.end());
+      plan_.labels.insert(plan_.labels.end(), n.any_labels.begin(), n.any_labels.end());
     }
     int slot = static_cast<int>(match.nodes.size());
     for (size_t i = 0; i < match.edges.size(); ++i) {
@@ -237,6 +245,14 @@ class Planner {
   }
 
   void resolveJoinKeys(MatchEdge& e, core::SourceSpan span) {
+    for (int node : {e.from, e.to}) {
+      if (!plan_.match.nodes[node].any_labels.empty()) {
+        unsupported(node_spans_[node], fmt::format("label alternatives on a node of join `{}` "
+                                                   "are not supported; a join connects one "
+                                                   "label to another",
+                                                   e.join->id));
+      }
+    }
     auto keyFor = [&](int node, const JoinSpec::Key* other) -> const JoinSpec::Key* {
       for (const JoinSpec::Key& k : e.join->keys) {
         if (&k == other)

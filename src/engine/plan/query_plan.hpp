@@ -4,12 +4,15 @@
 // RETURN), then an optional top-N. Built once by planQuery(); the mutable state lives in the ops.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/change.hpp"
 #include "engine/eval/bound_expr.hpp"
 #include "engine/functions/function_registry.hpp"
 
@@ -28,10 +31,28 @@ struct JoinSpec {
 
 struct MatchNode {
   std::string variable;
-  std::vector<std::string> labels;  //!< all required (a label alternation is not supported yet)
+  std::vector<std::string> labels;  //!< all required
+  //! From (n:A|B): at least one required as well (empty: no alternation).
+  std::vector<std::string> any_labels;
   int slot = 0;
   //! Bound by OPTIONAL MATCH: null in a solution that has no match for it.
   bool optional = false;
+
+  //! Whether a node element carries the labels the pattern asks for.
+  bool accepts(const core::Element& e) const {
+    if (e.isRelation())
+      return false;
+    for (const std::string& label : labels) {
+      if (!e.hasLabel(label))
+        return false;
+    }
+    return any_labels.empty() || std::any_of(any_labels.begin(), any_labels.end(),
+                                             [&](const std::string& l) { return e.hasLabel(l); });
+  }
+  bool hasLabel(std::string_view label) const {
+    return std::find(labels.begin(), labels.end(), label) != labels.end() ||
+           std::find(any_labels.begin(), any_labels.end(), label) != any_labels.end();
+  }
 };
 
 //! An edge of the pattern between nodes[from] and nodes[to].

@@ -201,6 +201,7 @@ int bindValue(sqlite3_stmt* stmt, int index, const core::Value& value) {
     case core::ValueKind::List:
     case core::ValueKind::Map:
     case core::ValueKind::Duration:
+    case core::ValueKind::Time:
       break;
   }
   throw core::Error(core::ErrorCode::BadRequest, std::string("a ") +
@@ -215,6 +216,7 @@ core::Value coerceForColumn(const core::Value& value, const ColumnInfo& column) 
     case core::ValueKind::List:
     case core::ValueKind::Map:
     case core::ValueKind::Duration:
+    case core::ValueKind::Time:
       throw core::Error(core::ErrorCode::BadRequest,
                         "column '" + column.name + "' cannot store a " +
                             core::Value::kindName(value.kind()) + " value");

@@ -157,6 +157,27 @@ TEST_F(ClockPredicateTest, DateOfTheClockIsToday) {
   EXPECT_TRUE(ids().empty());
 }
 
+TEST_F(ClockPredicateTest, ThisMonthEndsOnTheFirstOfTheNext) {
+  constexpr int64_t kDay = 24 * 60 * kMinute;
+  // January 1970 has 31 days: the row leaves at 1970-02-01T00:00Z.
+  query("e.at >= date.truncate('month', date.realtime())");
+  at(20 * kDay, {event(ChangeOp::Insert, 1, 10 * kDay)});
+  EXPECT_EQ(engine.pendingFutures(), 1u);
+  stepTo(31 * kDay - 1);
+  EXPECT_EQ(ids().size(), 1u);
+  stepTo(31 * kDay);
+  EXPECT_TRUE(ids().empty());
+}
+
+TEST_F(ClockPredicateTest, LocalDateTimeClockVariantsMoveWithTheClock) {
+  query("e.at > localdatetime.realtime() - duration({minutes: 5})");
+  at(0, {event(ChangeOp::Insert, 1, 0)});
+  stepTo(5 * kMinute - 1);
+  EXPECT_EQ(ids().size(), 1u);
+  stepTo(5 * kMinute);
+  EXPECT_TRUE(ids().empty());
+}
+
 TEST_F(ClockPredicateTest, ThisHourAndTheLastWithAnOffsetOnATruncatedClock) {
   constexpr int64_t kHour = 60 * kMinute;
   query("datetime.truncate('hour', datetime.realtime()) - duration({hours: 1}) <= e.at");

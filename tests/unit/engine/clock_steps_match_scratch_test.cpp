@@ -30,6 +30,10 @@ const char* const kQueries[] = {
     "WITH datetime.truncate('minute', e.at) AS minute, count(e) AS n RETURN minute, n",
     "MATCH (e:events) WHERE e.at >= datetime.truncate('day', datetime.realtime()) - "
     "duration({hours: 1}) RETURN e.user AS user, max(e.at) AS last",
+    "MATCH (e:events) WHERE drasi.future(e.kind <> 'signup', e.at + duration({minutes: 1})) "
+    "RETURN e.id AS id, e.kind AS kind",
+    "MATCH (e:events) WHERE e.at >= date.truncate('day', localdatetime.realtime()) "
+    "WITH localtime.truncate('minute', e.at) AS minute, count(e) AS n RETURN minute, n",
 };
 
 uint32_t testSeed() {

@@ -172,13 +172,7 @@ TEST_F(EngineTest, AVariableNamedInTwoMatchesNeedsBothLabels) {
 }
 
 core::Error addError(Engine& engine, const std::string& text) {
-  try {
-    engine.addQuery({"bad", text, {}});
-  } catch (const core::Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected an error for " << text;
-  return core::Error(core::ErrorCode::Internal, "");
+  return testing::addQueryError(engine, text);
 }
 
 TEST_F(EngineTest, SemanticErrorsNameTheProblemAndPointAtIt) {

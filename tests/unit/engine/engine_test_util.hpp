@@ -82,4 +82,44 @@ class EngineFixture : public ::testing::Test {
   RecordingSink sink;
 };
 
+//! Evaluates `expr` as JSON for one order {id: 7, status: 'pending', total: 12.5, name: ' Ann ',
+//! tags: ['a', 'b'], at: '2026-11-22T10:37:12.345Z'} changed at 1'699'999'000'000, with the
+//! clock at 1'700'000'000'000 (2023-11-14T22:13:20Z) and `$p` = 3.
+inline std::string evalOnOrder(const std::string& expr) {
+  core::FakeClock clock(1'700'000'000'000);
+  Engine engine(clock);
+  core::Change c;
+  c.element.id = "orders:7";
+  c.element.labels = {"orders"};
+  c.element.properties = {{"id", core::Value(7)},
+                          {"status", core::Value("pending")},
+                          {"total", core::Value(12.5)},
+                          {"name", core::Value(" Ann ")},
+                          {"tags", core::Value(core::List{core::Value("a"), core::Value("b")})},
+                          {"at", core::Value("2026-11-22T10:37:12.345Z")}};
+  engine.apply(batchOf({c}, 1'699'999'000'000));
+  engine.addQuery({"q", "MATCH (o:orders) RETURN " + expr + " AS v", {{"p", core::Value(3)}}});
+  return core::toJson(engine.findQuery("q")->snapshot().rows.at(0).at(0));
+}
+
+//! The error adding `text` as a query throws; a test failure when it throws none.
+inline core::Error addQueryError(Engine& engine, const std::string& text) {
+  try {
+    engine.addQuery({"bad", text, {}});
+  } catch (const core::Error& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected an error for " << text;
+  return core::Error(core::ErrorCode::Internal, "");
+}
+
+//! The message and offset of the error for `MATCH (o:orders) RETURN <expr> AS v`, as
+//! "message at offset" (the expression starts at offset 24).
+inline std::string returnError(const std::string& expr) {
+  core::FakeClock clock;
+  Engine engine(clock);
+  core::Error e = addQueryError(engine, "MATCH (o:orders) RETURN " + expr + " AS v");
+  return std::string(e.what()) + " at " + (e.span() ? std::to_string(e.span()->offset) : "-");
+}
+
 }  // namespace livedash::engine::testing

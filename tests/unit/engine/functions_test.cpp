@@ -9,22 +9,8 @@
 namespace livedash::engine {
 namespace {
 
-// Evaluates `expr` for one order {id: 7, status: 'pending', total: 12.5, name: ' Ann '}.
 std::string eval(const std::string& expr) {
-  core::FakeClock clock(1'700'000'000'000);
-  Engine engine(clock);
-  core::Change c;
-  c.element.id = "orders:7";
-  c.element.labels = {"orders"};
-  c.element.properties = {{"id", core::Value(7)},
-                          {"status", core::Value("pending")},
-                          {"total", core::Value(12.5)},
-                          {"name", core::Value(" Ann ")},
-                          {"tags", core::Value(core::List{core::Value("a"), core::Value("b")})},
-                          {"at", core::Value("2026-11-22T10:37:12.345Z")}};
-  engine.apply(testing::batchOf({c}, 1'699'999'000'000));
-  engine.addQuery({"q", "MATCH (o:orders) RETURN " + expr + " AS v", {{"p", core::Value(3)}}});
-  return core::toJson(engine.findQuery("q")->snapshot().rows.at(0).at(0));
+  return testing::evalOnOrder(expr);
 }
 
 TEST(Functions, Strings) {

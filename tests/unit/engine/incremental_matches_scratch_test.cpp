@@ -38,6 +38,9 @@ const char* const kQueries[] = {
     "MATCH (o:orders) WHERE o.status <> 'delivered' OPTIONAL MATCH (p:payments)-[:FOR_ORDER]->(o) "
     "WHERE p.status = 'failed' RETURN o.status AS status, count(p) AS failedPayments, "
     "count(*) AS rows",
+    "MATCH (o:orders) RETURN date.truncate('week', o.created_at) AS week, "
+    "date(o.created_at).dayOfWeek AS weekday, char_length(o.customer_name) AS len, count(*) AS n",
+    "MATCH (n:orders|payments) RETURN n.status AS status, count(*) AS n",
 };
 
 const std::vector<JoinSpec> kJoins = {{"FOR_ORDER", {{"payments", "order_id"}, {"orders", "id"}}}};

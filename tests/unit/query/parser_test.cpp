@@ -115,6 +115,21 @@ TEST(Parser, WritingClausesAreUnsupported) {
   EXPECT_EQ(e.span()->offset, 17u);
 }
 
+TEST(Parser, LabelAlternatives) {
+  Query q = parseQuery("MATCH (n:A|B|:C), (m:D) RETURN n");
+  const auto& m = std::get<MatchClause>(q.clauses[0]);
+  EXPECT_TRUE(m.patterns[0].nodes[0].labels.empty());
+  EXPECT_EQ(m.patterns[0].nodes[0].label_alternatives, (std::vector<std::string>{"A", "B", "C"}));
+  EXPECT_EQ(m.patterns[1].nodes[0].labels, std::vector<std::string>{"D"});
+  EXPECT_TRUE(m.patterns[1].nodes[0].label_alternatives.empty());
+  for (const char* mixed : {"MATCH (n:A:B|C) RETURN n", "MATCH (n:A|B:C) RETURN n"}) {
+    core::Error e = parseError(mixed);
+    EXPECT_EQ(e.code(), core::ErrorCode::QueryUnsupported) << mixed;
+    EXPECT_EQ(e.span()->offset, 12u) << mixed;
+  }
+  EXPECT_EQ(parseError("MATCH (n:A|) RETURN n").code(), core::ErrorCode::QuerySyntax);
+}
+
 TEST(Parser, QueryMustEndWithReturn) {
   core::Error e = parseError("MATCH (o:orders) WITH o");
   EXPECT_STREQ(e.what(), "a query must end with RETURN");
@@ -132,20 +147,24 @@ TEST(Parser, DeepNestingIsAnErrorNotAStackOverflow) {
   // Found by the fuzzer: 1,700 `[` overflowed the stack.
   for (const char* open : {"[", "(", "NOT ", "-"}) {
     std::string text = "MATCH (o:orders) RETURN ";
-    for (int i = 0; i < 5000; ++i) text += open;
+    for (int i = 0; i < 5000; ++i)
+      text += open;
     text += "1 AS x";
     EXPECT_STREQ(parseError(text).what(), "expression nested more than 200 levels deep") << open;
   }
   std::string fine = "MATCH (o:orders) RETURN ";
-  for (int i = 0; i < 50; ++i) fine += "[";
+  for (int i = 0; i < 50; ++i)
+    fine += "[";
   fine += "1";
-  for (int i = 0; i < 50; ++i) fine += "]";
+  for (int i = 0; i < 50; ++i)
+    fine += "]";
   EXPECT_NO_THROW(parseQuery(fine + " AS x"));
 }
 
 TEST(Parser, HugeQueriesAreRejectedBeforeTheirTreeGrowsUnbounded) {
   std::string text = "MATCH (o:orders) RETURN 1";
-  for (int i = 0; i < 6000; ++i) text += " + o.x";
+  for (int i = 0; i < 6000; ++i)
+    text += " + o.x";
   text += " AS x";
   EXPECT_STREQ(parseError(text).what(), "query is too long: more than 10000 tokens");
 }

@@ -1,0 +1,3 @@
+MATCH (o:orders)
+RETURN o.status AS status,
+       retainHistory() AS kept
