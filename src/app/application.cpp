@@ -1,7 +1,10 @@
 // src/app/application.cpp
 #include "app/application.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "app/api_routes.hpp"
@@ -81,16 +84,48 @@ void Application::startSources() {
   }
 }
 
+void Application::startEngineNode() {
+  auto fail = [this](std::string message, std::string hint) {
+    core::Diagnostic d;
+    d.file = config_.file;
+    d.key_path = config_.cluster.location.key_path;
+    d.position = config_.cluster.location.position;
+    d.message = std::move(message);
+    d.hint = std::move(hint);
+    throw config::ConfigError({std::move(d)});
+  };
+  if (!config_.cluster.present)
+    fail("--role engine needs a `cluster:` section", "see docs/scale-out.md");
+  std::string node = options_.node;
+  std::vector<std::string> names;
+  for (const config::EngineNodeConfig& n : config_.cluster.engines)
+    names.push_back(n.name);
+  if (names.empty())
+    names.emplace_back(config::kDefaultEngineNode);
+  if (node.empty())
+    node = names.front();
+  if (std::find(names.begin(), names.end(), node) == names.end())
+    fail(fmt::format("--node `{}` is not an engine node of `cluster.engines`", node),
+         fmt::format("the engine nodes are: {}", fmt::join(names, ", ")));
+  engine_node_ = std::make_unique<EngineNode>(config_, node, engine_);
+}
+
 void Application::start() {
   std::vector<core::Diagnostic> problems = checkQueries(config_);
   if (!problems.empty())
     throw config::ConfigError(std::move(problems));
+  if (options_.role == ClusterRole::Edge)
+    throw core::Error(core::ErrorCode::ConfigInvalid, "--role edge is not implemented yet",
+                      std::nullopt, "see docs/scale-out.md");
+  if (options_.role == ClusterRole::Engine)
+    startEngineNode();
 
   if (!config_.state_dir.empty())
     sequence_store_ = std::make_unique<SequenceStore>(config_.state_dir);
   registry_ = std::make_unique<RuntimeRegistry>(
       RegistryContext{engine_, *ws_feed_, *main_server_, config_, clock_, sequence_store_.get(),
-                      options_.port_override.has_value()});
+                      options_.port_override.has_value(),
+                      engine_node_ ? &engine_node_->lastSequences() : nullptr});
   // Reactions first: an SSE stream on the main port must be there before it listens, and an own
   // listener whose port is taken fails before anything else happens.
   for (config::ReactionConfig r : config_.reactions) {
@@ -132,13 +167,24 @@ void Application::start() {
     }
   }
   main_server_->start();
+  // Before the engine runs, so that the bootstrap diffs are published too.
+  if (engine_node_)
+    engine_node_->attach();
   engine_.start();
-  for (const config::QueryConfig& q : config_.queries)
+  for (config::QueryConfig q : config_.queries) {
+    // An engine node knows every query (reactions may name them) but runs only its own.
+    if (engine_node_ &&
+        std::find(engine_node_->queries().begin(), engine_node_->queries().end(), q.id) ==
+            engine_node_->queries().end())
+      q.auto_start = false;
     registry_->addQuery(q);
+  }
   startSources();
   // The bootstrap batches are queued ahead of this call: once it returns, the initial results
   // are in place, so start() means "ready to answer".
   engine_.call([](engine::Engine&) { return 0; });
+  if (engine_node_)
+    engine_node_->start();
   started_ = true;
 }
 
@@ -151,6 +197,9 @@ void Application::stop() {
   }
   main_server_->stop();
   engine_.stop();
+  // What the engine produced before it stopped still goes out.
+  if (engine_node_)
+    engine_node_->stop();
   // Reaction listeners close with the registry, once the engine no longer feeds them.
   registry_.reset();
   started_ = false;
