@@ -9,6 +9,7 @@
 
 #include "app/api_routes.hpp"
 #include "app/dashboard_routes.hpp"
+#include "app/edge_routes.hpp"
 #include "app/embedded_files.hpp"
 #include "app/http_options.hpp"
 #include "app/ops_routes.hpp"
@@ -41,11 +42,14 @@ Application::Application(config::ServerConfig config, ApplicationOptions options
   http.port = options_.port_override.value_or(config_.port);
   http.io_threads = options_.io_threads;
   main_server_ = std::make_unique<server::HttpServer>(http);
-  // The WebSocket endpoint is always there: it costs nothing until someone subscribes.
+  // The WebSocket endpoint is always there: it costs nothing until someone subscribes. An edge
+  // has no engine to feed it (yet: docs/scale-out.md).
   ws_feed_ = std::make_unique<WsFeed>(engine_);
-  ws_endpoint_ = main_server_->addWebSocket(server::WsOptions{}, *ws_feed_);
-  ws_feed_->setEndpoint(ws_endpoint_);
-  engine_.setWsFeed(ws_feed_.get());
+  if (options_.role != ClusterRole::Edge) {
+    ws_endpoint_ = main_server_->addWebSocket(server::WsOptions{}, *ws_feed_);
+    ws_feed_->setEndpoint(ws_endpoint_);
+    engine_.setWsFeed(ws_feed_.get());
+  }
 }
 
 Application::~Application() {
@@ -84,18 +88,28 @@ void Application::startSources() {
   }
 }
 
-void Application::startEngineNode() {
-  auto fail = [this](std::string message, std::string hint) {
-    core::Diagnostic d;
-    d.file = config_.file;
-    d.key_path = config_.cluster.location.key_path;
-    d.position = config_.cluster.location.position;
-    d.message = std::move(message);
-    d.hint = std::move(hint);
-    throw config::ConfigError({std::move(d)});
-  };
+void Application::clusterError(std::string message, std::string hint) const {
+  core::Diagnostic d;
+  d.file = config_.file;
+  d.key_path = config_.cluster.location.key_path;
+  d.position = config_.cluster.location.position;
+  d.message = std::move(message);
+  d.hint = std::move(hint);
+  throw config::ConfigError({std::move(d)});
+}
+
+void Application::startEdge() {
   if (!config_.cluster.present)
-    fail("--role engine needs a `cluster:` section", "see docs/scale-out.md");
+    clusterError("--role edge needs a `cluster:` section", "see docs/scale-out.md");
+  edge_node_ = std::make_unique<EdgeNode>(config_, clock_);
+  registerEdgeRoutes(*main_server_, *edge_node_, clock_);
+  main_server_->start();
+  started_ = true;
+}
+
+void Application::startEngineNode() {
+  if (!config_.cluster.present)
+    clusterError("--role engine needs a `cluster:` section", "see docs/scale-out.md");
   std::string node = options_.node;
   std::vector<std::string> names;
   for (const config::EngineNodeConfig& n : config_.cluster.engines)
@@ -105,8 +119,8 @@ void Application::startEngineNode() {
   if (node.empty())
     node = names.front();
   if (std::find(names.begin(), names.end(), node) == names.end())
-    fail(fmt::format("--node `{}` is not an engine node of `cluster.engines`", node),
-         fmt::format("the engine nodes are: {}", fmt::join(names, ", ")));
+    clusterError(fmt::format("--node `{}` is not an engine node of `cluster.engines`", node),
+                 fmt::format("the engine nodes are: {}", fmt::join(names, ", ")));
   engine_node_ = std::make_unique<EngineNode>(config_, node, engine_);
 }
 
@@ -114,18 +128,18 @@ void Application::start() {
   std::vector<core::Diagnostic> problems = checkQueries(config_);
   if (!problems.empty())
     throw config::ConfigError(std::move(problems));
-  if (options_.role == ClusterRole::Edge)
-    throw core::Error(core::ErrorCode::ConfigInvalid, "--role edge is not implemented yet",
-                      std::nullopt, "see docs/scale-out.md");
+  if (options_.role == ClusterRole::Edge) {
+    startEdge();
+    return;
+  }
   if (options_.role == ClusterRole::Engine)
     startEngineNode();
 
   if (!config_.state_dir.empty())
     sequence_store_ = std::make_unique<SequenceStore>(config_.state_dir);
-  registry_ = std::make_unique<RuntimeRegistry>(
-      RegistryContext{engine_, *ws_feed_, *main_server_, config_, clock_, sequence_store_.get(),
-                      options_.port_override.has_value(),
-                      engine_node_ ? &engine_node_->lastSequences() : nullptr});
+  registry_ = std::make_unique<RuntimeRegistry>(RegistryContext{
+      engine_, *ws_feed_, *main_server_, config_, clock_, sequence_store_.get(),
+      options_.port_override.has_value(), engine_node_ ? &engine_node_->lastSequences() : nullptr});
   // Reactions first: an SSE stream on the main port must be there before it listens, and an own
   // listener whose port is taken fails before anything else happens.
   for (config::ReactionConfig r : config_.reactions) {
@@ -173,9 +187,8 @@ void Application::start() {
   engine_.start();
   for (config::QueryConfig q : config_.queries) {
     // An engine node knows every query (reactions may name them) but runs only its own.
-    if (engine_node_ &&
-        std::find(engine_node_->queries().begin(), engine_node_->queries().end(), q.id) ==
-            engine_node_->queries().end())
+    if (engine_node_ && std::find(engine_node_->queries().begin(), engine_node_->queries().end(),
+                                  q.id) == engine_node_->queries().end())
       q.auto_start = false;
     registry_->addQuery(q);
   }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/cluster_role.hpp"
+#include "app/edge_node.hpp"
 #include "app/engine_node.hpp"
 #include "app/engine_thread.hpp"
 #include "app/metrics.hpp"
@@ -62,6 +63,10 @@ class Application {
   void startSources();
   //! `--role engine`: connects to JetStream and decides which queries run here.
   void startEngineNode();
+  //! `--role edge`: no engine, sources or queries; results and health from JetStream.
+  void startEdge();
+  //! A ConfigError at the `cluster:` section (or the file) for `--role` problems.
+  [[noreturn]] void clusterError(std::string message, std::string hint) const;
 
   config::ServerConfig config_;
   ApplicationOptions options_;
@@ -75,6 +80,7 @@ class Application {
   std::unique_ptr<SequenceStore> sequence_store_;
   std::unique_ptr<RuntimeRegistry> registry_;
   std::unique_ptr<EngineNode> engine_node_;
+  std::unique_ptr<EdgeNode> edge_node_;
   bool started_ = false;
 };
 

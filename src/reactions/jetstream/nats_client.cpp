@@ -226,17 +226,21 @@ void NatsClient::put(const std::string& bucket, const std::string& key, std::str
         fmt::format("put `{}` in bucket `{}`", key, bucket));
 }
 
-std::optional<std::string> NatsClient::get(const std::string& bucket, const std::string& key) {
+std::optional<KvValue> NatsClient::entry(const std::string& bucket, const std::string& key) {
   kvEntry* entry = nullptr;
   natsStatus s = kvStore_Get(&entry, state_->bucket(bucket), key.c_str());
   if (s == NATS_NOT_FOUND) {
     return std::nullopt;
   }
   check(s, fmt::format("get `{}` from bucket `{}`", key, bucket));
-  std::string value(static_cast<const char*>(kvEntry_Value(entry)),
-                    static_cast<size_t>(kvEntry_ValueLen(entry)));
+  KvValue out;
+  out.value.assign(static_cast<const char*>(kvEntry_Value(entry)),
+                   static_cast<size_t>(kvEntry_ValueLen(entry)));
+  out.revision = kvEntry_Revision(entry);
+  // libnats gives the stored message's time in nanoseconds.
+  out.created_ms = kvEntry_Created(entry) / 1'000'000;
   kvEntry_Destroy(entry);
-  return value;
+  return out;
 }
 
 NatsSubscriptionPtr NatsClient::subscribe(const std::string& stream, const std::string& subject,

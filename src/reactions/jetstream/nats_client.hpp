@@ -26,6 +26,13 @@ struct StoredMessage {
   std::map<std::string, std::string> headers;
 };
 
+//! A key's value in a bucket, with when JetStream stored it.
+struct KvValue {
+  std::string value;
+  uint64_t revision = 0;
+  int64_t created_ms = 0;  //!< the server's clock, ms since the epoch
+};
+
 class NatsSubscription;
 using NatsSubscriptionPtr = std::unique_ptr<NatsSubscription>;
 
@@ -62,7 +69,11 @@ class NatsClient {
 
   void put(const std::string& bucket, const std::string& key, std::string_view value);
   //! nullopt when the key has no value.
-  std::optional<std::string> get(const std::string& bucket, const std::string& key);
+  std::optional<KvValue> entry(const std::string& bucket, const std::string& key);
+  std::optional<std::string> get(const std::string& bucket, const std::string& key) {
+    std::optional<KvValue> e = entry(bucket, key);
+    return e ? std::optional<std::string>(std::move(e->value)) : std::nullopt;
+  }
 
   //! An ordered push consumer of `subject` from stream sequence `start` (1: the beginning).
   NatsSubscriptionPtr subscribe(const std::string& stream, const std::string& subject,
