@@ -103,7 +103,27 @@ void Application::startEdge() {
     clusterError("--role edge needs a `cluster:` section", "see docs/scale-out.md");
   edge_node_ = std::make_unique<EdgeNode>(config_, clock_);
   registerEdgeRoutes(*main_server_, *edge_node_, clock_);
+  // SSE streams of one query, on the main port, with the query's sequence as the event id.
+  for (const config::ReactionConfig& r : config_.reactions) {
+    const config::SseReactionConfig* sse = r.sse();
+    if (!sse)
+      continue;
+    if (sse->port || r.queries.size() != 1) {
+      spdlog::warn(
+          "edge: SSE reaction `{}` is not served on edges yet (only one query on the "
+          "main port is)",
+          r.id);
+      continue;
+    }
+    edge_streams_.push_back(main_server_->addSseStream(sseStreamOptions(r, *sse)));
+  }
   main_server_->start();
+  size_t fed = 0;
+  for (const config::ReactionConfig& r : config_.reactions) {
+    const config::SseReactionConfig* sse = r.sse();
+    if (sse && !sse->port && r.queries.size() == 1)
+      edge_node_->feedSse(r.queries.front(), sse->sse_path, *edge_streams_[fed++]);
+  }
   started_ = true;
 }
 
@@ -209,6 +229,8 @@ void Application::stop() {
     }
   }
   main_server_->stop();
+  // No request reaches the edge any more; its feeds stop publishing.
+  edge_node_.reset();
   engine_.stop();
   // What the engine produced before it stopped still goes out.
   if (engine_node_)

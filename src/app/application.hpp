@@ -80,6 +80,8 @@ class Application {
   std::unique_ptr<SequenceStore> sequence_store_;
   std::unique_ptr<RuntimeRegistry> registry_;
   std::unique_ptr<EngineNode> engine_node_;
+  //! The SSE streams an edge feeds; they outlive the edge node's feeds.
+  std::vector<server::SseStreamSharedPtr> edge_streams_;
   std::unique_ptr<EdgeNode> edge_node_;
   bool started_ = false;
 };

@@ -99,6 +99,12 @@ EdgeQueryResults EdgeNode::results(const std::string& query) {
                     fmt::format("query `{}`: the stream does not follow its snapshot", query));
 }
 
+void EdgeNode::feedSse(const std::string& query, const std::string& channel,
+                       core::FrameSink& sink) {
+  feeds_.push_back(std::make_unique<EdgeFeed>(*client_, cluster_.stream, query, channel, sink));
+  feeds_.back()->start();
+}
+
 std::optional<int64_t> EdgeNode::silentMs() {
   std::optional<int64_t> newest;
   for (const std::string& q : queries_) {

@@ -11,10 +11,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "app/edge_feed.hpp"
 #include "config/server_config.hpp"
 #include "core/clock.hpp"
 #include "reactions/jetstream/nats_client.hpp"
@@ -38,12 +40,16 @@ class EdgeNode {
   //! `snapshot_interval_ms`); nullopt when none ever did.
   std::optional<int64_t> silentMs();
   uint32_t staleAfterMs() const { return cluster_.stale_after_ms; }
+  //! Feeds `query`'s diffs into `sink` (an SSE stream at `channel`) until the node is destroyed.
+  void feedSse(const std::string& query, const std::string& channel, core::FrameSink& sink);
 
  private:
   const config::ClusterConfig& cluster_;
   const core::Clock& clock_;
   std::vector<std::string> queries_;
   reactions::NatsClientPtr client_;
+  //! Declared after the client: they stop before it goes.
+  std::vector<std::unique_ptr<EdgeFeed>> feeds_;
 };
 
 }  // namespace livedash::app

@@ -54,8 +54,11 @@ class EdgeNodeNats : public ::testing::Test {
     }
     cluster = NatsCluster::start(3);
     client = readyClient(*cluster);
-    config_text =
-        engineConfig(*cluster, cluster->directory() + "/shop.db") + "  stale_after_ms: 1000\n";
+    config_text = engineConfig(*cluster, cluster->directory() + "/shop.db") +
+                  "  stale_after_ms: 1000\n"
+                  "reactions:\n"
+                  "  - {kind: sse, id: stream, queries: [stats], sse_path: /events,"
+                  " heartbeat_interval_ms: 60000}\n";
     engine = startEngine(config_text, clock);
     edges[0] = startEdge(config_text, clock);
     edges[1] = startEdge(config_text, clock);
@@ -156,6 +159,80 @@ TEST_F(EdgeNodeNats, EdgesReportStalenessWhileTheEngineIsDownAndKeepServing) {
   Answer last = resultsOf(*edges[1]);
   EXPECT_EQ(last.sequence, sequence);
   expectSameStats(statsOfRows(last.rows), store);
+}
+
+//! An SSE client of one query: its view, and the event ids it has seen.
+struct SseClient {
+  app::test::ClientView view;
+  uint64_t last_id = 0;
+  int bad_ids = 0;  //!< an id that is not the previous + 1: a gap or a duplicate
+  int must_refetch = 0;
+
+  std::unique_ptr<server::test::TestClient> open(const app::Application& edge,
+                                                 const std::string& target,
+                                                 const std::string& extra_headers = {}) {
+    auto c = std::make_unique<server::test::TestClient>(edge.port());
+    c->send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n" +
+            extra_headers + "\r\n");
+    EXPECT_EQ(c->readHead().status, 200) << target;
+    return c;
+  }
+
+  //! Reads events until the view reaches `sequence`.
+  void readUntil(server::test::TestClient& c, uint64_t sequence) {
+    while (view.sequence < sequence && must_refetch == 0) {
+      server::test::SseEvent e = c.nextEvent();
+      if (e.data.empty()) {
+        continue;
+      }
+      if (e.data.rfind(R"({"type":"must-refetch")", 0) == 0) {
+        ++must_refetch;
+        continue;
+      }
+      const uint64_t id = std::stoull(e.id);
+      bad_ids += last_id != 0 && id != last_id + 1 ? 1 : 0;
+      last_id = id;
+      view.applyDiff(core::parseJson(e.data));
+    }
+  }
+};
+
+TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
+  for (int i = 0; i < 10; ++i) {
+    write(i);
+  }
+  settle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // The page's way in: the snapshot over REST, then the stream from its sequence.
+  SseClient client;
+  Answer start = resultsOf(*edges[0]);
+  client.view.rows = start.rows;
+  client.view.sequence = start.sequence;
+  auto stream = client.open(*edges[0], fmt::format("/events?since=stats:{}", start.sequence));
+  for (int i = 10; i < 40; ++i) {
+    write(i);
+  }
+  settle();
+  const uint64_t middle = resultsOf(*engine).sequence;
+  client.readUntil(*stream, middle);
+  // The edge dies with its client connected; the client comes back to the other edge with the
+  // last id it saw, while writes go on.
+  edges[0]->stop();
+  edges[0].reset();
+  stream.reset();
+  for (int i = 40; i < 70; ++i) {
+    write(i);
+  }
+  settle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  stream = client.open(*edges[1], "/events", fmt::format("Last-Event-ID: {}\r\n", client.last_id));
+  const uint64_t end = resultsOf(*engine).sequence;
+  client.readUntil(*stream, end);
+  EXPECT_EQ(client.must_refetch, 0);
+  EXPECT_EQ(client.bad_ids, 0) << "no gap and no duplicate across the move";
+  EXPECT_FALSE(client.view.gap);
+  EXPECT_EQ(client.view.sequence, end);
+  expectSameStats(statsOfRows(client.view.rows), statsOfStore(*engine));
 }
 
 }  // namespace
