@@ -56,6 +56,17 @@ uint64_t EdgeFeed::startPosition() {
       1, static_cast<uint64_t>(snapshot.asMap().at("stream_sequence").asInteger()));
 }
 
+// An engine restart jumps the query's numbering and rebuilds its result from a fresh bootstrap:
+// the diffs after the jump do not apply to what connected clients hold. Sequence 0 keeps the
+// message out of the replay log and sends it to every connected client.
+void EdgeFeed::publishRestart() {
+  auto frame = std::make_shared<core::Frame>();
+  frame->channel = channel_;
+  frame->bytes = R"(data: {"type":"must-refetch","reason":"the engine restarted"})"
+                 "\n\n";
+  sink_.publish(std::move(frame));
+}
+
 void EdgeFeed::run() {
   const std::string subject = reactions::diffSubject(stream_, query_);
   uint64_t next = 0;  // stream sequence to resume at; 0: not decided yet
@@ -79,6 +90,9 @@ void EdgeFeed::run() {
         // The stream holds each sequence once and in order; this guards the replay log's order.
         if (sequence <= last_sequence_.load()) {
           continue;
+        }
+        if (last_sequence_.load() != 0 && sequence != last_sequence_.load() + 1) {
+          publishRestart();
         }
         auto frame = std::make_shared<core::Frame>();
         frame->channel = channel_;

@@ -35,6 +35,7 @@ class EdgeFeed {
 
  private:
   void run();
+  void publishRestart();
   //! The stream sequence to start consuming at: the bucket snapshot's last diff.
   uint64_t startPosition();
 

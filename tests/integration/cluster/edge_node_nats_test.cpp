@@ -5,6 +5,8 @@
 // that moves between edges mid-stream never sees a sequence go back and ends on the store's own
 // answer, an edge stopped mid-stream costs its client nothing, and a silent engine makes edges
 // report staleness while they keep serving the last state.
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "jetstream_harness.hpp"
@@ -233,6 +235,28 @@ TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
   EXPECT_FALSE(client.view.gap);
   EXPECT_EQ(client.view.sequence, end);
   expectSameStats(statsOfRows(client.view.rows), statsOfStore(*engine));
+}
+
+TEST_F(EdgeNodeNats, AnEngineRestartTellsConnectedSseClientsToRefetch) {
+  write(0);
+  settle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  SseClient client;
+  Answer start = resultsOf(*edges[0]);
+  client.view.rows = start.rows;
+  client.view.sequence = start.sequence;
+  auto stream = client.open(*edges[0], fmt::format("/events?since=stats:{}", start.sequence));
+  engine->stop();
+  engine = startEngine(config_text, clock);
+  write(1);
+  settle();
+  client.readUntil(*stream, std::numeric_limits<uint64_t>::max());
+  EXPECT_EQ(client.must_refetch, 1);
+  EXPECT_FALSE(client.view.gap) << "nothing from after the restart was applied to the old rows";
+  // Reloading gives the restarted engine's result, past every number from before.
+  Answer reloaded = resultsOf(*edges[1]);
+  EXPECT_GT(reloaded.sequence, start.sequence + 1);
+  expectSameStats(statsOfRows(reloaded.rows), statsOfStore(*engine));
 }
 
 }  // namespace
