@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Starts a scale-out livedash on one machine, on loopback: a 3-node NATS JetStream cluster
-# (replicas 3) and one livedash engine node on the order example's embedded store, each in its own
-# folder under a temp dir. Ctrl-C stops everything. See docs/scale-out.md.
+# (replicas 3), one livedash engine node on the test shop's embedded store, and two edges, all
+# under one temp dir. Ctrl-C stops everything. See docs/scale-out.md.
 #   scripts/run-cluster.sh [path/to/livedash]
-# Ports: NATS clients 4222-4224, routes 6222-6224; livedash 8080.
-# The edge role is not implemented yet; when it is, this script starts two edges on 8081 and 8082.
+# Ports: NATS clients 4222-4224, routes 6222-6224; engine 8080; edges 8081 and 8082.
 set -euo pipefail
 livedash=${1:-build/release/livedash}
 command -v nats-server >/dev/null || { echo "nats-server is not installed" >&2; exit 1; }
@@ -48,6 +47,8 @@ queries:
       MATCH (o:orders)
       RETURN o.status AS status, count(o) AS orders, sum(o.total) AS revenue
     sources: [{source_id: shop, nodes: [orders]}]
+reactions:
+  - {kind: sse, id: stream, queries: [stats], sse_path: /events}
 cluster:
   servers: [nats://127.0.0.1:4222, nats://127.0.0.1:4223, nats://127.0.0.1:4224]
   stream: LIVEDASH
@@ -58,7 +59,14 @@ CONF
 # The engine waits (up to 30 s) for JetStream to elect its meta leader.
 "$livedash" run -c "$dir/livedash.yaml" --role engine >"$dir/engine.log" 2>&1 &
 pids+=($!)
-echo "JetStream: nats://127.0.0.1:4222,4223,4224; engine: http://localhost:8080; logs in $dir"
-echo "write:  curl -X POST localhost:8080/api/v1/sources/shop/sql -d \"INSERT INTO orders (customer_name, total) VALUES ('Zoe', 3)\""
+for port in 8081 8082; do
+  "$livedash" run -c "$dir/livedash.yaml" --role edge -p "$port" >"$dir/edge-$port.log" 2>&1 &
+  pids+=($!)
+done
+echo "JetStream: nats://127.0.0.1:4222,4223,4224; engine: http://localhost:8080;"
+echo "edges: http://localhost:8081 and :8082 (/health, /api/v1/queries/stats/results, /events)"
+echo "logs in $dir"
+echo "write:  curl -X POST localhost:8080/api/v1/sources/shop/sql -H 'Content-Type: text/plain' \\"
+echo "          -d \"INSERT INTO orders (customer_name, total) VALUES ('Zoe', 3)\""
 echo "Ctrl-C stops everything."
 wait
