@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
 #include "core/json.hpp"
 
 namespace livedash::app {
@@ -28,7 +29,18 @@ void registerEdgeRoutes(server::HttpServer& server, EdgeNode& edge, const core::
   server.addRoute(
       "GET", "/api/v1/queries/{id}/results",
       [&edge](const HttpRequest& r) {
-        EdgeQueryResults results = edge.results(std::string(r.param("id")));
+        EdgeQueryResults results;
+        try {
+          results = edge.results(std::string(r.param("id")));
+        } catch (const core::Error& e) {
+          if (e.code() != core::ErrorCode::Internal) {
+            throw;
+          }
+          // JetStream moving a leader after losing a node, or out of reach: a 503 says "retry"
+          // to clients and load balancers, where a 500 would say "broken".
+          throw core::Error(core::ErrorCode::SourceUnavailable, e.what(), std::nullopt,
+                            "JetStream did not answer in time; retry shortly");
+        }
         return HttpResponse::json(
             200, fmt::format(R"({{"success":true,"data":{},"error":null,"sequence":{}}})",
                              results.rows_json, results.sequence));

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "jetstream_harness.hpp"
+#include "sse_client.hpp"
 #include "unit/app/shop_writes.hpp"
 #include "unit/server/test_client.hpp"
 
@@ -163,42 +164,6 @@ TEST_F(EdgeNodeNats, EdgesReportStalenessWhileTheEngineIsDownAndKeepServing) {
   expectSameStats(statsOfRows(last.rows), store);
 }
 
-//! An SSE client of one query: its view, and the event ids it has seen.
-struct SseClient {
-  app::test::ClientView view;
-  uint64_t last_id = 0;
-  int bad_ids = 0;  //!< an id that is not the previous + 1: a gap or a duplicate
-  int must_refetch = 0;
-
-  std::unique_ptr<server::test::TestClient> open(const app::Application& edge,
-                                                 const std::string& target,
-                                                 const std::string& extra_headers = {}) {
-    auto c = std::make_unique<server::test::TestClient>(edge.port());
-    c->send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n" +
-            extra_headers + "\r\n");
-    EXPECT_EQ(c->readHead().status, 200) << target;
-    return c;
-  }
-
-  //! Reads events until the view reaches `sequence`.
-  void readUntil(server::test::TestClient& c, uint64_t sequence) {
-    while (view.sequence < sequence && must_refetch == 0) {
-      server::test::SseEvent e = c.nextEvent();
-      if (e.data.empty()) {
-        continue;
-      }
-      if (e.data.rfind(R"({"type":"must-refetch")", 0) == 0) {
-        ++must_refetch;
-        continue;
-      }
-      const uint64_t id = std::stoull(e.id);
-      bad_ids += last_id != 0 && id != last_id + 1 ? 1 : 0;
-      last_id = id;
-      view.applyDiff(core::parseJson(e.data));
-    }
-  }
-};
-
 TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
   for (int i = 0; i < 10; ++i) {
     write(i);
@@ -210,7 +175,8 @@ TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
   Answer start = resultsOf(*edges[0]);
   client.view.rows = start.rows;
   client.view.sequence = start.sequence;
-  auto stream = client.open(*edges[0], fmt::format("/events?since=stats:{}", start.sequence));
+  auto stream =
+      client.open(edges[0]->port(), fmt::format("/events?since=stats:{}", start.sequence));
   for (int i = 10; i < 40; ++i) {
     write(i);
   }
@@ -227,7 +193,8 @@ TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
   }
   settle();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  stream = client.open(*edges[1], "/events", fmt::format("Last-Event-ID: {}\r\n", client.last_id));
+  stream = client.open(edges[1]->port(), "/events",
+                       fmt::format("Last-Event-ID: {}\r\n", client.last_id));
   const uint64_t end = resultsOf(*engine).sequence;
   client.readUntil(*stream, end);
   EXPECT_EQ(client.must_refetch, 0);
@@ -245,7 +212,8 @@ TEST_F(EdgeNodeNats, AnEngineRestartTellsConnectedSseClientsToRefetch) {
   Answer start = resultsOf(*edges[0]);
   client.view.rows = start.rows;
   client.view.sequence = start.sequence;
-  auto stream = client.open(*edges[0], fmt::format("/events?since=stats:{}", start.sequence));
+  auto stream =
+      client.open(edges[0]->port(), fmt::format("/events?since=stats:{}", start.sequence));
   engine->stop();
   engine = startEngine(config_text, clock);
   write(1);
