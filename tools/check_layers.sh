@@ -43,6 +43,7 @@ only_in '#include [<"]sqlite3\.h' 'src/sources/embedded/*' 'sqlite3.h'
 only_in '#include [<"]libpq-fe\.h' 'src/sources/postgres/*' 'libpq-fe.h'
 only_in '#include [<"]yaml-cpp' 'src/config/*' 'yaml-cpp'
 only_in '#include [<"]boost/beast' 'src/server/*' 'Boost.Beast'
+only_in '#include [<"]nats/' 'src/reactions/jetstream/nats_client.cpp' 'libnats'
 
 beast_files=$(grep -rlE '#include [<"]boost/beast' src/server | wc -l)
 if ((beast_files > 5)); then

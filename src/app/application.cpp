@@ -1,11 +1,15 @@
 // src/app/application.cpp
 #include "app/application.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "app/api_routes.hpp"
 #include "app/dashboard_routes.hpp"
+#include "app/edge_routes.hpp"
 #include "app/embedded_files.hpp"
 #include "app/http_options.hpp"
 #include "app/ops_routes.hpp"
@@ -38,11 +42,14 @@ Application::Application(config::ServerConfig config, ApplicationOptions options
   http.port = options_.port_override.value_or(config_.port);
   http.io_threads = options_.io_threads;
   main_server_ = std::make_unique<server::HttpServer>(http);
-  // The WebSocket endpoint is always there: it costs nothing until someone subscribes.
+  // The WebSocket endpoint is always there: it costs nothing until someone subscribes. An edge
+  // has no engine to feed it (yet: docs/scale-out.md).
   ws_feed_ = std::make_unique<WsFeed>(engine_);
-  ws_endpoint_ = main_server_->addWebSocket(server::WsOptions{}, *ws_feed_);
-  ws_feed_->setEndpoint(ws_endpoint_);
-  engine_.setWsFeed(ws_feed_.get());
+  if (options_.role != ClusterRole::Edge) {
+    ws_endpoint_ = main_server_->addWebSocket(server::WsOptions{}, *ws_feed_);
+    ws_feed_->setEndpoint(ws_endpoint_);
+    engine_.setWsFeed(ws_feed_.get());
+  }
 }
 
 Application::~Application() {
@@ -81,16 +88,78 @@ void Application::startSources() {
   }
 }
 
+void Application::clusterError(std::string message, std::string hint) const {
+  core::Diagnostic d;
+  d.file = config_.file;
+  d.key_path = config_.cluster.location.key_path;
+  d.position = config_.cluster.location.position;
+  d.message = std::move(message);
+  d.hint = std::move(hint);
+  throw config::ConfigError({std::move(d)});
+}
+
+void Application::startEdge() {
+  if (!config_.cluster.present)
+    clusterError("--role edge needs a `cluster:` section", "see docs/scale-out.md");
+  edge_node_ = std::make_unique<EdgeNode>(config_, clock_);
+  registerEdgeRoutes(*main_server_, *edge_node_, clock_);
+  // SSE streams of one query, on the main port, with the query's sequence as the event id.
+  for (const config::ReactionConfig& r : config_.reactions) {
+    const config::SseReactionConfig* sse = r.sse();
+    if (!sse)
+      continue;
+    if (sse->port || r.queries.size() != 1) {
+      spdlog::warn(
+          "edge: SSE reaction `{}` is not served on edges yet (only one query on the "
+          "main port is)",
+          r.id);
+      continue;
+    }
+    edge_streams_.push_back(main_server_->addSseStream(sseStreamOptions(r, *sse)));
+  }
+  main_server_->start();
+  size_t fed = 0;
+  for (const config::ReactionConfig& r : config_.reactions) {
+    const config::SseReactionConfig* sse = r.sse();
+    if (sse && !sse->port && r.queries.size() == 1)
+      edge_node_->feedSse(r.queries.front(), sse->sse_path, *edge_streams_[fed++]);
+  }
+  started_ = true;
+}
+
+void Application::startEngineNode() {
+  if (!config_.cluster.present)
+    clusterError("--role engine needs a `cluster:` section", "see docs/scale-out.md");
+  std::string node = options_.node;
+  std::vector<std::string> names;
+  for (const config::EngineNodeConfig& n : config_.cluster.engines)
+    names.push_back(n.name);
+  if (names.empty())
+    names.emplace_back(config::kDefaultEngineNode);
+  if (node.empty())
+    node = names.front();
+  if (std::find(names.begin(), names.end(), node) == names.end())
+    clusterError(fmt::format("--node `{}` is not an engine node of `cluster.engines`", node),
+                 fmt::format("the engine nodes are: {}", fmt::join(names, ", ")));
+  engine_node_ = std::make_unique<EngineNode>(config_, node, engine_);
+}
+
 void Application::start() {
   std::vector<core::Diagnostic> problems = checkQueries(config_);
   if (!problems.empty())
     throw config::ConfigError(std::move(problems));
+  if (options_.role == ClusterRole::Edge) {
+    startEdge();
+    return;
+  }
+  if (options_.role == ClusterRole::Engine)
+    startEngineNode();
 
   if (!config_.state_dir.empty())
     sequence_store_ = std::make_unique<SequenceStore>(config_.state_dir);
-  registry_ = std::make_unique<RuntimeRegistry>(
-      RegistryContext{engine_, *ws_feed_, *main_server_, config_, clock_, sequence_store_.get(),
-                      options_.port_override.has_value()});
+  registry_ = std::make_unique<RuntimeRegistry>(RegistryContext{
+      engine_, *ws_feed_, *main_server_, config_, clock_, sequence_store_.get(),
+      options_.port_override.has_value(), engine_node_ ? &engine_node_->lastSequences() : nullptr});
   // Reactions first: an SSE stream on the main port must be there before it listens, and an own
   // listener whose port is taken fails before anything else happens.
   for (config::ReactionConfig r : config_.reactions) {
@@ -132,13 +201,23 @@ void Application::start() {
     }
   }
   main_server_->start();
+  // Before the engine runs, so that the bootstrap diffs are published too.
+  if (engine_node_)
+    engine_node_->attach();
   engine_.start();
-  for (const config::QueryConfig& q : config_.queries)
+  for (config::QueryConfig q : config_.queries) {
+    // An engine node knows every query (reactions may name them) but runs only its own.
+    if (engine_node_ && std::find(engine_node_->queries().begin(), engine_node_->queries().end(),
+                                  q.id) == engine_node_->queries().end())
+      q.auto_start = false;
     registry_->addQuery(q);
+  }
   startSources();
   // The bootstrap batches are queued ahead of this call: once it returns, the initial results
   // are in place, so start() means "ready to answer".
   engine_.call([](engine::Engine&) { return 0; });
+  if (engine_node_)
+    engine_node_->start();
   started_ = true;
 }
 
@@ -150,7 +229,12 @@ void Application::stop() {
     }
   }
   main_server_->stop();
+  // No request reaches the edge any more; its feeds stop publishing.
+  edge_node_.reset();
   engine_.stop();
+  // What the engine produced before it stopped still goes out.
+  if (engine_node_)
+    engine_node_->stop();
   // Reaction listeners close with the registry, once the engine no longer feeds them.
   registry_.reset();
   started_ = false;

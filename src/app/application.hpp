@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "app/cluster_role.hpp"
+#include "app/edge_node.hpp"
+#include "app/engine_node.hpp"
 #include "app/engine_thread.hpp"
 #include "app/metrics.hpp"
 #include "app/runtime_registry.hpp"
@@ -30,6 +33,10 @@ struct ApplicationOptions {
   bool serve_dashboard = true;
   //! How long start() waits for each external source's bootstrap before serving anyway.
   int64_t source_ready_timeout_ms = 60'000;
+  //! `--role`: All runs everything here; Engine also publishes to the config's `cluster:`.
+  ClusterRole role = ClusterRole::All;
+  //! `--node`: the engine node this process is (`cluster.engines`); empty: the first one.
+  std::string node;
 };
 
 class Application {
@@ -49,9 +56,17 @@ class Application {
   //! The WebSocket endpoint's feed (`GET /ws` on the main port).
   const WsFeed& wsFeed() const { return *ws_feed_; }
   const config::ServerConfig& config() const { return config_; }
+  //! Present with `--role engine`.
+  EngineNode* engineNode() const { return engine_node_.get(); }
 
  private:
   void startSources();
+  //! `--role engine`: connects to JetStream and decides which queries run here.
+  void startEngineNode();
+  //! `--role edge`: no engine, sources or queries; results and health from JetStream.
+  void startEdge();
+  //! A ConfigError at the `cluster:` section (or the file) for `--role` problems.
+  [[noreturn]] void clusterError(std::string message, std::string hint) const;
 
   config::ServerConfig config_;
   ApplicationOptions options_;
@@ -64,6 +79,10 @@ class Application {
   //! Present when the config has a `state_dir`.
   std::unique_ptr<SequenceStore> sequence_store_;
   std::unique_ptr<RuntimeRegistry> registry_;
+  std::unique_ptr<EngineNode> engine_node_;
+  //! The SSE streams an edge feeds; they outlive the edge node's feeds.
+  std::vector<server::SseStreamSharedPtr> edge_streams_;
+  std::unique_ptr<EdgeNode> edge_node_;
   bool started_ = false;
 };
 

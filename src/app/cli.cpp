@@ -178,6 +178,14 @@ int runCli(int argc, char** argv) {
   std::optional<uint16_t> run_port;
   run->add_option("-c,--config", run_config, "YAML config file")->required();
   run->add_option("-p,--port", run_port, "override the config's port");
+  std::string run_role = "all";
+  run->add_option("--role", run_role,
+                  "all (sources, queries and serving; the default), engine (sources and queries, "
+                  "published to the config's `cluster:`) or edge (serves from the cluster)")
+      ->check(CLI::IsMember({"all", "engine", "edge"}));
+  std::string run_node;
+  run->add_option("--node", run_node,
+                  "with --role engine: which of `cluster.engines` this is (default: the first)");
   // Both commands log; `--log-format json` writes one JSON object per line.
   std::optional<std::string> log_format_name;
   for (CLI::App* command : {demo, run}) {
@@ -221,6 +229,8 @@ int runCli(int argc, char** argv) {
   ApplicationOptions options;
   if (*run) {
     options.port_override = run_port;
+    options.role = *parseClusterRole(run_role);
+    options.node = run_node;
     try {
       config::ServerConfig cfg = config::loadConfigFile(run_config);
       configureLogging(cfg.log_level, logFormat(cfg.log_format));

@@ -285,6 +285,11 @@ void RuntimeRegistry::startQueryLocked(QueryEntry& entry) {
   const std::string& id = entry.config.id;
   uint64_t* slot = ctx_.sequences ? ctx_.sequences->slot("query:" + id) : nullptr;
   uint64_t first = std::max(entry.last_sequence, slot ? *slot : 0);
+  if (ctx_.published_sequences) {
+    auto published = ctx_.published_sequences->find(id);
+    if (published != ctx_.published_sequences->end())
+      first = std::max(first, published->second);
+  }
   // A restart is not a continuation: the bootstrap rebuilds the result from scratch, so the
   // numbering jumps, and a client holding an older number knows to reload the snapshot.
   if (first > 0)

@@ -24,6 +24,7 @@ void readValue(Reader& r, const YAML::Node& node, const std::string& path, Dashb
 void readValue(Reader& r, const YAML::Node& node, const std::string& path, TokenConfig& out);
 void readValue(Reader& r, const YAML::Node& node, const std::string& path, AuthConfig& out);
 void readValue(Reader& r, const YAML::Node& node, const std::string& path, LimitsConfig& out);
+void readValue(Reader& r, const YAML::Node& node, const std::string& path, ClusterConfig& out);
 //! A list of CORS origins, or one origin (`*` included) as a plain string.
 FieldBinding originsField(Reader& r, std::string_view name, std::vector<std::string>& target);
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "config/cluster_config.hpp"
 #include "config/config_enums.hpp"
 #include "config/dashboard_config.hpp"
 #include "config/query_config.hpp"
@@ -37,6 +38,8 @@ struct ServerConfig {
   //! Where livedash keeps what must survive a restart (the last sequence of each query and
   //! reaction, so a restarted process never repeats one). Empty: nothing is kept.
   std::string state_dir;
+  //! JetStream scale-out (`livedash run --role engine|edge`); unused by `--role all`.
+  ClusterConfig cluster;
   //! Keys that were accepted but have no effect (drasi-server settings livedash does not use).
   std::vector<core::Diagnostic> warnings;
 };

@@ -44,6 +44,7 @@ void readServerConfig(Reader& r, const YAML::Node& root, ServerConfig& out) {
       field(r, "reactions", out.reactions),
       field(r, "dashboards", out.dashboards),
       field(r, "state_dir", out.state_dir),
+      field(r, "cluster", out.cluster),
       unsupported("instances",
                   "livedash runs one instance; move its sources, queries and reactions to the "
                   "top level"),

@@ -1,0 +1,121 @@
+// src/app/edge_node.cpp
+#include "app/edge_node.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include "app/edge_results.hpp"
+#include "core/backoff.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
+#include "reactions/jetstream/cluster_names.hpp"
+
+namespace livedash::app {
+namespace {
+
+constexpr int64_t kStartupWaitMs = 30'000;
+//! How long a read of the stream waits for the next message it knows is there.
+constexpr int64_t kReadTimeoutMs = 5'000;
+//! Reloads when the stream jumps past the snapshot (an engine restarted after writing it) before
+//! giving up: the restarted engine writes a new snapshot as soon as its queries are up.
+constexpr int kReloads = 5;
+
+}  // namespace
+
+EdgeNode::EdgeNode(const config::ServerConfig& config, const core::Clock& clock)
+    : cluster_(config.cluster), clock_(clock) {
+  for (const config::QueryConfig& q : config.queries) {
+    queries_.push_back(q.id);
+  }
+  core::Backoff backoff(200, 2000);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kStartupWaitMs);
+  for (;;) {
+    try {
+      client_ = std::make_unique<reactions::NatsClient>(
+          reactions::NatsClientOptions{cluster_.servers, "livedash edge"});
+      break;
+    } catch (const core::Error& e) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw;
+      }
+      spdlog::warn("{}; retrying", e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(backoff.nextDelayMs()));
+    }
+  }
+  spdlog::info("edge node: {} queries from JetStream stream `{}` on {}", queries_.size(),
+               cluster_.stream, fmt::join(cluster_.servers, ", "));
+}
+
+EdgeQueryResults EdgeNode::results(const std::string& query) {
+  if (std::find(queries_.begin(), queries_.end(), query) == queries_.end()) {
+    throw core::Error(core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", query));
+  }
+  const std::string subject = reactions::diffSubject(cluster_.stream, query);
+  for (int attempt = 0; attempt < kReloads; ++attempt) {
+    std::optional<std::string> text =
+        client_->get(reactions::snapshotBucket(cluster_.stream), query);
+    if (!text) {
+      throw core::Error(core::ErrorCode::QueryStopped,
+                        fmt::format("no engine has published query `{}` yet", query));
+    }
+    const core::Value snapshot = core::parseJson(*text);
+    const core::Map& s = snapshot.asMap();
+    EdgeResults results;
+    results.reset(s.at("data"), s.at("sequence").asInteger());
+    const auto after = static_cast<uint64_t>(s.at("stream_sequence").asInteger());
+    // The subject's end now; diffs published later are for the next request.
+    std::optional<reactions::StoredMessage> last = client_->lastMessage(cluster_.stream, subject);
+    bool fits = true;
+    if (last && last->stream_sequence > after) {
+      reactions::NatsSubscriptionPtr sub = client_->subscribe(cluster_.stream, subject, after + 1);
+      for (;;) {
+        std::optional<reactions::StoredMessage> msg = sub->next(kReadTimeoutMs);
+        if (!msg) {
+          throw core::Error(core::ErrorCode::Internal,
+                            fmt::format("jetstream: timed out reading `{}`", subject));
+        }
+        core::Value diff = core::parseJson(msg->data);
+        // The snapshot's stream position is a lower bound: skip what it already holds.
+        if (static_cast<uint64_t>(diff.asMap().at("sequence").asInteger()) > results.sequence()) {
+          fits = results.apply(diff);
+        }
+        if (!fits || msg->stream_sequence >= last->stream_sequence) {
+          break;
+        }
+      }
+    }
+    if (fits) {
+      return EdgeQueryResults{results.sequence(), results.rowsJson()};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+  }
+  throw core::Error(core::ErrorCode::Internal,
+                    fmt::format("query `{}`: the stream does not follow its snapshot", query));
+}
+
+void EdgeNode::feedSse(const std::string& query, const std::string& channel,
+                       core::FrameSink& sink) {
+  feeds_.push_back(std::make_unique<EdgeFeed>(*client_, cluster_.stream, query, channel, sink));
+  feeds_.back()->start();
+}
+
+std::optional<int64_t> EdgeNode::silentMs() {
+  std::optional<int64_t> newest;
+  for (const std::string& q : queries_) {
+    if (auto e = client_->entry(reactions::snapshotBucket(cluster_.stream), q)) {
+      newest = std::max(newest.value_or(0), e->created_ms);
+    }
+  }
+  if (!newest) {
+    return std::nullopt;
+  }
+  return std::max<int64_t>(0, clock_.nowMs() - *newest);
+}
+
+}  // namespace livedash::app

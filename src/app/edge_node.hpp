@@ -1,0 +1,55 @@
+// src/app/edge_node.hpp
+//
+// `--role edge`, first slice: answers a query's REST results and /health from JetStream alone,
+// with no sources or queries of its own (docs/scale-out.md). A request loads the query's snapshot
+// from the bucket and reads the query's subject on from the snapshot's stream position to its
+// end, so an edge consumes a query only while someone asks for it, and any edge gives the same
+// answer with the same sequence.
+//
+// Threads: results() and silentMs() run on IO threads (they block for JetStream round trips,
+// bounded by the request timeout); the NATS client is thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/edge_feed.hpp"
+#include "config/server_config.hpp"
+#include "core/clock.hpp"
+#include "reactions/jetstream/nats_client.hpp"
+
+namespace livedash::app {
+
+struct EdgeQueryResults {
+  uint64_t sequence = 0;
+  std::string rows_json;  //!< `[row,…]`
+};
+
+class EdgeNode {
+ public:
+  //! Throws core::Error when JetStream cannot be reached within 30 s.
+  EdgeNode(const config::ServerConfig& config, const core::Clock& clock);
+
+  //! Throws core::Error: QueryNotFound for a query the config does not have, QueryStopped when
+  //! no engine has published it yet, Internal when JetStream fails.
+  EdgeQueryResults results(const std::string& query);
+  //! How long ago an engine last wrote any snapshot (they rewrite each one every
+  //! `snapshot_interval_ms`); nullopt when none ever did.
+  std::optional<int64_t> silentMs();
+  uint32_t staleAfterMs() const { return cluster_.stale_after_ms; }
+  //! Feeds `query`'s diffs into `sink` (an SSE stream at `channel`) until the node is destroyed.
+  void feedSse(const std::string& query, const std::string& channel, core::FrameSink& sink);
+
+ private:
+  const config::ClusterConfig& cluster_;
+  const core::Clock& clock_;
+  std::vector<std::string> queries_;
+  reactions::NatsClientPtr client_;
+  //! Declared after the client: they stop before it goes.
+  std::vector<std::unique_ptr<EdgeFeed>> feeds_;
+};
+
+}  // namespace livedash::app

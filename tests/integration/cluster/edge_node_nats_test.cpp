@@ -1,0 +1,231 @@
+// tests/integration/cluster/edge_node_nats_test.cpp
+//
+// `--role edge` (REST results and /health) on a real 3-node JetStream cluster with one engine node
+// and two edges, all in process: every edge answers with the engine's sequence and rows, a client
+// that moves between edges mid-stream never sees a sequence go back and ends on the store's own
+// answer, an edge stopped mid-stream costs its client nothing, and a silent engine makes edges
+// report staleness while they keep serving the last state.
+#include <limits>
+
+#include <gtest/gtest.h>
+
+#include "jetstream_harness.hpp"
+#include "sse_client.hpp"
+#include "unit/app/shop_writes.hpp"
+#include "unit/server/test_client.hpp"
+
+namespace livedash::testing {
+namespace {
+
+//! GET /api/v1/queries/stats/results of one node: its sequence and its rows as a client holds them.
+struct Answer {
+  uint64_t sequence = 0;
+  std::multiset<std::string> rows;
+};
+
+Answer resultsOf(const app::Application& node) {
+  server::test::TestClient c(node.port());
+  server::test::Reply reply = c.request("GET", "/api/v1/queries/stats/results");
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  core::Value v = core::parseJson(reply.body);
+  Answer a;
+  a.sequence = v.asMap().at("sequence").asInteger();
+  for (const core::Value& row : v.asMap().at("data").asList()) {
+    a.rows.insert(core::toJson(row));
+  }
+  return a;
+}
+
+std::unique_ptr<app::Application> startEdge(const std::string& config_text,
+                                            const core::Clock& clock) {
+  app::ApplicationOptions options;
+  options.port_override = 0;
+  options.io_threads = 1;
+  options.serve_dashboard = false;
+  options.role = app::ClusterRole::Edge;
+  auto edge = std::make_unique<app::Application>(config::loadConfigString(config_text, "edge.yaml"),
+                                                 options, clock);
+  edge->start();
+  return edge;
+}
+
+class EdgeNodeNats : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!NatsCluster::available()) {
+      GTEST_SKIP() << "nats-server is not installed (scripts/install-deps.sh --test)";
+    }
+    cluster = NatsCluster::start(3);
+    client = readyClient(*cluster);
+    config_text = engineConfig(*cluster, cluster->directory() + "/shop.db") +
+                  "  stale_after_ms: 1000\n"
+                  "reactions:\n"
+                  "  - {kind: sse, id: stream, queries: [stats], sse_path: /events,"
+                  " heartbeat_interval_ms: 60000}\n";
+    engine = startEngine(config_text, clock);
+    edges[0] = startEdge(config_text, clock);
+    edges[1] = startEdge(config_text, clock);
+  }
+  void TearDown() override {
+    for (auto& edge : edges) {
+      if (edge) {
+        edge->stop();
+      }
+    }
+    if (engine) {
+      engine->stop();
+    }
+  }
+
+  void write(int i) { engine->embeddedSource("shop")->executeSql(app::test::shopWrite(i)); }
+  void settle() {
+    engine->engine().call([](engine::Engine&) { return 0; });
+    ASSERT_TRUE(engine->engineNode()->publisherForTest().waitIdleForTest(30'000));
+  }
+
+  core::SystemClock clock;
+  std::unique_ptr<NatsCluster> cluster;
+  reactions::NatsClientPtr client;
+  std::string config_text;
+  std::unique_ptr<app::Application> engine;
+  std::unique_ptr<app::Application> edges[2];
+};
+
+TEST_F(EdgeNodeNats, EveryEdgeAnswersWithTheEnginesSequenceAndRows) {
+  for (int i = 0; i < 40; ++i) {
+    write(i);
+  }
+  settle();
+  Answer from_engine = resultsOf(*engine);
+  for (auto& edge : edges) {
+    Answer from_edge = resultsOf(*edge);
+    EXPECT_EQ(from_edge.sequence, from_engine.sequence);
+    EXPECT_EQ(from_edge.rows, from_engine.rows);
+    expectSameStats(statsOfRows(from_edge.rows), statsOfStore(*engine));
+  }
+}
+
+TEST_F(EdgeNodeNats, AClientMovingBetweenEdgesMidStreamNeverGoesBack) {
+  uint64_t last = 0;
+  for (int i = 0; i < 60; ++i) {
+    write(i);
+    Answer a = resultsOf(*edges[i % 2]);
+    ASSERT_GE(a.sequence, last) << "edge " << i % 2 << " answered from behind the other";
+    last = a.sequence;
+  }
+  settle();
+  Answer a = resultsOf(*edges[0]);
+  Answer b = resultsOf(*edges[1]);
+  EXPECT_EQ(a.sequence, b.sequence);
+  EXPECT_EQ(a.rows, b.rows);
+  EXPECT_EQ(a.sequence, resultsOf(*engine).sequence);
+  expectSameStats(statsOfRows(a.rows), statsOfStore(*engine));
+}
+
+TEST_F(EdgeNodeNats, AnEdgeStoppedMidStreamCostsItsClientNothing) {
+  for (int i = 0; i < 30; ++i) {
+    write(i);
+  }
+  Answer before = resultsOf(*edges[0]);
+  edges[0]->stop();
+  edges[0].reset();
+  for (int i = 30; i < 60; ++i) {
+    write(i);
+  }
+  settle();
+  Answer after = resultsOf(*edges[1]);
+  EXPECT_GT(after.sequence, before.sequence);
+  EXPECT_EQ(after.sequence, resultsOf(*engine).sequence);
+  expectSameStats(statsOfRows(after.rows), statsOfStore(*engine));
+}
+
+TEST_F(EdgeNodeNats, EdgesReportStalenessWhileTheEngineIsDownAndKeepServing) {
+  for (int i = 0; i < 10; ++i) {
+    write(i);
+  }
+  settle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  server::test::TestClient c(edges[0]->port());
+  core::Value health = core::parseJson(c.request("GET", "/health").body);
+  EXPECT_EQ(health.asMap().at("status").asString(), "ok");
+  const StatsByStatus store = statsOfStore(*engine);
+  const uint64_t sequence = resultsOf(*engine).sequence;
+  engine->stop();
+  engine.reset();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  server::test::TestClient again(edges[0]->port());
+  server::test::Reply reply = again.request("GET", "/health");
+  EXPECT_EQ(reply.status, 200);
+  health = core::parseJson(reply.body);
+  EXPECT_EQ(health.asMap().at("status").asString(), "stale");
+  EXPECT_GE(health.asMap().at("engine_silent_ms").asInteger(), 1000);
+  Answer last = resultsOf(*edges[1]);
+  EXPECT_EQ(last.sequence, sequence);
+  expectSameStats(statsOfRows(last.rows), store);
+}
+
+TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
+  for (int i = 0; i < 10; ++i) {
+    write(i);
+  }
+  settle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // The page's way in: the snapshot over REST, then the stream from its sequence.
+  SseClient client;
+  Answer start = resultsOf(*edges[0]);
+  client.view.rows = start.rows;
+  client.view.sequence = start.sequence;
+  auto stream =
+      client.open(edges[0]->port(), fmt::format("/events?since=stats:{}", start.sequence));
+  for (int i = 10; i < 40; ++i) {
+    write(i);
+  }
+  settle();
+  const uint64_t middle = resultsOf(*engine).sequence;
+  client.readUntil(*stream, middle);
+  // The edge dies with its client connected; the client comes back to the other edge with the
+  // last id it saw, while writes go on.
+  edges[0]->stop();
+  edges[0].reset();
+  stream.reset();
+  for (int i = 40; i < 70; ++i) {
+    write(i);
+  }
+  settle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  stream = client.open(edges[1]->port(), "/events",
+                       fmt::format("Last-Event-ID: {}\r\n", client.last_id));
+  const uint64_t end = resultsOf(*engine).sequence;
+  client.readUntil(*stream, end);
+  EXPECT_EQ(client.must_refetch, 0);
+  EXPECT_EQ(client.bad_ids, 0) << "no gap and no duplicate across the move";
+  EXPECT_FALSE(client.view.gap);
+  EXPECT_EQ(client.view.sequence, end);
+  expectSameStats(statsOfRows(client.view.rows), statsOfStore(*engine));
+}
+
+TEST_F(EdgeNodeNats, AnEngineRestartTellsConnectedSseClientsToRefetch) {
+  write(0);
+  settle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  SseClient client;
+  Answer start = resultsOf(*edges[0]);
+  client.view.rows = start.rows;
+  client.view.sequence = start.sequence;
+  auto stream =
+      client.open(edges[0]->port(), fmt::format("/events?since=stats:{}", start.sequence));
+  engine->stop();
+  engine = startEngine(config_text, clock);
+  write(1);
+  settle();
+  client.readUntil(*stream, std::numeric_limits<uint64_t>::max());
+  EXPECT_EQ(client.must_refetch, 1);
+  EXPECT_FALSE(client.view.gap) << "nothing from after the restart was applied to the old rows";
+  // Reloading gives the restarted engine's result, past every number from before.
+  Answer reloaded = resultsOf(*edges[1]);
+  EXPECT_GT(reloaded.sequence, start.sequence + 1);
+  expectSameStats(statsOfRows(reloaded.rows), statsOfStore(*engine));
+}
+
+}  // namespace
+}  // namespace livedash::testing

@@ -1,0 +1,188 @@
+// tests/integration/cluster/jetstream_harness.hpp
+//
+// Shared by the scale-out tests: a 3-node JetStream cluster, an engine-role Application on the
+// test shop (tests/data/app/shop.sql, in a SQLite file so that a restarted engine finds its
+// rows), what a reader of the stream ends up holding, and the store's own answer to compare it
+// with. Header-only, like the unit helpers it reuses (unit/app/ws_client_view.hpp).
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "app/application.hpp"
+#include "config/config_loader.hpp"
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
+#include "reactions/jetstream/cluster_names.hpp"
+#include "reactions/jetstream/nats_client.hpp"
+#include "support/nats_cluster.hpp"
+#include "unit/app/ws_client_view.hpp"
+
+namespace livedash::testing {
+
+inline constexpr const char* kStream = "LDTEST";
+
+//! Runs `fn` until it does not throw core::Error, for up to 30 s: JetStream requests fail
+//! while a lost node's streams elect new leaders.
+template <class Fn>
+void retrying(Fn&& fn) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    try {
+      fn();
+      return;
+    } catch (const core::Error&) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+}
+
+//! A client once JetStream has a meta leader (it elects one a moment after the servers start).
+inline reactions::NatsClientPtr readyClient(const NatsCluster& cluster) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    try {
+      auto client = std::make_unique<reactions::NatsClient>(
+          reactions::NatsClientOptions{cluster.urls(), "livedash test"});
+      client->ensureStream(kStream, {reactions::diffSubjects(kStream)}, 3, 120'000);
+      return client;
+    } catch (const std::exception& e) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+}
+
+inline std::string engineConfig(const NatsCluster& cluster, const std::string& db_path) {
+  std::string servers;
+  for (const std::string& url : cluster.urls()) {
+    servers += (servers.empty() ? "" : ", ") + url;
+  }
+  return fmt::format(
+      "port: 0\n"
+      "sources:\n"
+      "  - {{kind: embedded, id: shop, path: '{}', schema_files: ['{}']}}\n"
+      "queries:\n"
+      "  - id: stats\n"
+      "    query: |\n"
+      "      MATCH (o:orders)\n"
+      "      RETURN o.status AS status, count(o) AS orders, sum(o.total) AS revenue\n"
+      "    sources: [{{source_id: shop, nodes: [orders]}}]\n"
+      "cluster:\n"
+      "  servers: [{}]\n"
+      "  stream: {}\n"
+      "  replicas: 3\n"
+      "  snapshot_interval_ms: 200\n",
+      db_path, LIVEDASH_SOURCE_DIR "/tests/data/app/shop.sql", servers, kStream);
+}
+
+inline std::unique_ptr<app::Application> startEngine(const std::string& config_text,
+                                                     const core::Clock& clock) {
+  app::ApplicationOptions options;
+  options.port_override = 0;
+  options.io_threads = 1;
+  options.serve_dashboard = false;
+  options.role = app::ClusterRole::Engine;
+  auto app = std::make_unique<app::Application>(
+      config::loadConfigString(config_text, "engine.yaml"), options, clock);
+  app->start();
+  return app;
+}
+
+//! The diffs of one query as the stream holds them, read in order.
+struct StreamReader {
+  std::vector<uint64_t> sequences;
+  std::vector<core::Value> diffs;
+  uint64_t last_stream_sequence = 0;
+
+  //! Reads on from where the last call stopped, until no message came for `quiet_ms`. While a
+  //! JetStream node is lost, the stream's leader moves: the read resumes after the last message
+  //! it got.
+  void readAll(reactions::NatsClient& client, const std::string& query, int64_t quiet_ms = 1500) {
+    retrying([&] {
+      auto sub = client.subscribe(kStream, reactions::diffSubject(kStream, query),
+                                  last_stream_sequence + 1);
+      while (auto msg = sub->next(quiet_ms)) {
+        last_stream_sequence = msg->stream_sequence;
+        sequences.push_back(std::stoull(msg->headers.at(reactions::kSequenceHeader)));
+        diffs.push_back(core::parseJson(msg->data));
+      }
+    });
+  }
+
+  //! `view` with every diff after its sequence applied, as an edge would build it.
+  void applyTo(app::test::ClientView& view) const {
+    for (const core::Value& diff : diffs) {
+      if (static_cast<uint64_t>(diff.asMap().at("sequence").asInteger()) > view.sequence) {
+        view.applyDiff(diff);
+      }
+    }
+  }
+};
+
+//! Sequences that only ever increase (a restart may jump ahead, never back or in place).
+inline bool strictlyIncreasing(const std::vector<uint64_t>& sequences) {
+  for (size_t i = 1; i < sequences.size(); ++i) {
+    if (sequences[i] <= sequences[i - 1]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+//! The KV snapshot of `query`: {"sequence", "stream_sequence", "data"}.
+inline core::Value snapshotOf(reactions::NatsClient& client, const std::string& query) {
+  std::optional<std::string> text;
+  retrying([&] { text = client.get(reactions::snapshotBucket(kStream), query); });
+  EXPECT_TRUE(text.has_value()) << "no snapshot of " << query;
+  return text ? core::parseJson(*text) : core::Value();
+}
+
+//! status → (orders, revenue), from rows as the query returns them.
+using StatsByStatus = std::map<std::string, std::pair<int64_t, double>>;
+
+inline StatsByStatus statsOfRows(const std::multiset<std::string>& rows) {
+  StatsByStatus out;
+  for (const std::string& row : rows) {
+    core::Value v = core::parseJson(row);
+    const core::Map& m = v.asMap();
+    out[m.at("status").asString()] = {m.at("orders").asInteger(), m.at("revenue").asNumber()};
+  }
+  return out;
+}
+
+//! The store's own answer to the stats query, in SQL.
+inline StatsByStatus statsOfStore(app::Application& app) {
+  sources::SqlResult r = app.embeddedSource("shop")->executeSql(
+      "SELECT status, count(*), sum(total) FROM orders GROUP BY status");
+  StatsByStatus out;
+  for (const core::List& row : r.rows) {
+    out[row[0].asString()] = {row[1].asInteger(), row[2].asNumber()};
+  }
+  return out;
+}
+
+inline void expectSameStats(const StatsByStatus& got, const StatsByStatus& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [status, value] : want) {
+    ASSERT_TRUE(got.contains(status)) << status;
+    EXPECT_EQ(got.at(status).first, value.first) << status;
+    EXPECT_NEAR(got.at(status).second, value.second, 1e-6) << status;
+  }
+}
+
+}  // namespace livedash::testing
