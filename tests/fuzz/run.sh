@@ -23,12 +23,14 @@ build() {  # name, sources...
     local obj="$out/obj/${src#"$root"/}.o"
     mkdir -p "$(dirname "$obj")"
     if [[ ! -f "$obj" || "$src" -nt "$obj" || -n "$(find "$root/src" -name '*.hpp' -newer "$obj" -print -quit)" ]]; then
+      # Two compiles at a time: the machines have two cores, and more only thrash.
+      while (( $(jobs -rp | wc -l) >= 2 )); do wait -n; done
       $cxx "${flags[@]}" -c "$src" -o "$obj" &
     fi
     objs+=("$obj")
   done
   wait
-  $cxx "${flags[@]}" "${objs[@]}" -o "$out/$name" -lfmt -lboost_json -lboost_url -lpthread
+  $cxx "${flags[@]}" "${objs[@]}" -o "$out/$name" -lfmt -lboost_json -lboost_url -lssl -lcrypto -lpthread
 }
 
 mapfile -t core < <(find "$root/src/core" "$root/src/query" -name '*.cpp')
