@@ -6,9 +6,11 @@
 // reconnect; a new snapshot on must-refetch) survives an edge killed with SIGKILL under it by
 // moving to the other edge, an engine killed and restarted, and a JetStream node killed. Each time
 // its view must end equal to the store's own answer in SQL, with no gap and no duplicate.
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -97,10 +99,19 @@ class Node {
   pid_t pid_ = -1;
 };
 
-//! GET results: sequence and rows (canonical JSON).
+//! GET results: sequence and rows (canonical JSON). An edge answers 503 (retry) while JetStream
+//! moves a leader, each request reading the stream anew, so a 503 is retried for a while.
 std::pair<uint64_t, std::multiset<std::string>> resultsOf(uint16_t port) {
-  TestClient c(port);
-  auto reply = c.request("GET", "/api/v1/queries/stats/results");
+  server::test::Reply reply;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (true) {
+    TestClient c(port);
+    reply = c.request("GET", "/api/v1/queries/stats/results");
+    if (reply.status != 503 || std::chrono::steady_clock::now() > deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   EXPECT_EQ(reply.status, 200) << reply.body;
   core::Value v = core::parseJson(reply.body);
   std::multiset<std::string> rows;
