@@ -188,19 +188,20 @@ TEST_F(ClockPredicateTest, ThisHourAndTheLastWithAnOffsetOnATruncatedClock) {
   EXPECT_TRUE(ids().empty());
 }
 
-// Today and yesterday side by side, from one query (the analytics example's events-today-vs-yesterday):
-// the CASE inside each count compares with the clock too, so at midnight today's events move
-// to yesterday and yesterday's leave, with no change in the data.
+// Today and yesterday side by side, from one query (the analytics example's
+// events-today-vs-yesterday): the CASE inside each count compares with the clock too, so at
+// midnight today's events move to yesterday and yesterday's leave, with no change in the data.
 TEST_F(ClockPredicateTest, TodayAndYesterdayCountsMoveAtMidnight) {
   constexpr int64_t kDay = 24 * 60 * kMinute;
-  engine.addQuery({"q",
-                   "MATCH (e:events) "
-                   "WHERE e.at >= datetime.truncate('day', datetime.realtime()) - duration({days: 1}) "
-                   "RETURN count(CASE WHEN e.at >= datetime.truncate('day', datetime.realtime()) "
-                   "THEN 1 END) AS today, "
-                   "count(CASE WHEN e.at < datetime.truncate('day', datetime.realtime()) "
-                   "THEN 1 END) AS yesterday",
-                   {}});
+  engine.addQuery(
+      {"q",
+       "MATCH (e:events) "
+       "WHERE e.at >= datetime.truncate('day', datetime.realtime()) - duration({days: 1}) "
+       "RETURN count(CASE WHEN e.at >= datetime.truncate('day', datetime.realtime()) "
+       "THEN 1 END) AS today, "
+       "count(CASE WHEN e.at < datetime.truncate('day', datetime.realtime()) "
+       "THEN 1 END) AS yesterday",
+       {}});
   at(2 * kDay + 60 * kMinute, {event(ChangeOp::Insert, 1, 2 * kDay + 30 * kMinute),
                                event(ChangeOp::Insert, 2, 2 * kDay + 45 * kMinute),
                                event(ChangeOp::Insert, 3, kDay + 10 * 60 * kMinute),
