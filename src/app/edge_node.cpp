@@ -10,15 +10,14 @@
 #include <spdlog/spdlog.h>
 
 #include "app/edge_results.hpp"
-#include "core/backoff.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "reactions/jetstream/cluster_names.hpp"
+#include "reactions/jetstream/startup_retry.hpp"
 
 namespace livedash::app {
 namespace {
 
-constexpr int64_t kStartupWaitMs = 30'000;
 //! How long a read of the stream waits for the next message it knows is there.
 constexpr int64_t kReadTimeoutMs = 5'000;
 //! Reloads when the stream jumps past the snapshot (an engine restarted after writing it) before
@@ -32,22 +31,10 @@ EdgeNode::EdgeNode(const config::ServerConfig& config, const core::Clock& clock)
   for (const config::QueryConfig& q : config.queries) {
     queries_.push_back(q.id);
   }
-  core::Backoff backoff(200, 2000);
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(kStartupWaitMs);
-  for (;;) {
-    try {
-      client_ = std::make_unique<reactions::NatsClient>(
-          reactions::NatsClientOptions{cluster_.servers, "livedash edge"});
-      break;
-    } catch (const core::Error& e) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        throw;
-      }
-      spdlog::warn("{}; retrying", e.what());
-      std::this_thread::sleep_for(std::chrono::milliseconds(backoff.nextDelayMs()));
-    }
-  }
+  reactions::retryJetStreamStartup([&] {
+    client_ = std::make_unique<reactions::NatsClient>(
+        reactions::NatsClientOptions{cluster_.servers, "livedash edge"});
+  });
   spdlog::info("edge node: {} queries from JetStream stream `{}` on {}", queries_.size(),
                cluster_.stream, fmt::join(cluster_.servers, ", "));
 }

@@ -8,10 +8,10 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
-#include "core/backoff.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "reactions/jetstream/cluster_names.hpp"
+#include "reactions/jetstream/startup_retry.hpp"
 
 namespace livedash::app {
 namespace {
@@ -19,8 +19,6 @@ namespace {
 // How long JetStream remembers message ids. A publish retried after a lost acknowledgement
 // comes well within it; so does an engine restart that republishes nothing.
 constexpr int64_t kDuplicateWindowMs = 2 * 60 * 1000;
-//! How long start-up waits for JetStream before giving up.
-constexpr int64_t kStartupWaitMs = 30'000;
 
 uint64_t sequenceOfSnapshot(const std::string& json) {
   core::Value v = core::parseJson(json);
@@ -42,22 +40,7 @@ EngineNode::EngineNode(const config::ServerConfig& config, std::string node, Eng
       queries_.push_back(q.id);
     }
   }
-  // A JetStream cluster that has just started elects its meta leader a moment later, and the
-  // servers of a deployment may come up after the engine: keep trying for a while.
-  core::Backoff backoff(200, 2000);
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(kStartupWaitMs);
-  for (;;) {
-    try {
-      setUp();
-      break;
-    } catch (const core::Error& e) {
-      if (std::chrono::steady_clock::now() > deadline)
-        throw;
-      spdlog::warn("{}; retrying", e.what());
-      std::this_thread::sleep_for(std::chrono::milliseconds(backoff.nextDelayMs()));
-    }
-  }
+  reactions::retryJetStreamStartup([this] { setUp(); });
   publisher_ = std::make_unique<reactions::JetStreamPublisher>(*client_, cluster_.stream, queries_);
   spdlog::info("engine node `{}`: {} queries, JetStream stream `{}` on {}", node_, queries_.size(),
                cluster_.stream, fmt::join(cluster_.servers, ", "));
