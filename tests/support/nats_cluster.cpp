@@ -96,12 +96,7 @@ NatsCluster::~NatsCluster() {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
-  if (watchdog_fd_ >= 0) {
-    ::close(watchdog_fd_);
-  }
-  if (watchdog_pid_ > 0) {
-    waitExit(watchdog_pid_);
-  }
+  endWatchdog(watchdog_);
 }
 
 std::vector<std::string> NatsCluster::urls() const {
@@ -169,21 +164,8 @@ std::string NatsCluster::logTail(int node, size_t lines) const {
 }
 
 void NatsCluster::startWatchdog() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
-  }
   std::vector<std::string> args = {"/bin/sh", "-c", kWatchdogScript, "sh", dir_};
-  try {
-    // Its own session, so that signals for the test's process group do not reach it.
-    watchdog_pid_ = spawnProcess(args, {.cwd = "/", .stdin_fd = fds[0], .new_session = true});
-  } catch (...) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    throw;
-  }
-  ::close(fds[0]);
-  watchdog_fd_ = fds[1];
+  watchdog_ = spawnWatchdog(args);
 }
 
 }  // namespace livedash::testing

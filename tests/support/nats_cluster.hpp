@@ -12,6 +12,8 @@
 
 #include <sys/types.h>
 
+#include "support/process.hpp"
+
 namespace livedash::testing {
 
 class NatsCluster {
@@ -49,8 +51,7 @@ class NatsCluster {
 
   std::string dir_;
   std::vector<Node> nodes_;
-  pid_t watchdog_pid_ = -1;
-  int watchdog_fd_ = -1;
+  Watchdog watchdog_;
 };
 
 }  // namespace livedash::testing

@@ -112,12 +112,7 @@ PostgresCluster::~PostgresCluster() {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
-  if (watchdog_fd_ >= 0) {
-    ::close(watchdog_fd_);
-  }
-  if (watchdog_pid_ > 0) {
-    waitExit(watchdog_pid_);
-  }
+  endWatchdog(watchdog_);
 }
 
 void PostgresCluster::initialize() {
@@ -198,26 +193,13 @@ bool PostgresCluster::tryStart() {
 }
 
 void PostgresCluster::startWatchdog() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
-  }
   std::vector<std::string> args = {"/bin/sh", "-c", kWatchdogScript, "sh", dir_};
   if (runningAsRoot()) {
     args.insert(args.end(), {runuserPath(), "-u", "postgres", "--"});
   }
   args.insert(args.end(),
               {binary("pg_ctl"), "-D", data_dir_, "-m", "immediate", "-w", "-s", "stop"});
-  try {
-    // Its own session, so that signals for the test's process group do not reach it.
-    watchdog_pid_ = spawnProcess(args, {.cwd = "/", .stdin_fd = fds[0], .new_session = true});
-  } catch (...) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    throw;
-  }
-  ::close(fds[0]);
-  watchdog_fd_ = fds[1];
+  watchdog_ = spawnWatchdog(args);
 }
 
 void PostgresCluster::stop() {

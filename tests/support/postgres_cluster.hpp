@@ -16,6 +16,8 @@
 
 struct pg_conn;
 
+#include "support/process.hpp"
+
 namespace livedash::testing {
 
 class PostgresCluster {
@@ -79,8 +81,7 @@ class PostgresCluster {
   std::string log_path_;
   std::string tool_log_path_;
   bool running_ = false;
-  int watchdog_fd_ = -1;
-  int watchdog_pid_ = -1;
+  Watchdog watchdog_;
   std::map<std::string, ConnPtr> connections_;
 };
 

@@ -96,6 +96,35 @@ pid_t spawnProcess(const std::vector<std::string>& args, const SpawnOptions& opt
   return pid;
 }
 
+Watchdog spawnWatchdog(const std::vector<std::string>& args) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    throw std::runtime_error(fmt::format("pipe: {}", std::strerror(errno)));
+  }
+  Watchdog watchdog;
+  try {
+    watchdog.pid = spawnProcess(args, {.cwd = "/", .stdin_fd = fds[0], .new_session = true});
+  } catch (...) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw;
+  }
+  ::close(fds[0]);
+  watchdog.fd = fds[1];
+  return watchdog;
+}
+
+void endWatchdog(Watchdog& watchdog) {
+  if (watchdog.fd >= 0) {
+    ::close(watchdog.fd);
+    watchdog.fd = -1;
+  }
+  if (watchdog.pid > 0) {
+    waitExit(watchdog.pid);
+    watchdog.pid = -1;
+  }
+}
+
 int waitExit(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
