@@ -36,19 +36,6 @@ Answer resultsOf(const app::Application& node) {
   return a;
 }
 
-std::unique_ptr<app::Application> startEdge(const std::string& config_text,
-                                            const core::Clock& clock) {
-  app::ApplicationOptions options;
-  options.port_override = 0;
-  options.io_threads = 1;
-  options.serve_dashboard = false;
-  options.role = app::ClusterRole::Edge;
-  auto edge = std::make_unique<app::Application>(config::loadConfigString(config_text, "edge.yaml"),
-                                                 options, clock);
-  edge->start();
-  return edge;
-}
-
 class EdgeNodeNats : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -77,11 +64,8 @@ class EdgeNodeNats : public ::testing::Test {
     }
   }
 
-  void write(int i) { engine->embeddedSource("shop")->executeSql(app::test::shopWrite(i)); }
-  void settle() {
-    engine->engine().call([](engine::Engine&) { return 0; });
-    ASSERT_TRUE(engine->engineNode()->publisherForTest().waitIdleForTest(30'000));
-  }
+  void write(int i) { writeShop(*engine, i); }
+  void settle() { testing::settle(*engine); }
 
   core::SystemClock clock;
   std::unique_ptr<NatsCluster> cluster;

@@ -29,12 +29,8 @@ class EngineNodeNats : public ::testing::Test {
     }
   }
 
-  void write(int i) { engine->embeddedSource("shop")->executeSql(app::test::shopWrite(i)); }
-  //! Until the engine has published everything it computed.
-  void settle() {
-    engine->engine().call([](engine::Engine&) { return 0; });
-    ASSERT_TRUE(engine->engineNode()->publisherForTest().waitIdleForTest(30'000));
-  }
+  void write(int i) { writeShop(*engine, i); }
+  void settle() { testing::settle(*engine); }
   //! What an edge starting now would hold: the bucket's snapshot plus the diffs after it.
   app::test::ClientView edgeView(const StreamReader& reader) {
     core::Value snapshot = snapshotOf(*client, "stats");

@@ -25,6 +25,7 @@
 #include "reactions/jetstream/cluster_names.hpp"
 #include "reactions/jetstream/nats_client.hpp"
 #include "support/nats_cluster.hpp"
+#include "unit/app/shop_writes.hpp"
 #include "unit/app/ws_client_view.hpp"
 
 namespace livedash::testing {
@@ -51,20 +52,13 @@ void retrying(Fn&& fn) {
 
 //! A client once JetStream has a meta leader (it elects one a moment after the servers start).
 inline reactions::NatsClientPtr readyClient(const NatsCluster& cluster) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  for (;;) {
-    try {
-      auto client = std::make_unique<reactions::NatsClient>(
-          reactions::NatsClientOptions{cluster.urls(), "livedash test"});
-      client->ensureStream(kStream, {reactions::diffSubjects(kStream)}, 3, 120'000);
-      return client;
-    } catch (const std::exception& e) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        throw;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-  }
+  reactions::NatsClientPtr client;
+  retrying([&] {
+    client = std::make_unique<reactions::NatsClient>(
+        reactions::NatsClientOptions{cluster.urls(), "livedash test"});
+    client->ensureStream(kStream, {reactions::diffSubjects(kStream)}, 3, 120'000);
+  });
+  return client;
 }
 
 inline std::string engineConfig(const NatsCluster& cluster, const std::string& db_path) {
@@ -90,17 +84,42 @@ inline std::string engineConfig(const NatsCluster& cluster, const std::string& d
       db_path, LIVEDASH_SOURCE_DIR "/tests/data/app/shop.sql", servers, kStream);
 }
 
-inline std::unique_ptr<app::Application> startEngine(const std::string& config_text,
-                                                     const core::Clock& clock) {
+//! An Application in `role` on `config_text`, started, on a free port.
+inline std::unique_ptr<app::Application> startNode(app::ClusterRole role,
+                                                   const std::string& config_text,
+                                                   const core::Clock& clock) {
   app::ApplicationOptions options;
   options.port_override = 0;
   options.io_threads = 1;
   options.serve_dashboard = false;
-  options.role = app::ClusterRole::Engine;
+  options.role = role;
   auto app = std::make_unique<app::Application>(
-      config::loadConfigString(config_text, "engine.yaml"), options, clock);
+      config::loadConfigString(config_text,
+                               role == app::ClusterRole::Edge ? "edge.yaml" : "engine.yaml"),
+      options, clock);
   app->start();
   return app;
+}
+
+inline std::unique_ptr<app::Application> startEngine(const std::string& config_text,
+                                                     const core::Clock& clock) {
+  return startNode(app::ClusterRole::Engine, config_text, clock);
+}
+
+inline std::unique_ptr<app::Application> startEdge(const std::string& config_text,
+                                                   const core::Clock& clock) {
+  return startNode(app::ClusterRole::Edge, config_text, clock);
+}
+
+//! The engine node's shop gets write `i` (see unit/app/shop_writes.hpp).
+inline void writeShop(app::Application& engine, int i) {
+  engine.embeddedSource("shop")->executeSql(app::test::shopWrite(i));
+}
+
+//! Until the engine has applied every write and published everything it computed.
+inline void settle(app::Application& engine) {
+  engine.engine().call([](engine::Engine&) { return 0; });
+  ASSERT_TRUE(engine.engineNode()->publisherForTest().waitIdleForTest(30'000));
 }
 
 //! The diffs of one query as the stream holds them, read in order.
