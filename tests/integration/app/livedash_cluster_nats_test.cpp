@@ -195,6 +195,12 @@ class LivedashClusterNats : public ::testing::Test {
     client.last_id = 0;
     client.must_refetch = 0;
   }
+  //! A page on `edge`: its snapshot loaded over REST, then the stream from there (`?since=`).
+  std::unique_ptr<TestClient> joinStream(SseClient& client, const Node& edge) {
+    waitForEdge(edge);
+    loadSnapshot(client, edge);
+    return client.open(edge.port(), fmt::format("/events?since=stats:{}", client.view.sequence));
+  }
 
   std::unique_ptr<NatsCluster> cluster;
   std::string config;
@@ -206,12 +212,9 @@ TEST_F(LivedashClusterNats, AnSseClientMovesToAnotherEdgeWhenItsEdgeIsKilled) {
   for (int i = 0; i < 10; ++i) {
     write(i);
   }
-  waitForEdge(*edges[0]);
   waitForEdge(*edges[1]);
   SseClient client;
-  loadSnapshot(client, *edges[0]);
-  auto stream =
-      client.open(edges[0]->port(), fmt::format("/events?since=stats:{}", client.view.sequence));
+  auto stream = joinStream(client, *edges[0]);
   for (int i = 10; i < 40; ++i) {
     write(i);
   }
@@ -237,11 +240,8 @@ TEST_F(LivedashClusterNats, AnEngineKilledAndRestartedContinuesItsSequences) {
   for (int i = 0; i < 20; ++i) {
     write(i);
   }
-  waitForEdge(*edges[0]);
   SseClient client;
-  loadSnapshot(client, *edges[0]);
-  auto stream =
-      client.open(edges[0]->port(), fmt::format("/events?since=stats:{}", client.view.sequence));
+  auto stream = joinStream(client, *edges[0]);
   const uint64_t before = resultsOf(engine->port()).first;
   client.readUntil(*stream, before);
   engine->kill(SIGKILL);
@@ -267,11 +267,8 @@ TEST_F(LivedashClusterNats, AJetStreamNodeKilledMidStreamLosesNothing) {
   for (int i = 0; i < 10; ++i) {
     write(i);
   }
-  waitForEdge(*edges[0]);
   SseClient client;
-  loadSnapshot(client, *edges[0]);
-  auto stream =
-      client.open(edges[0]->port(), fmt::format("/events?since=stats:{}", client.view.sequence));
+  auto stream = joinStream(client, *edges[0]);
   for (int i = 10; i < 30; ++i) {
     write(i);
   }
