@@ -17,6 +17,7 @@
 
 #include "cluster/sse_client.hpp"
 #include "core/json.hpp"
+#include "integration/app/livedash_process.hpp"
 #include "support/nats_cluster.hpp"
 #include "support/process.hpp"
 #include "unit/app/shop_writes.hpp"
@@ -55,49 +56,13 @@ cluster:
                      dir, LIVEDASH_SOURCE_DIR "/tests/data/app/shop.sql", servers);
 }
 
-//! One livedash process on its own port.
-class Node {
- public:
-  Node(std::string config, std::string role, std::string log)
-      : config_(std::move(config)), role_(std::move(role)), log_(std::move(log)) {}
-  ~Node() { kill(SIGKILL); }
-
-  void start() {
-    port_ = testing::freeLoopbackPort();
-    pid_ = testing::spawnProcess(
-        {LIVEDASH_BIN, "run", "-c", config_, "--role", role_, "-p", std::to_string(port_)},
-        {.output = log_});
-    bool up = server::test::waitFor(
-        [&] {
-          try {
-            TestClient c(port_);
-            return c.request("GET", "/api/v1/queries/stats/results").status == 200;
-          } catch (const std::exception&) {
-            return false;
-          }
-        },
-        std::chrono::seconds(40));
-    if (!up) {
-      throw std::runtime_error(role_ + " did not come up:\n" +
-                               testing::lastLines(testing::readFile(log_), 30));
-    }
-  }
-  void kill(int signal) {
-    if (pid_ > 0) {
-      ::kill(pid_, signal);
-      testing::waitExit(pid_);
-      pid_ = -1;
-    }
-  }
-  uint16_t port() const { return port_; }
-
- private:
-  std::string config_;
-  std::string role_;
-  std::string log_;
-  uint16_t port_ = 0;
-  pid_t pid_ = -1;
-};
+//! One livedash process in `role`, on a free port picked at each start.
+std::unique_ptr<LivedashProcess> node(const std::string& config, const std::string& role,
+                                      const std::string& log) {
+  return std::make_unique<LivedashProcess>(
+      std::vector<std::string>{"run", "-c", config, "--role", role}, log, 0,
+      "/api/v1/queries/stats/results", std::chrono::seconds(40));
+}
 
 //! GET results: sequence and rows (canonical JSON). An edge answers 503 (retry) while JetStream
 //! moves a leader, each request reading the stream anew, so a 503 is retried for a while.
@@ -164,9 +129,9 @@ class LivedashClusterNats : public ::testing::Test {
     const std::string dir = cluster->directory();
     config = dir + "/livedash.yaml";
     std::ofstream(config) << configYaml(*cluster, dir);
-    engine = std::make_unique<Node>(config, "engine", dir + "/engine.log");
-    edges[0] = std::make_unique<Node>(config, "edge", dir + "/edge0.log");
-    edges[1] = std::make_unique<Node>(config, "edge", dir + "/edge1.log");
+    engine = node(config, "engine", dir + "/engine.log");
+    edges[0] = node(config, "edge", dir + "/edge0.log");
+    edges[1] = node(config, "edge", dir + "/edge1.log");
     engine->start();
     edges[0]->start();
     edges[1]->start();
@@ -175,7 +140,7 @@ class LivedashClusterNats : public ::testing::Test {
   void write(int i) { sql(engine->port(), app::test::shopWrite(i)); }
   //! Until `edge` answers with the engine's sequence. While JetStream moves a leader an edge
   //! answers 503 (retry); that is waited out too.
-  void waitForEdge(const Node& edge) {
+  void waitForEdge(const LivedashProcess& edge) {
     const uint64_t want = resultsOf(engine->port()).first;
     ASSERT_TRUE(server::test::waitFor(
         [&] {
@@ -188,7 +153,7 @@ class LivedashClusterNats : public ::testing::Test {
         },
         std::chrono::seconds(30)));
   }
-  void loadSnapshot(SseClient& client, const Node& edge) {
+  void loadSnapshot(SseClient& client, const LivedashProcess& edge) {
     auto [sequence, rows] = resultsOf(edge.port());
     client.view.rows = rows;
     client.view.sequence = sequence;
@@ -196,7 +161,7 @@ class LivedashClusterNats : public ::testing::Test {
     client.must_refetch = 0;
   }
   //! A page on `edge`: its snapshot loaded over REST, then the stream from there (`?since=`).
-  std::unique_ptr<TestClient> joinStream(SseClient& client, const Node& edge) {
+  std::unique_ptr<TestClient> joinStream(SseClient& client, const LivedashProcess& edge) {
     waitForEdge(edge);
     loadSnapshot(client, edge);
     return client.open(edge.port(), fmt::format("/events?since=stats:{}", client.view.sequence));
@@ -204,8 +169,8 @@ class LivedashClusterNats : public ::testing::Test {
 
   std::unique_ptr<NatsCluster> cluster;
   std::string config;
-  std::unique_ptr<Node> engine;
-  std::unique_ptr<Node> edges[2];
+  std::unique_ptr<LivedashProcess> engine;
+  std::unique_ptr<LivedashProcess> edges[2];
 };
 
 TEST_F(LivedashClusterNats, AnSseClientMovesToAnotherEdgeWhenItsEdgeIsKilled) {

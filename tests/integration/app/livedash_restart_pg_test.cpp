@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 
 #include "core/json.hpp"
+#include "integration/app/livedash_process.hpp"
 #include "support/postgres_cluster.hpp"
 #include "support/process.hpp"
 #include "unit/server/test_client.hpp"
@@ -217,43 +218,6 @@ std::string describe(const Stats& s) {
   return out;
 }
 
-class Livedash {
- public:
-  Livedash(std::string config, std::string log, uint16_t port)
-      : config_(std::move(config)), log_(std::move(log)), port_(port) {}
-  ~Livedash() { kill(SIGKILL); }
-
-  void start() {
-    pid_ = testing::spawnProcess({LIVEDASH_BIN, "run", "-c", config_}, {.output = log_});
-    bool healthy = server::test::waitFor(
-        [&] {
-          try {
-            TestClient c(port_);
-            return c.request("GET", "/health").status == 200;
-          } catch (const std::exception&) {
-            return false;
-          }
-        },
-        std::chrono::seconds(30));
-    if (!healthy)
-      throw std::runtime_error("livedash did not become healthy:\n" +
-                               testing::lastLines(testing::readFile(log_), 30));
-  }
-  void kill(int signal) {
-    if (pid_ > 0) {
-      ::kill(pid_, signal);
-      testing::waitExit(pid_);
-      pid_ = -1;
-    }
-  }
-
- private:
-  std::string config_;
-  std::string log_;
-  uint16_t port_;
-  pid_t pid_ = -1;
-};
-
 enum class Interruption { KillLivedash, RestartPostgres };
 
 class LivedashRestartTest : public ::testing::TestWithParam<Interruption> {};
@@ -275,7 +239,8 @@ TEST_P(LivedashRestartTest, MidStreamLosesNothingAndRepeatsNoSequence) {
   uint16_t port = testing::freeLoopbackPort();
   std::string config = dir + "/livedash.yaml";
   std::ofstream(config) << configYaml(*pg, port, dir + "/state");
-  Livedash livedash(config, dir + "/livedash.log", port);
+  LivedashProcess livedash({"run", "-c", config}, dir + "/livedash.log", port, "/health",
+                           std::chrono::seconds(30));
   livedash.start();
 
   std::atomic<bool> stop_client{false};
