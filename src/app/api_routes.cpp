@@ -150,13 +150,8 @@ struct Routes {
   }
 
   HttpResponse listSources(const HttpRequest&) const {
-    std::string out = "[";
-    for (const SourceView& s : ctx.registry.sources()) {
-      if (out.size() > 1)
-        out += ',';
-      out += sourceJson(s);
-    }
-    return ok(out + "]");
+    return ok(
+        core::jsonArray(ctx.registry.sources(), [](const SourceView& s) { return sourceJson(s); }));
   }
 
   HttpResponse getSource(const HttpRequest& r) const {
@@ -168,13 +163,8 @@ struct Routes {
   }
 
   HttpResponse listReactions(const HttpRequest&) const {
-    std::string out = "[";
-    for (const ReactionView& r : ctx.registry.reactions()) {
-      if (out.size() > 1)
-        out += ',';
-      out += reactionJson(r);
-    }
-    return ok(out + "]");
+    return ok(core::jsonArray(ctx.registry.reactions(),
+                              [](const ReactionView& r) { return reactionJson(r); }));
   }
 
   HttpResponse getReaction(const HttpRequest& r) const {

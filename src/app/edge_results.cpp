@@ -46,14 +46,7 @@ bool EdgeResults::apply(const core::Value& diff) {
 }
 
 std::string EdgeResults::rowsJson() const {
-  std::string out = "[";
-  for (const std::string& row : rows_) {
-    if (out.size() > 1) {
-      out += ',';
-    }
-    out += row;
-  }
-  return out + "]";
+  return core::jsonArray(rows_, [](const std::string& row) -> const std::string& { return row; });
 }
 
 }  // namespace livedash::app

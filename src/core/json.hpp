@@ -15,6 +15,19 @@ void appendJsonString(std::string& out, std::string_view s);
 void appendJson(std::string& out, const Value& v);
 std::string toJson(const Value& v);
 
+//! `[…]` of the JSON text `encode(item)` gives for each of `items`.
+template <class Range, class Encode>
+std::string jsonArray(const Range& items, Encode&& encode) {
+  std::string out = "[";
+  for (const auto& item : items) {
+    if (out.size() > 1) {
+      out += ',';
+    }
+    out += encode(item);
+  }
+  return out + "]";
+}
+
 //! RFC 3339 text of an instant, with milliseconds and a `Z` suffix.
 std::string formatDateTime(DateTime t);
 //! Time of day with milliseconds and a `Z` suffix, such as `10:30:00.000Z`.
