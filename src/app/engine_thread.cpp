@@ -2,6 +2,7 @@
 #include "app/engine_thread.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include <spdlog/spdlog.h>
 
@@ -65,21 +66,37 @@ void EngineThread::setSequenceSlot(const std::string& query_id, uint64_t* slot) 
 void EngineThread::post(std::function<void(engine::Engine&)> task) {
   {
     std::lock_guard lock(mutex_);
-    tasks_.push_back(std::move(task));
+    work_.push_back(Work{std::move(task), {}});
     queued_.fetch_add(1, std::memory_order_relaxed);
   }
   wake_.notify_one();
 }
 
 void EngineThread::onBatch(core::ChangeBatch&& batch) {
-  auto shared = std::make_shared<core::ChangeBatch>(std::move(batch));
-  post([this, shared](engine::Engine& e) {
-    e.apply(*shared);
+  {
+    std::lock_guard lock(mutex_);
+    work_.push_back(Work{{}, std::move(batch)});
+    queued_.fetch_add(1, std::memory_order_relaxed);
+  }
+  wake_.notify_one();
+}
+
+void EngineThread::applyBacklog() {
+  // One call for the batches that queued up while the engine was busy: it looks ahead into them
+  // (Engine::apply over a span). Each still is its own transaction with its own diffs.
+  try {
+    engine_.apply(std::span<const core::ChangeBatch>(backlog_));
+  } catch (const std::exception& e) {
+    // The engine reports a query's own errors on the query; anything thrown here is a bug.
+    spdlog::error("applying {} batches failed: {}", backlog_.size(), e.what());
+  }
+  for (core::ChangeBatch& batch : backlog_) {
     applied_.fetch_add(1);
-    applied_changes_.fetch_add(shared->changes.size());
-    if (shared->on_applied)
-      shared->on_applied();
-  });
+    applied_changes_.fetch_add(batch.changes.size());
+    if (batch.on_applied)
+      batch.on_applied();
+  }
+  backlog_.clear();
 }
 
 void EngineThread::onDiff(const engine::QueryDiff& diff) {
@@ -125,7 +142,7 @@ void EngineThread::run() {
       std::unique_lock lock(mutex_);
       // Sleep until there is work or the next future (or period boundary) is due by the
       // engine's clock.
-      while (!stopping_ && tasks_.empty()) {
+      while (!stopping_ && work_.empty()) {
         std::optional<int64_t> due = nextDueMs();
         if (due && *due <= engine_.clock().nowMs())
           break;
@@ -135,23 +152,33 @@ void EngineThread::run() {
           wake_.wait(lock);
         }
       }
-      if (stopping_ && tasks_.empty())
+      if (stopping_ && work_.empty())
         return;
-      if (!tasks_.empty()) {
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
+      if (!work_.empty() && work_.front().task) {
+        task = std::move(work_.front().task);
+        work_.pop_front();
+        queued_.fetch_sub(1, std::memory_order_relaxed);
+      }
+      // A few hundred at most, so a long backlog still lets due futures and calls in between.
+      constexpr size_t kMaxBacklog = 256;
+      while (!task && !work_.empty() && !work_.front().task && backlog_.size() < kMaxBacklog) {
+        backlog_.push_back(std::move(work_.front().batch));
+        work_.pop_front();
         queued_.fetch_sub(1, std::memory_order_relaxed);
       }
     }
-    if (!task) {
+    if (!backlog_.empty()) {
+      applyBacklog();
+    } else if (!task) {
       fireDue();
       continue;
-    }
-    try {
-      task(engine_);
-    } catch (const std::exception& e) {
-      // Tasks from call() carry their exception back in the future; anything else is a bug.
-      spdlog::error("engine task failed: {}", e.what());
+    } else {
+      try {
+        task(engine_);
+      } catch (const std::exception& e) {
+        // Tasks from call() carry their exception back in the future; anything else is a bug.
+        spdlog::error("engine task failed: {}", e.what());
+      }
     }
     // What came due meanwhile fires before the next task, so a steady stream of tasks cannot
     // starve it (and a test that steps the clock knows it fired once a later call() returns).

@@ -75,6 +75,7 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
   bool running() const { return thread_.joinable(); }
   std::optional<int64_t> nextDueMs() const;
   void fireDue();
+  void applyBacklog();
 
   engine::Engine engine_;
   std::vector<reactions::Reaction*> reactions_;
@@ -82,7 +83,14 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
   std::map<std::string, uint64_t*> sequence_slots_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::function<void(engine::Engine&)>> tasks_;
+  //! A task, or (when `task` is empty) a source batch.
+  struct Work {
+    std::function<void(engine::Engine&)> task;
+    core::ChangeBatch batch;
+  };
+  std::deque<Work> work_;
+  //! Consecutive batches taken off the queue together (kept to reuse its buffer).
+  std::vector<core::ChangeBatch> backlog_;
   bool stopping_ = false;
   std::thread thread_;
   std::atomic<uint64_t> applied_{0};

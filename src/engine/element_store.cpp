@@ -36,20 +36,41 @@ bool identical(const core::Value& a, const core::Value& b) {
 
 }  // namespace
 
-ElementStore::ElementStore() : by_id_(0, HandleHash{&versions_}, HandleEqual{&versions_}) {}
+ElementStore::ElementStore() : by_id_(versions_) {}
 ElementStore::~ElementStore() = default;
 
 ElementStore::Located ElementStore::locate(const core::Change& change) const {
   Located at;
-  at.it_ = by_id_.find(std::string_view(change.element.id));
-  at.found_ = at.it_ != by_id_.end();
-  if (at.found_) {
+  at.tag_ = IdIndex::tagOf(change.element.id);
+  at.position_ = by_id_.find(at.tag_, change.element.id);
+  if (at.found()) {
+    at.handle_ = by_id_.handleAt(at.position_);
     // Finding it compared the stored id, so the version is in cache; its properties are next.
-    const core::Map& props = versions_.find(*at.it_)->element.properties;
+    const core::Map& props = versions_.find(at.handle_)->element.properties;
     if (!props.empty())
       __builtin_prefetch(&*props.begin());
   }
   return at;
+}
+
+ElementHandle ElementStore::prefetchVersion(std::string_view id) const {
+  ElementHandle handle = by_id_.guess(IdIndex::tagOf(id));
+  if (handle != IdIndex::kNoHandle) {
+    // The id and the property map's pointer, which prefetchProperties() reads next.
+    if (const ElementVersion* v = versions_.find(handle)) {
+      __builtin_prefetch(&v->element.id);
+      __builtin_prefetch(&v->element.properties);
+    }
+  }
+  return handle;
+}
+
+void ElementStore::prefetchProperties(std::string_view id) const {
+  ElementHandle handle = by_id_.guess(IdIndex::tagOf(id));
+  if (handle == IdIndex::kNoHandle)
+    return;
+  if (const ElementVersion* v = versions_.find(handle); v && !v->element.properties.empty())
+    __builtin_prefetch(&*v->element.properties.begin());
 }
 
 const ElementTransition& ElementStore::apply(const core::Change& change, int64_t commit_time_ms) {
@@ -59,14 +80,14 @@ const ElementTransition& ElementStore::apply(const core::Change& change, int64_t
 const ElementTransition& ElementStore::apply(const core::Change& change, const Located& at,
                                              int64_t commit_time_ms) {
   transition_ = ElementTransition{};
-  if (!at.found_) {
+  if (!at.found()) {
     if (change.op != core::ChangeOp::Delete)
-      insert(change, commit_time_ms);
+      insert(change, at.tag_, commit_time_ms);
     return transition_;
   }
-  ElementHandle handle = *at.it_;
+  ElementHandle handle = at.handle_;
   if (change.op == core::ChangeOp::Delete) {
-    by_id_.erase(at.it_);
+    by_id_.eraseAt(at.position_);
     remove(handle);
     return transition_;
   }
@@ -90,7 +111,7 @@ const ElementTransition& ElementStore::apply(const core::Change& change, const L
   return transition_;
 }
 
-void ElementStore::insert(const core::Change& change, int64_t commit_time_ms) {
+void ElementStore::insert(const core::Change& change, uint32_t tag, int64_t commit_time_ms) {
   ElementHandle handle;
   if (!free_handles_.empty()) {
     handle = free_handles_.back();
@@ -103,8 +124,7 @@ void ElementStore::insert(const core::Change& change, int64_t commit_time_ms) {
   version.changed_at_ms = commit_time_ms;
   version.handle = handle;
   index(version);
-  // After the version is filled in: the index hashes a handle through its id.
-  by_id_.insert(handle);
+  by_id_.insert(tag, handle);
   transition_.kind = ElementTransition::Kind::Insert;
   transition_.after = &version;
 }
@@ -174,8 +194,8 @@ void ElementStore::releaseDeletedHandles() {
 }
 
 const ElementVersion* ElementStore::find(std::string_view id) const {
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : versions_.find(*it);
+  size_t position = by_id_.find(IdIndex::tagOf(id), id);
+  return position == IdIndex::kNoPosition ? nullptr : versions_.find(by_id_.handleAt(position));
 }
 
 const HandleSet* ElementStore::handlesWithLabel(const std::string& label) const {

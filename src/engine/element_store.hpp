@@ -24,6 +24,7 @@
 
 #include "core/change.hpp"
 #include "engine/element_transition.hpp"
+#include "engine/id_index.hpp"
 #include "engine/slot_array.hpp"
 
 namespace livedash::engine {
@@ -49,6 +50,15 @@ class ElementStore {
   const ElementTransition& apply(const core::Change& change, const Located& at,
                                  int64_t commit_time_ms);
   const ElementTransition& apply(const core::Change& change, int64_t commit_time_ms);
+
+  // Hints for a change to be applied a few changes later, so its cache misses overlap with the
+  // work before it (Engine::apply over a backlog). Called in this order, each a little closer to
+  // the change; they change nothing and may guess wrong.
+  void prefetchSlot(std::string_view id) const { by_id_.prefetchSlot(IdIndex::tagOf(id)); }
+  //! Returns the handle the id probably has (IdIndex::kNoHandle if none), so the caller can
+  //! prefetch its own state for it.
+  ElementHandle prefetchVersion(std::string_view id) const;
+  void prefetchProperties(std::string_view id) const;
   //! Makes the handles of elements deleted since the last call free for reuse. The engine calls
   //! it between transactions, so within one a handle names one element only.
   void releaseDeletedHandles();
@@ -62,44 +72,24 @@ class ElementStore {
   size_t size() const { return by_id_.size(); }
 
  private:
-  //! The id index holds only handles (4 bytes each, so it stays in cache); it hashes and
-  //! compares a handle through its version's id, and looks up by id directly.
-  struct HandleHash {
-    using is_transparent = void;
-    const SlotArray<ElementVersion>* versions;
-    size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
-    size_t operator()(ElementHandle h) const { return (*this)(idOf(versions, h)); }
-  };
-  struct HandleEqual {
-    using is_transparent = void;
-    const SlotArray<ElementVersion>* versions;
-    bool operator()(ElementHandle a, ElementHandle b) const { return a == b; }
-    bool operator()(std::string_view id, ElementHandle h) const { return id == idOf(versions, h); }
-    bool operator()(ElementHandle h, std::string_view id) const { return id == idOf(versions, h); }
-  };
-  static std::string_view idOf(const SlotArray<ElementVersion>* versions, ElementHandle h) {
-    return versions->find(h)->element.id;
-  }
-
-  void insert(const core::Change& change, int64_t commit_time_ms);
+  void insert(const core::Change& change, uint32_t tag, int64_t commit_time_ms);
   void update(ElementVersion& version, const core::Change& change, int64_t commit_time_ms);
   void remove(ElementHandle handle);
   void index(const ElementVersion& v);
   void unindex(const ElementVersion& v);
 
-  using IdIndex = boost::unordered_flat_set<ElementHandle, HandleHash, HandleEqual>;
-
  public:
   //! Where locate() found a change's element, if it did.
   class Located {
    public:
-    bool found() const { return found_; }
-    ElementHandle handle() const { return *it_; }  //!< only when found()
+    bool found() const { return position_ != IdIndex::kNoPosition; }
+    ElementHandle handle() const { return handle_; }  //!< only when found()
 
    private:
     friend class ElementStore;
-    IdIndex::const_iterator it_;
-    bool found_ = false;
+    size_t position_ = IdIndex::kNoPosition;
+    uint32_t tag_ = 0;
+    ElementHandle handle_ = IdIndex::kNoHandle;
   };
 
  private:
@@ -107,7 +97,7 @@ class ElementStore {
   ElementHandle next_handle_ = 0;
   std::vector<ElementHandle> free_handles_;
   std::vector<ElementHandle> deleted_handles_;
-  IdIndex by_id_;
+  IdIndex by_id_;  //!< after versions_, which it reads
   std::unordered_map<std::string, HandleSet> by_label_;
   std::unordered_map<std::string, std::unordered_set<std::string>> relations_by_node_;
   // What the returned transition points at, reused from change to change.

@@ -43,7 +43,79 @@ std::vector<std::string> Engine::queryIds() const {
   return ids;
 }
 
+namespace {
+
+//! Walks the changes of a backlog a fixed number of places ahead of the one being applied.
+class ChangeCursor {
+ public:
+  ChangeCursor(std::span<const core::ChangeBatch> batches, size_t ahead) : batches_(batches) {
+    for (size_t i = 0; i < ahead && next(); ++i) {
+    }
+  }
+  //! The next change, or null past the end.
+  const core::Change* next() {
+    while (batch_ < batches_.size()) {
+      const std::vector<core::Change>& changes = batches_[batch_].changes;
+      if (change_ < changes.size())
+        return &changes[change_++];
+      ++batch_;
+      change_ = 0;
+    }
+    return nullptr;
+  }
+
+ private:
+  std::span<const core::ChangeBatch> batches_;
+  size_t batch_ = 0;
+  size_t change_ = 0;
+};
+
+}  // namespace
+
+//! Three cursors, each a step of loading a change's element closer to it: the id index slot,
+//! then the version and the queries' state for its handle, then its property buffer. Each step
+//! reads what the one before loaded, so none of them waits for memory.
+class Engine::Lookahead {
+ public:
+  // In changes: each step is about a few hundred nanoseconds of work after the one before,
+  // longer than a cache miss on this kind of machine.
+  static constexpr size_t kSlot = 6;
+  static constexpr size_t kVersion = 3;
+  static constexpr size_t kProperties = 1;
+
+  Lookahead(std::span<const core::ChangeBatch> batches)
+      : slot_(batches, kSlot), version_(batches, kVersion), properties_(batches, kProperties) {}
+
+  //! Called before each change is applied.
+  void step(const ElementStore& store, const std::map<std::string, ContinuousQueryPtr>& queries) {
+    if (const core::Change* c = slot_.next())
+      store.prefetchSlot(c->element.id);
+    if (const core::Change* c = version_.next()) {
+      ElementHandle handle = store.prefetchVersion(c->element.id);
+      if (handle != IdIndex::kNoHandle) {
+        for (const auto& [id, query] : queries)
+          query->prefetch(handle);
+      }
+    }
+    if (const core::Change* c = properties_.next())
+      store.prefetchProperties(c->element.id);
+  }
+
+ private:
+  ChangeCursor slot_, version_, properties_;
+};
+
 void Engine::apply(const core::ChangeBatch& batch) {
+  apply(std::span<const core::ChangeBatch>(&batch, 1));
+}
+
+void Engine::apply(std::span<const core::ChangeBatch> batches) {
+  Lookahead ahead(batches);
+  for (const core::ChangeBatch& batch : batches)
+    applyTransaction(batch, ahead);
+}
+
+void Engine::applyTransaction(const core::ChangeBatch& batch, Lookahead& ahead) {
   int64_t now = clock_.nowMs();
   // Borrowed for the transaction (a sink may start another one), and given back after.
   std::vector<ContinuousQuery*> touched;
@@ -51,6 +123,7 @@ void Engine::apply(const core::ChangeBatch& batch) {
   for (const core::DroppedProperty& dropped : batch.dropped_properties)
     failQueriesReading(dropped);
   for (const core::Change& change : batch.changes) {
+    ahead.step(store_, queries_);
     if (change.op == core::ChangeOp::Truncate) {
       applyTruncate(change, now, batch.commit_time_ms, touched);
       continue;

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,13 @@ class Engine {
   const ContinuousQuery* findQuery(const std::string& id) const;
   std::vector<std::string> queryIds() const;
 
+  //! Applies one source transaction: at most one diff per query.
   void apply(const core::ChangeBatch& batch);
+  //! Applies a backlog of transactions, one after another, with exactly the diffs of applying
+  //! each on its own. Knowing what comes next lets the engine start loading the elements (and
+  //! the queries' state for them) of the changes a few places ahead, so the cache misses of
+  //! consecutive changes overlap instead of following one another.
+  void apply(std::span<const core::ChangeBatch> batches);
   //! Fires every future due at the clock's now, as one transaction per affected query.
   void fireDueFutures();
   //! When the next future is due, if any.
@@ -50,6 +57,8 @@ class Engine {
   const core::Clock& clock() const { return clock_; }
 
  private:
+  class Lookahead;
+  void applyTransaction(const core::ChangeBatch& batch, Lookahead& ahead);
   void applyChange(const core::Change& change, int64_t now, int64_t commit_time_ms,
                    std::vector<ContinuousQuery*>& touched);
   void failQueriesReading(const core::DroppedProperty& dropped);
