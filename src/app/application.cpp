@@ -159,7 +159,7 @@ void Application::start() {
     sequence_store_ = std::make_unique<SequenceStore>(config_.state_dir);
   registry_ = std::make_unique<RuntimeRegistry>(RegistryContext{
       engine_, *ws_feed_, *main_server_, config_, clock_, sequence_store_.get(),
-      options_.port_override.has_value(), engine_node_ ? &engine_node_->lastSequences() : nullptr});
+      options_.port_override.has_value(), engine_node_.get()});
   // Reactions first: an SSE stream on the main port must be there before it listens, and an own
   // listener whose port is taken fails before anything else happens.
   for (config::ReactionConfig r : config_.reactions) {
