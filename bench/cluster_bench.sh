@@ -119,6 +119,11 @@ loadRun() {
   grep -E '^RESULT' "$work/out" >"$work/$name.result" || tail -n 3 "$work/out" >"$work/$name.result"
   echo "$name: $(cat "$work/$name.result")"
   grep -E '^(first client error|driver error|CHECK FAILED)' "$work/out" || true
+  if grep -q ' connected=0 ' "$work/$name.result"; then
+    for log in "$work"/single.log "$work"/edge*.log; do
+      [[ -f "$log" ]] && echo "   $(basename "$log") ends: $(tail -n 2 "$log" | tr '\n' ' ')"
+    done
+  fi
   [[ $status -eq 0 ]] || failures=$((failures + 1))
 }
 field() { sed -nE "s/.* $2=([0-9.]+).*/\1/p" "$work/$1.result"; }
