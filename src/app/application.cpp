@@ -171,7 +171,8 @@ void Application::start() {
     registry_->addSource(std::move(s));
   }
   metrics_ = std::make_unique<Metrics>(
-      MetricsInputs{engine_, *registry_, *ws_endpoint_, *ws_feed_, clock_});
+      MetricsInputs{engine_, *registry_, *ws_endpoint_, *ws_feed_, clock_,
+                    engine_node_ ? &engine_node_->publisher() : nullptr});
   engine_.setDiffObserver([m = metrics_.get()](const engine::QueryDiff& d) { m->observeDiff(d); });
   main_server_->addRoute(
       "GET", "/metrics",

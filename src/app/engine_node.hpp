@@ -55,6 +55,7 @@ class EngineNode {
   //! Stops the timer and drains the publisher. After the engine thread stopped.
   void stop();
 
+  const reactions::JetStreamPublisher& publisher() const { return *publisher_; }
   reactions::JetStreamPublisher& publisherForTest() { return *publisher_; }
 
  private:

@@ -107,6 +107,13 @@ TEST_F(PublisherBoundNats, AnOverflowWhileJetStreamIsDownEndsInASnapshotAndMustR
   EXPECT_GT(publisher.droppedDiffs(), 0u);
   // The bound, plus the marker that asks for the snapshot and a periodic snapshot at most.
   EXPECT_LE(publisher.queueDepth(), 7u) << "the queue stays within its bound";
+  // And says so to the operator.
+  server::test::TestClient metrics(engine->port());
+  const std::string text = metrics.request("GET", "/metrics").body;
+  EXPECT_NE(text.find("livedash_jetstream_dropped_diffs_total " +
+                      std::to_string(publisher.droppedDiffs())),
+            std::string::npos)
+      << text.substr(0, 2000);
   for (int node = 0; node < 3; ++node) {
     cluster->restart(node);
   }
