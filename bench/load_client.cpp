@@ -69,11 +69,12 @@ struct Options {
 };
 
 [[noreturn]] void usage(const std::string& problem) {
-  std::cerr << "load_client: " << problem << "\n"
-            << "usage: load_client [--protocol sse|ws] [--host H] [--port P[,P...]] [--path /events]\n"
-               "  [--query tick] [--clients N] [--threads T] [--duration S] [--idle S]\n"
-               "  [--drive sql|broadcast --drive-path PATH [--drive-port P]]\n"
-               "  [--rate UPDATES_PER_S | --window W] [--check]\n";
+  std::cerr
+      << "load_client: " << problem << "\n"
+      << "usage: load_client [--protocol sse|ws] [--host H] [--port P[,P...]] [--path /events]\n"
+         "  [--query tick] [--clients N] [--threads T] [--duration S] [--idle S]\n"
+         "  [--drive sql|broadcast --drive-path PATH [--drive-port P]]\n"
+         "  [--rate UPDATES_PER_S | --window W] [--check]\n";
   std::exit(2);
 }
 

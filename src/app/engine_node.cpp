@@ -42,8 +42,7 @@ EngineNode::EngineNode(const config::ServerConfig& config, std::string node, Eng
   }
   for (const config::EngineNodeConfig& other : cluster_.engines) {
     if (other.name != node_) {
-      pinned_elsewhere_.insert(pinned_elsewhere_.end(), other.queries.begin(),
-                               other.queries.end());
+      pinned_elsewhere_.insert(pinned_elsewhere_.end(), other.queries.begin(), other.queries.end());
     }
   }
   reactions::retryJetStreamStartup([this] { setUp(); });
@@ -122,9 +121,10 @@ uint64_t EngineNode::lastSequenceOf(const std::string& query) {
 
 void EngineNode::queryStarted(const std::string& query) {
   if (!publishes(query)) {
-    spdlog::warn("engine node `{}`: query `{}` runs here but is not published: the config pins "
-                 "it to another engine node",
-                 node_, query);
+    spdlog::warn(
+        "engine node `{}`: query `{}` runs here but is not published: the config pins "
+        "it to another engine node",
+        node_, query);
     return;
   }
   publisher_->addQuery(query);

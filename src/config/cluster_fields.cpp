@@ -142,8 +142,7 @@ void readValue(Reader& r, const YAML::Node& node, const std::string& path, Clust
   checkRange(r, node, path, "snapshot_interval_ms", out.snapshot_interval_ms, 100, 3'600'000);
   checkRange(r, node, path, "stale_after_ms", out.stale_after_ms, 1000, 3'600'000);
   checkRange(r, node, path, "max_queued_diffs", out.max_queued_diffs, 1, 100'000'000);
-  checkRange(r, node, path, "max_queued_bytes", out.max_queued_bytes, 1024,
-             4'000'000'000u);
+  checkRange(r, node, path, "max_queued_bytes", out.max_queued_bytes, 1024, 4'000'000'000u);
   checkPinnedOnce(r, node, path, out.engines);
 }
 

@@ -121,9 +121,8 @@ void JetStreamPublisher::resynced(const std::string& query, const engine::QueryS
 
 void JetStreamPublisher::queueSnapshotLocked(const std::string& query, uint64_t sequence,
                                              std::string rows) {
-  std::erase_if(items_, [&](const Item& item) {
-    return item.kind == Kind::Snapshot && item.query == query;
-  });
+  std::erase_if(
+      items_, [&](const Item& item) { return item.kind == Kind::Snapshot && item.query == query; });
   items_.push_back(Item{query, sequence, Kind::Snapshot, std::move(rows)});
   queuedLocked();
 }

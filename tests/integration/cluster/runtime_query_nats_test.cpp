@@ -35,8 +35,7 @@ class RuntimeQueryNats : public JetStreamTest {
 
   int call(const std::string& method, const std::string& target, const std::string& body = {}) {
     server::test::TestClient c(engine->port());
-    server::test::Reply r =
-        c.request(method, target, {{"Content-Type", "application/json"}}, body);
+    server::test::Reply r = c.request(method, target, {{"Content-Type", "application/json"}}, body);
     EXPECT_LT(r.status, 300) << method << " " << target << ": " << r.body;
     return r.status;
   }
