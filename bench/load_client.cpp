@@ -5,6 +5,9 @@
 // client (p50/p99/max), messages per second, gaps and duplicates (per-query `sequence`, and the
 // SSE `id`, must go up by exactly one on every client), and connections that failed or closed.
 //
+// `--port` may list several ports (the edges of one cluster): clients take them in turn, and
+// the updates go to --drive-port (the engine), so every latency is still measured on one clock.
+//
 // Clients are spread over a few IO threads. Each waits for readability and drains its socket
 // into the thread's one read buffer, so that an idle client holds no buffer of its own; messages
 // are picked apart in place (fanout/stream_parser.hpp), and the clock is read once per read.
@@ -13,6 +16,7 @@
 // per-client queue never overflows: that measures the most it delivers) or open-loop at --rate
 // per second (for latency at a given load). With --check, the exit status is 1 unless every
 // client connected, every update reached every client, and nothing was skipped or repeated.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -47,7 +51,9 @@ namespace {
 struct Options {
   bool websocket = false;
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;
+  //! Clients are spread over these in turn (several edges of one cluster); the first is the
+  //! default --drive-port.
+  std::vector<uint16_t> ports{8080};
   std::string path;  // default: /events (SSE), /ws (WebSocket)
   std::string query = "tick";
   size_t clients = 100;
@@ -63,11 +69,12 @@ struct Options {
 };
 
 [[noreturn]] void usage(const std::string& problem) {
-  std::cerr << "load_client: " << problem << "\n"
-            << "usage: load_client [--protocol sse|ws] [--host H] [--port P] [--path /events]\n"
-               "  [--query tick] [--clients N] [--threads T] [--duration S] [--idle S]\n"
-               "  [--drive sql|broadcast --drive-path PATH [--drive-port P]]\n"
-               "  [--rate UPDATES_PER_S | --window W] [--check]\n";
+  std::cerr
+      << "load_client: " << problem << "\n"
+      << "usage: load_client [--protocol sse|ws] [--host H] [--port P[,P...]] [--path /events]\n"
+         "  [--query tick] [--clients N] [--threads T] [--duration S] [--idle S]\n"
+         "  [--drive sql|broadcast --drive-path PATH [--drive-port P]]\n"
+         "  [--rate UPDATES_PER_S | --window W] [--check]\n";
   std::exit(2);
 }
 
@@ -90,7 +97,13 @@ Options parseOptions(int argc, char** argv) {
     } else if (arg == "--host") {
       o.host = value();
     } else if (arg == "--port") {
-      o.port = static_cast<uint16_t>(std::stoi(value()));
+      o.ports.clear();
+      std::string list = value();
+      for (size_t start = 0; start <= list.size();) {
+        const size_t comma = std::min(list.find(',', start), list.size());
+        o.ports.push_back(static_cast<uint16_t>(std::stoi(list.substr(start, comma - start))));
+        start = comma + 1;
+      }
     } else if (arg == "--path") {
       o.path = value();
     } else if (arg == "--query") {
@@ -130,7 +143,7 @@ Options parseOptions(int argc, char** argv) {
     usage("--drive needs --drive-path");
   }
   if (o.drive_port == 0) {
-    o.drive_port = o.port;
+    o.drive_port = o.ports.front();
   }
   return o;
 }
@@ -367,9 +380,10 @@ size_t settled(const std::vector<std::unique_ptr<Worker>>& workers) {
 void connectAll(const Options& o, const std::vector<std::unique_ptr<Client>>& clients,
                 const std::vector<std::unique_ptr<Worker>>& workers) {
   constexpr size_t kBatch = 500;
-  const tcp::endpoint endpoint(net::ip::make_address(o.host), o.port);
+  const auto address = net::ip::make_address(o.host);
   for (size_t i = 0; i < clients.size(); ++i) {
     Client* client = clients[i].get();
+    const tcp::endpoint endpoint(address, o.ports[i % o.ports.size()]);
     net::post(workers[i % workers.size()]->ioc, [client, endpoint] { client->start(endpoint); });
     if ((i + 1) % kBatch == 0 || i + 1 == clients.size()) {
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

@@ -8,7 +8,10 @@
 startServer() {
   local log="$1"
   shift
-  "$@" >"$log" 2>&1 &
+  # Created here, not by the background job's redirection, so the first read below cannot race
+  # it (sed on a missing file fails, and with pipefail and set -e that ends the caller).
+  : >"$log"
+  "$@" >>"$log" 2>&1 &
   SERVER_PID=$!
   SERVER_PORT=""
   for _ in $(seq 1 200); do

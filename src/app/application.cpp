@@ -157,9 +157,9 @@ void Application::start() {
 
   if (!config_.state_dir.empty())
     sequence_store_ = std::make_unique<SequenceStore>(config_.state_dir);
-  registry_ = std::make_unique<RuntimeRegistry>(RegistryContext{
-      engine_, *ws_feed_, *main_server_, config_, clock_, sequence_store_.get(),
-      options_.port_override.has_value(), engine_node_ ? &engine_node_->lastSequences() : nullptr});
+  registry_ = std::make_unique<RuntimeRegistry>(
+      RegistryContext{engine_, *ws_feed_, *main_server_, config_, clock_, sequence_store_.get(),
+                      options_.port_override.has_value(), engine_node_.get()});
   // Reactions first: an SSE stream on the main port must be there before it listens, and an own
   // listener whose port is taken fails before anything else happens.
   for (config::ReactionConfig r : config_.reactions) {
@@ -170,8 +170,9 @@ void Application::start() {
     s.auto_start = false;  // started once the queries are in place
     registry_->addSource(std::move(s));
   }
-  metrics_ = std::make_unique<Metrics>(
-      MetricsInputs{engine_, *registry_, *ws_endpoint_, *ws_feed_, clock_});
+  metrics_ =
+      std::make_unique<Metrics>(MetricsInputs{engine_, *registry_, *ws_endpoint_, *ws_feed_, clock_,
+                                              engine_node_ ? &engine_node_->publisher() : nullptr});
   engine_.setDiffObserver([m = metrics_.get()](const engine::QueryDiff& d) { m->observeDiff(d); });
   main_server_->addRoute(
       "GET", "/metrics",

@@ -9,6 +9,8 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include "reactions/jetstream/jetstream_publisher.hpp"
+
 namespace livedash::app {
 
 namespace {
@@ -61,6 +63,9 @@ struct Metrics::Families {
   prometheus::Family<prometheus::Counter>& webhook_failed;
   prometheus::Family<prometheus::Counter>& webhook_dropped;
   prometheus::Family<prometheus::Gauge>& webhook_queue;
+  prometheus::Family<prometheus::Gauge>& jetstream_queue;
+  prometheus::Family<prometheus::Counter>& jetstream_retries;
+  prometheus::Family<prometheus::Counter>& jetstream_dropped;
 };
 
 Metrics::Metrics(MetricsInputs inputs)
@@ -164,6 +169,19 @@ Metrics::Metrics(MetricsInputs inputs)
           .Name("livedash_webhook_queue_depth")
           .Help("Webhook requests waiting to be sent")
           .Register(r),
+      prometheus::BuildGauge()
+          .Name("livedash_jetstream_queue_depth")
+          .Help("Engine node: diffs and snapshots waiting for JetStream")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_jetstream_publish_retries_total")
+          .Help("Engine node: JetStream publishes retried (no quorum, lost connection)")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("livedash_jetstream_dropped_diffs_total")
+          .Help("Engine node: diffs dropped because the publish queue was full; their queries "
+                "were republished from a snapshot")
+          .Register(r),
   });
 }
 
@@ -179,6 +197,7 @@ std::string Metrics::render() {
   renderQueries();
   renderReactions();
   renderWebSocket();
+  renderPublisher();
   f.queue_depth.Add({}).Set(static_cast<double>(in_.engine.queueDepth()));
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
@@ -214,6 +233,15 @@ void Metrics::renderSources() {
     }
   }
   forgetGone("source", ids, last_sources_);
+}
+
+void Metrics::renderPublisher() {
+  if (!in_.publisher)
+    return;
+  Families& f = *families_;
+  f.jetstream_queue.Add({}).Set(static_cast<double>(in_.publisher->queueDepth()));
+  advanceTo(f.jetstream_retries.Add({}), static_cast<double>(in_.publisher->retries()));
+  advanceTo(f.jetstream_dropped.Add({}), static_cast<double>(in_.publisher->droppedDiffs()));
 }
 
 void Metrics::renderQueries() {

@@ -22,6 +22,10 @@
 #include "server/http_server.hpp"
 #include "sources/source.hpp"
 
+namespace livedash::reactions {
+class JetStreamPublisher;
+}  // namespace livedash::reactions
+
 namespace prometheus {
 class Histogram;
 class Registry;
@@ -36,6 +40,8 @@ struct MetricsInputs {
   const server::WsEndpoint& websocket;
   const WsFeed& ws_feed;
   const core::Clock& clock;
+  //! `--role engine`: its JetStream publisher's queue. Null otherwise.
+  const reactions::JetStreamPublisher* publisher = nullptr;
 };
 
 class Metrics {
@@ -63,6 +69,7 @@ class Metrics {
   void renderSources();
   void renderQueries();
   void renderReactions();
+  void renderPublisher();
   void renderWebSocket();
   //! Drops the series of components deleted since the last scrape.
   void forgetGone(const std::string& label, const std::set<std::string>& now,

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include "app/engine_node.hpp"
 #include "app/http_options.hpp"
 #include "app/query_check.hpp"
 #include "app/query_definition.hpp"
@@ -285,11 +286,8 @@ void RuntimeRegistry::startQueryLocked(QueryEntry& entry) {
   const std::string& id = entry.config.id;
   uint64_t* slot = ctx_.sequences ? ctx_.sequences->slot("query:" + id) : nullptr;
   uint64_t first = std::max(entry.last_sequence, slot ? *slot : 0);
-  if (ctx_.published_sequences) {
-    auto published = ctx_.published_sequences->find(id);
-    if (published != ctx_.published_sequences->end())
-      first = std::max(first, published->second);
-  }
+  if (ctx_.engine_node)
+    first = std::max(first, ctx_.engine_node->lastSequenceOf(id));
   // A restart is not a continuation: the bootstrap rebuilds the result from scratch, so the
   // numbering jumps, and a client holding an older number knows to reload the snapshot.
   if (first > 0)
@@ -300,6 +298,8 @@ void RuntimeRegistry::startQueryLocked(QueryEntry& entry) {
   definition.initial_sequence = first;
   ctx_.engine.call([&](engine::Engine& e) {
     ctx_.ws_feed.forgetQuery(id);
+    if (ctx_.engine_node)
+      ctx_.engine_node->queryStarted(id);
     e.addQuery(std::move(definition));
     ctx_.engine.setSequenceSlot(id, slot);
     return 0;
@@ -321,6 +321,8 @@ void RuntimeRegistry::stopQueryLocked(QueryEntry& entry) {
     const engine::ContinuousQuery* q = e.findQuery(id);
     uint64_t sequence = q ? q->sequence() : 0;
     e.removeQuery(id);
+    if (ctx_.engine_node)
+      ctx_.engine_node->queryStopped(id);
     ctx_.engine.setSequenceSlot(id, nullptr);
     ctx_.ws_feed.forgetQuery(id);
     return sequence;

@@ -45,6 +45,8 @@
 
 namespace livedash::app {
 
+class EngineNode;
+
 struct RegistryContext {
   EngineThread& engine;
   WsFeed& ws_feed;
@@ -57,9 +59,9 @@ struct RegistryContext {
   SequenceStore* sequences;
   //! Own listeners of SSE reactions bind a free port instead of the configured one (tests).
   bool free_reaction_ports = false;
-  //! `--role engine`: each query's last sequence in JetStream, which its numbering continues
-  //! past. Null otherwise.
-  const std::map<std::string, uint64_t>* published_sequences = nullptr;
+  //! `--role engine`: publishes the queries that start here, and knows each one's last sequence
+  //! in JetStream, which its numbering continues past. Null otherwise.
+  EngineNode* engine_node = nullptr;
 };
 
 //! Where an entry came from: the config file may put SSE streams on the main port.

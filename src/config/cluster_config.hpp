@@ -33,6 +33,11 @@ struct ClusterConfig {
   //! How often an engine node writes each query's snapshot to the bucket (it also writes one
   //! when the query starts).
   uint32_t snapshot_interval_ms = 5000;
+  //! Engine nodes: how many diffs, and bytes of them, may wait while JetStream takes no
+  //! writes. Past either, the query whose diff overflowed is dropped and republished from a
+  //! snapshot once JetStream is back (docs/scale-out.md).
+  uint32_t max_queued_diffs = 100'000;
+  uint32_t max_queued_bytes = uint32_t{64} << 20;
   //! An edge reports itself stale in /health when no diff or heartbeat came for this long.
   uint32_t stale_after_ms = 15000;
   //! Engine nodes in file order. Empty: one node called `engine` runs every query. Otherwise a

@@ -1,6 +1,7 @@
 // src/reactions/jetstream/jetstream_publisher.cpp
 #include "reactions/jetstream/jetstream_publisher.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -22,29 +23,111 @@ int64_t steadyMs() {
 }  // namespace
 
 JetStreamPublisher::JetStreamPublisher(NatsClient& client, std::string stream,
-                                       std::vector<std::string> queries)
+                                       std::vector<std::string> queries, PublisherLimits limits)
     : client_(client),
       stream_(std::move(stream)),
       bucket_(snapshotBucket(stream_)),
-      queries_(std::move(queries)) {}
+      queries_(std::move(queries)),
+      limits_(limits) {}
 
 JetStreamPublisher::~JetStreamPublisher() {
   stop(0);
 }
 
+void JetStreamPublisher::addQuery(const std::string& query) {
+  if (std::find(queries_.begin(), queries_.end(), query) == queries_.end()) {
+    queries_.push_back(query);
+  }
+}
+
+void JetStreamPublisher::removeQuery(const std::string& query) {
+  std::erase(queries_, query);
+}
+
 void JetStreamPublisher::onDiff(const engine::QueryDiff& diff, const std::string& diff_json) {
   std::lock_guard lock(mutex_);
-  items_.push_back(Item{diff.query_id, diff.sequence, false, diff_json});
-  depth_.store(items_.size());
-  wake_.notify_one();
+  auto dropped = dropped_.find(diff.query_id);
+  if (dropped != dropped_.end()) {
+    ++dropped->second;
+    dropped_diffs_.fetch_add(1);
+    return;
+  }
+  items_.push_back(Item{diff.query_id, diff.sequence, Kind::Diff, diff_json});
+  ++queued_diffs_;
+  queued_bytes_ += diff_json.size();
+  if (queued_diffs_ > limits_.max_diffs || queued_bytes_ > limits_.max_bytes) {
+    dropLocked(diff.query_id);
+  }
+  queuedLocked();
+}
+
+void JetStreamPublisher::dropLocked(const std::string& query) {
+  const size_t diffs_before = queued_diffs_;
+  const size_t bytes_before = queued_bytes_;
+  uint64_t removed = 0;
+  std::erase_if(items_, [&](const Item& item) {
+    if (item.query != query) {
+      return false;
+    }
+    if (item.kind == Kind::Diff) {
+      --queued_diffs_;
+      queued_bytes_ -= item.body.size();
+      ++removed;
+    }
+    return true;
+  });
+  dropped_[query] = removed;
+  dropped_diffs_.fetch_add(removed);
+  items_.push_back(Item{query, 0, Kind::Resync, {}});
+  spdlog::error(
+      "jetstream: the publish queue is full ({} diffs, {} bytes; limits {} and {}) while "
+      "JetStream takes no writes: dropped the {} queued diffs of query `{}`. Once JetStream "
+      "answers, its snapshot is republished at its current sequence; readers see the jump and "
+      "reload it",
+      diffs_before, bytes_before, limits_.max_diffs, limits_.max_bytes, removed, query);
 }
 
 void JetStreamPublisher::onSnapshot(const std::string& query,
                                     const engine::QuerySnapshot& snapshot) {
+  {
+    // dropped_ changes on this thread only; the lock is for the queue below.
+    std::lock_guard lock(mutex_);
+    if (dropped_.count(query)) {
+      return;
+    }
+  }
   // Encoded here, on the engine thread, because the snapshot's rows are only valid now.
   std::string rows = engine::rowsJson(snapshot);
   std::lock_guard lock(mutex_);
-  items_.push_back(Item{query, snapshot.sequence, true, std::move(rows)});
+  queueSnapshotLocked(query, snapshot.sequence, std::move(rows));
+}
+
+void JetStreamPublisher::resynced(const std::string& query, const engine::QuerySnapshot* snapshot) {
+  std::string rows = snapshot ? engine::rowsJson(*snapshot) : std::string();
+  std::lock_guard lock(mutex_);
+  auto dropped = dropped_.find(query);
+  if (dropped == dropped_.end()) {
+    return;
+  }
+  spdlog::warn(
+      "jetstream: JetStream answers again; query `{}` is published again from its snapshot at "
+      "sequence {} ({} diffs were dropped while the queue was full)",
+      query, snapshot ? snapshot->sequence : 0, dropped->second);
+  dropped_.erase(dropped);
+  if (snapshot) {
+    queueSnapshotLocked(query, snapshot->sequence, std::move(rows));
+  }
+}
+
+void JetStreamPublisher::queueSnapshotLocked(const std::string& query, uint64_t sequence,
+                                             std::string rows) {
+  std::erase_if(
+      items_, [&](const Item& item) { return item.kind == Kind::Snapshot && item.query == query; });
+  items_.push_back(Item{query, sequence, Kind::Snapshot, std::move(rows)});
+  queuedLocked();
+}
+
+void JetStreamPublisher::queuedLocked() {
   depth_.store(items_.size());
   wake_.notify_one();
 }
@@ -85,6 +168,10 @@ void JetStreamPublisher::run() {
       }
       item = std::move(items_.front());
       items_.pop_front();
+      if (item.kind == Kind::Diff) {
+        --queued_diffs_;
+        queued_bytes_ -= item.body.size();
+      }
       depth_.store(items_.size());
       busy_ = true;
     }
@@ -92,21 +179,37 @@ void JetStreamPublisher::run() {
   }
 }
 
+void JetStreamPublisher::attempt(const Item& item) {
+  switch (item.kind) {
+    case Kind::Diff:
+      last_stream_sequence_[item.query] = client_.publish(
+          diffSubject(stream_, item.query), item.body, diffMessageId(item.query, item.sequence),
+          {{kSequenceHeader, std::to_string(item.sequence)}});
+      return;
+    case Kind::Snapshot: {
+      auto it = last_stream_sequence_.find(item.query);
+      uint64_t after = it == last_stream_sequence_.end() ? 0 : it->second;
+      client_.put(bucket_, item.query,
+                  fmt::format(R"({{"sequence":{},"stream_sequence":{},"data":{}}})", item.sequence,
+                              after, item.body));
+      return;
+    }
+    case Kind::Resync:
+      // A JetStream request that needs the stream's leader: the snapshot asked for next is
+      // taken now that it can be published.
+      client_.lastMessage(stream_, diffSubject(stream_, item.query));
+      if (resync_request_) {
+        resync_request_(item.query);
+      }
+      return;
+  }
+}
+
 void JetStreamPublisher::publishWithRetry(const Item& item) {
   core::Backoff backoff(50, 2000);
   for (;;) {
     try {
-      if (item.snapshot) {
-        auto it = last_stream_sequence_.find(item.query);
-        uint64_t after = it == last_stream_sequence_.end() ? 0 : it->second;
-        client_.put(bucket_, item.query,
-                    fmt::format(R"({{"sequence":{},"stream_sequence":{},"data":{}}})",
-                                item.sequence, after, item.body));
-      } else {
-        last_stream_sequence_[item.query] = client_.publish(
-            diffSubject(stream_, item.query), item.body, diffMessageId(item.query, item.sequence),
-            {{kSequenceHeader, std::to_string(item.sequence)}});
-      }
+      attempt(item);
       return;
     } catch (const core::Error& e) {
       // Logged on the first failure and every tenth after, not on each retry.

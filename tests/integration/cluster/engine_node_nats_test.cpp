@@ -12,14 +12,13 @@
 namespace livedash::testing {
 namespace {
 
-class EngineNodeNats : public ::testing::Test {
+class EngineNodeNats : public JetStreamTest {
  protected:
   void SetUp() override {
-    if (!NatsCluster::available()) {
-      GTEST_SKIP() << "nats-server is not installed (scripts/install-deps.sh --test)";
+    JetStreamTest::SetUp();
+    if (IsSkipped()) {
+      return;
     }
-    cluster = NatsCluster::start(3);
-    client = readyClient(*cluster);
     db_path = cluster->directory() + "/shop.db";
     config_text = engineConfig(*cluster, db_path);
   }
@@ -31,18 +30,7 @@ class EngineNodeNats : public ::testing::Test {
 
   void write(int i) { writeShop(*engine, i); }
   void settle() { testing::settle(*engine); }
-  //! What an edge starting now would hold: the bucket's snapshot plus the diffs after it.
-  app::test::ClientView edgeView(const StreamReader& reader) {
-    core::Value snapshot = snapshotOf(*client, "stats");
-    app::test::ClientView view;
-    view.reset(snapshot.asMap().at("data"), snapshot.asMap().at("sequence").asInteger());
-    reader.applyTo(view);
-    return view;
-  }
-
   core::SystemClock clock;
-  std::unique_ptr<NatsCluster> cluster;
-  reactions::NatsClientPtr client;
   std::string db_path;
   std::string config_text;
   std::unique_ptr<app::Application> engine;
@@ -73,7 +61,7 @@ TEST_F(EngineNodeNats, PublishesEveryDiffOnceInOrderAndKeepsTheSnapshot) {
             static_cast<int64_t>(reader.sequences.back()));
   EXPECT_EQ(snapshot.asMap().at("stream_sequence").asInteger(),
             static_cast<int64_t>(reader.last_stream_sequence));
-  app::test::ClientView view = edgeView(reader);
+  app::test::ClientView view = edgeView(*client, reader, "stats");
   EXPECT_FALSE(view.gap);
   EXPECT_EQ(view.rows, from_start.rows);
 }
@@ -105,7 +93,7 @@ TEST_F(EngineNodeNats, ARestartedEngineContinuesItsSequences) {
   settle();
   core::Value snapshot = snapshotOf(*client, "stats");
   EXPECT_GT(static_cast<uint64_t>(snapshot.asMap().at("sequence").asInteger()), before_restart);
-  app::test::ClientView view = edgeView(reader);
+  app::test::ClientView view = edgeView(*client, reader, "stats");
   EXPECT_FALSE(view.gap);
   expectSameStats(statsOfRows(view.rows), statsOfStore(*engine));
 }

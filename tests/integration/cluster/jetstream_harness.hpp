@@ -27,6 +27,7 @@
 #include "support/nats_cluster.hpp"
 #include "unit/app/shop_writes.hpp"
 #include "unit/app/ws_client_view.hpp"
+#include "unit/server/test_client.hpp"
 
 namespace livedash::testing {
 
@@ -170,6 +171,55 @@ inline core::Value snapshotOf(reactions::NatsClient& client, const std::string& 
   EXPECT_TRUE(text.has_value()) << "no snapshot of " << query;
   return text ? core::parseJson(*text) : core::Value();
 }
+
+//! What an edge starting now would hold of `query`: the bucket's snapshot plus the diffs after
+//! it that `reader` has read.
+inline app::test::ClientView edgeView(reactions::NatsClient& client, const StreamReader& reader,
+                                      const std::string& query) {
+  core::Value snapshot = snapshotOf(client, query);
+  app::test::ClientView view;
+  view.reset(snapshot.asMap().at("data"), snapshot.asMap().at("sequence").asInteger());
+  reader.applyTo(view);
+  return view;
+}
+
+//! A node's answer to GET /api/v1/queries/{query}/results: its status, sequence and rows.
+struct RestAnswer {
+  int status = 0;
+  uint64_t sequence = 0;
+  std::multiset<std::string> rows;
+};
+
+inline RestAnswer restResults(const app::Application& node, const std::string& query = "stats") {
+  server::test::TestClient c(node.port());
+  server::test::Reply reply = c.request("GET", "/api/v1/queries/" + query + "/results");
+  RestAnswer a;
+  a.status = reply.status;
+  if (reply.status != 200) {
+    return a;
+  }
+  core::Value v = core::parseJson(reply.body);
+  a.sequence = v.asMap().at("sequence").asInteger();
+  for (const core::Value& row : v.asMap().at("data").asList()) {
+    a.rows.insert(core::toJson(row));
+  }
+  return a;
+}
+
+//! A test on a fresh 3-node cluster, skipped without nats-server.
+class JetStreamTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!NatsCluster::available()) {
+      GTEST_SKIP() << "nats-server is not installed (scripts/install-deps.sh --test)";
+    }
+    cluster = NatsCluster::start(3);
+    client = readyClient(*cluster);
+  }
+
+  std::unique_ptr<NatsCluster> cluster;
+  reactions::NatsClientPtr client;
+};
 
 //! status → (orders, revenue), from rows as the query returns them.
 using StatsByStatus = std::map<std::string, std::pair<int64_t, double>>;

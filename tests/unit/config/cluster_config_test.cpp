@@ -48,6 +48,8 @@ TEST(ClusterConfig, LoadsSnakeCaseWithDefaults) {
   EXPECT_EQ(c.cluster.replicas, 1u);
   EXPECT_EQ(c.cluster.snapshot_interval_ms, 5000u);
   EXPECT_EQ(c.cluster.stale_after_ms, 15000u);
+  EXPECT_EQ(c.cluster.max_queued_diffs, 100'000u);
+  EXPECT_EQ(c.cluster.max_queued_bytes, 64u << 20);
   EXPECT_TRUE(c.cluster.engines.empty());
   EXPECT_EQ(engineNodeOf(c.cluster, "totals"), "engine");
 }
@@ -59,6 +61,8 @@ TEST(ClusterConfig, LoadsCamelCaseAndPinsQueriesToEngineNodes) {
                                                 "  replicas: 3\n"
                                                 "  snapshotIntervalMs: 250\n"
                                                 "  staleAfterMs: 2000\n"
+                                                "  maxQueuedDiffs: 500\n"
+                                                "  maxQueuedBytes: 1048576\n"
                                                 "  engines:\n"
                                                 "    engine-b: [totals]\n"
                                                 "    engine-a: []\n"),
@@ -67,6 +71,8 @@ TEST(ClusterConfig, LoadsCamelCaseAndPinsQueriesToEngineNodes) {
   EXPECT_EQ(c.cluster.replicas, 3u);
   EXPECT_EQ(c.cluster.snapshot_interval_ms, 250u);
   EXPECT_EQ(c.cluster.stale_after_ms, 2000u);
+  EXPECT_EQ(c.cluster.max_queued_diffs, 500u);
+  EXPECT_EQ(c.cluster.max_queued_bytes, 1048576u);
   ASSERT_EQ(c.cluster.engines.size(), 2u);
   EXPECT_EQ(c.cluster.engines[0].name, "engine-b") << "file order is kept";
   EXPECT_EQ(engineNodeOf(c.cluster, "totals"), "engine-b");
@@ -116,6 +122,18 @@ TEST(ClusterConfig, ServersAreRequiredAndNotEmpty) {
               ElementsAre("11:12 cluster.servers: the list of servers is empty"));
   EXPECT_THAT(briefs(rejectionOfText(withQueries("cluster: nats://a:4222\n"))),
               ElementsAre(HasSubstr("10:10 cluster: expected a mapping")));
+}
+
+TEST(ClusterConfig, PublishQueueBoundsAreChecked) {
+  EXPECT_THAT(
+      briefs(rejectionOfText(withQueries("cluster:\n"
+                                         "  servers: [nats://a:4222]\n"
+                                         "  max_queued_diffs: 0\n"
+                                         "  max_queued_bytes: 10\n"))),
+      ElementsAre("12:21 cluster.max_queued_diffs: max_queued_diffs must be between 1 and "
+                  "100000000",
+                  "13:21 cluster.max_queued_bytes: max_queued_bytes must be between 1024 and "
+                  "4000000000"));
 }
 
 }  // namespace
