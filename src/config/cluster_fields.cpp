@@ -117,7 +117,8 @@ void readValue(Reader& r, const YAML::Node& node, const std::string& path, Clust
              {field(r, "servers", out.servers, FieldRule::Required), field(r, "stream", out.stream),
               field(r, "replicas", out.replicas),
               field(r, "snapshot_interval_ms", out.snapshot_interval_ms),
-              field(r, "stale_after_ms", out.stale_after_ms), enginesField(r, out.engines)});
+              field(r, "stale_after_ms", out.stale_after_ms),
+              field(r, "edge_idle_ms", out.edge_idle_ms), enginesField(r, out.engines)});
   const YAML::Node servers = findField(node, "servers");
   if (servers.IsSequence() && out.servers.empty()) {
     r.error(servers, childPath(path, "servers"), "the list of servers is empty",
@@ -139,6 +140,7 @@ void readValue(Reader& r, const YAML::Node& node, const std::string& path, Clust
   checkRange(r, node, path, "replicas", out.replicas, 1, 5);
   checkRange(r, node, path, "snapshot_interval_ms", out.snapshot_interval_ms, 100, 3'600'000);
   checkRange(r, node, path, "stale_after_ms", out.stale_after_ms, 1000, 3'600'000);
+  checkRange(r, node, path, "edge_idle_ms", out.edge_idle_ms, 0, 3'600'000);
   checkPinnedOnce(r, node, path, out.engines);
 }
 

@@ -48,6 +48,7 @@ TEST(ClusterConfig, LoadsSnakeCaseWithDefaults) {
   EXPECT_EQ(c.cluster.replicas, 1u);
   EXPECT_EQ(c.cluster.snapshot_interval_ms, 5000u);
   EXPECT_EQ(c.cluster.stale_after_ms, 15000u);
+  EXPECT_EQ(c.cluster.edge_idle_ms, 5000u);
   EXPECT_TRUE(c.cluster.engines.empty());
   EXPECT_EQ(engineNodeOf(c.cluster, "totals"), "engine");
 }
@@ -59,6 +60,7 @@ TEST(ClusterConfig, LoadsCamelCaseAndPinsQueriesToEngineNodes) {
                                                 "  replicas: 3\n"
                                                 "  snapshotIntervalMs: 250\n"
                                                 "  staleAfterMs: 2000\n"
+                                                "  edgeIdleMs: 0\n"
                                                 "  engines:\n"
                                                 "    engine-b: [totals]\n"
                                                 "    engine-a: []\n"),
@@ -67,6 +69,7 @@ TEST(ClusterConfig, LoadsCamelCaseAndPinsQueriesToEngineNodes) {
   EXPECT_EQ(c.cluster.replicas, 3u);
   EXPECT_EQ(c.cluster.snapshot_interval_ms, 250u);
   EXPECT_EQ(c.cluster.stale_after_ms, 2000u);
+  EXPECT_EQ(c.cluster.edge_idle_ms, 0u);
   ASSERT_EQ(c.cluster.engines.size(), 2u);
   EXPECT_EQ(c.cluster.engines[0].name, "engine-b") << "file order is kept";
   EXPECT_EQ(engineNodeOf(c.cluster, "totals"), "engine-b");
