@@ -86,10 +86,23 @@ EdgeQueryResults EdgeNode::results(const std::string& query) {
                     fmt::format("query `{}`: the stream does not follow its snapshot", query));
 }
 
-void EdgeNode::feedSse(const std::string& query, const std::string& channel,
-                       core::FrameSink& sink) {
-  feeds_.push_back(std::make_unique<EdgeFeed>(*client_, cluster_.stream, query, channel, sink));
-  feeds_.back()->start();
+std::shared_ptr<EdgeFeed> EdgeNode::addSseFeed(std::vector<std::string> queries,
+                                               std::string channel, size_t replay_frames) {
+  feeds_.push_back(std::make_shared<EdgeFeed>(
+      *client_, EdgeFeedOptions{cluster_.stream, std::move(queries), std::move(channel),
+                                cluster_.edge_idle_ms, replay_frames}));
+  return feeds_.back();
+}
+
+size_t EdgeNode::consumersOf(const std::string& query) const {
+  size_t n = 0;
+  for (const std::shared_ptr<EdgeFeed>& feed : feeds_) {
+    const std::vector<std::string>& q = feed->queries();
+    if (std::find(q.begin(), q.end(), query) != q.end()) {
+      n += feed->consumers();
+    }
+  }
+  return n;
 }
 
 std::optional<int64_t> EdgeNode::silentMs() {

@@ -40,8 +40,12 @@ class EdgeNode {
   //! `snapshot_interval_ms`); nullopt when none ever did.
   std::optional<int64_t> silentMs();
   uint32_t staleAfterMs() const { return cluster_.stale_after_ms; }
-  //! Feeds `query`'s diffs into `sink` (an SSE stream at `channel`) until the node is destroyed.
-  void feedSse(const std::string& query, const std::string& channel, core::FrameSink& sink);
+  //! A lazy feed of an SSE stream at `channel` carrying `queries` (edge_feed.hpp), until the
+  //! node is destroyed; the caller gives it its stream.
+  std::shared_ptr<EdgeFeed> addSseFeed(std::vector<std::string> queries, std::string channel,
+                                       size_t replay_frames);
+  //! JetStream consumers of `query` that the node's feeds hold open now (tests).
+  size_t consumersOf(const std::string& query) const;
 
  private:
   const config::ClusterConfig& cluster_;
@@ -49,7 +53,7 @@ class EdgeNode {
   std::vector<std::string> queries_;
   reactions::NatsClientPtr client_;
   //! Declared after the client: they stop before it goes.
-  std::vector<std::unique_ptr<EdgeFeed>> feeds_;
+  std::vector<std::shared_ptr<EdgeFeed>> feeds_;
 };
 
 }  // namespace livedash::app
