@@ -51,7 +51,10 @@ std::optional<uint64_t> resumeAfter(const server::SseResumePoint& resume, const 
 }  // namespace
 
 EdgeFeed::EdgeFeed(reactions::NatsClient& client, EdgeFeedOptions options)
-    : client_(client), options_(std::move(options)), positions_(options_.queries.size()) {
+    : client_(client),
+      options_(std::move(options)),
+      open_(options_.queries.size()),
+      positions_(options_.queries.size()) {
   for (const std::string& q : options_.queries) {
     Cursor c;
     c.query = q;
@@ -113,16 +116,23 @@ void EdgeFeed::joinAll() {
   }
 }
 
+bool EdgeFeed::consuming(const std::string& query) const {
+  for (size_t i = 0; i < cursors_.size(); ++i) {
+    if (cursors_[i].query == query && open_[i].load()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void EdgeFeed::open(Cursor& cursor) {
   cursor.sub = client_.subscribe(options_.stream, cursor.subject, cursor.next);
-  ++consumers_;
+  open_[&cursor - cursors_.data()] = true;
 }
 
 void EdgeFeed::close(Cursor& cursor) {
-  if (cursor.sub) {
-    cursor.sub.reset();
-    --consumers_;
-  }
+  cursor.sub.reset();
+  open_[&cursor - cursors_.data()] = false;
 }
 
 void EdgeFeed::start(const server::SseResumePoint& resume) {

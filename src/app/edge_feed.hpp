@@ -50,9 +50,8 @@ class EdgeFeed : public std::enable_shared_from_this<EdgeFeed> {
   //! nothing does (blocking for the catch-up: a few JetStream round trips); the client's hold
   //! on the feed is released when it leaves.
   std::shared_ptr<void> subscribe(const server::SseResumePoint& resume);
-  //! JetStream consumers open now (tests).
-  size_t consumers() const { return consumers_.load(); }
-  const std::vector<std::string>& queries() const { return options_.queries; }
+  //! Whether a JetStream consumer of `query` is open now (tests).
+  bool consuming(const std::string& query) const;
 
  private:
   struct Cursor {
@@ -82,7 +81,8 @@ class EdgeFeed : public std::enable_shared_from_this<EdgeFeed> {
   const EdgeFeedOptions options_;
   server::SseStream* sink_ = nullptr;
   std::atomic<bool> stopping_{false};
-  std::atomic<size_t> consumers_{0};
+  //! Per query: whether its consumer is open.
+  std::vector<std::atomic<bool>> open_;
 
   std::mutex life_mutex_;
   size_t clients_ = 0;                                //!< guarded by life_mutex_

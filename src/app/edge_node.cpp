@@ -97,10 +97,7 @@ std::shared_ptr<EdgeFeed> EdgeNode::addSseFeed(std::vector<std::string> queries,
 size_t EdgeNode::consumersOf(const std::string& query) const {
   size_t n = 0;
   for (const std::shared_ptr<EdgeFeed>& feed : feeds_) {
-    const std::vector<std::string>& q = feed->queries();
-    if (std::find(q.begin(), q.end(), query) != q.end()) {
-      n += feed->consumers();
-    }
+    n += feed->consuming(query) ? 1 : 0;
   }
   return n;
 }

@@ -9,71 +9,11 @@
 
 #include <gtest/gtest.h>
 
-#include "jetstream_harness.hpp"
+#include "edge_fixture.hpp"
 #include "sse_client.hpp"
-#include "unit/app/shop_writes.hpp"
-#include "unit/server/test_client.hpp"
 
 namespace livedash::testing {
 namespace {
-
-//! GET /api/v1/queries/stats/results of one node: its sequence and its rows as a client holds them.
-struct Answer {
-  uint64_t sequence = 0;
-  std::multiset<std::string> rows;
-};
-
-Answer resultsOf(const app::Application& node) {
-  server::test::TestClient c(node.port());
-  server::test::Reply reply = c.request("GET", "/api/v1/queries/stats/results");
-  EXPECT_EQ(reply.status, 200) << reply.body;
-  core::Value v = core::parseJson(reply.body);
-  Answer a;
-  a.sequence = v.asMap().at("sequence").asInteger();
-  for (const core::Value& row : v.asMap().at("data").asList()) {
-    a.rows.insert(core::toJson(row));
-  }
-  return a;
-}
-
-class EdgeNodeNats : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!NatsCluster::available()) {
-      GTEST_SKIP() << "nats-server is not installed (scripts/install-deps.sh --test)";
-    }
-    cluster = NatsCluster::start(3);
-    client = readyClient(*cluster);
-    config_text = engineConfig(*cluster, cluster->directory() + "/shop.db") +
-                  "  stale_after_ms: 1000\n"
-                  "reactions:\n"
-                  "  - {kind: sse, id: stream, queries: [stats], sse_path: /events,"
-                  " heartbeat_interval_ms: 60000}\n";
-    engine = startEngine(config_text, clock);
-    edges[0] = startEdge(config_text, clock);
-    edges[1] = startEdge(config_text, clock);
-  }
-  void TearDown() override {
-    for (auto& edge : edges) {
-      if (edge) {
-        edge->stop();
-      }
-    }
-    if (engine) {
-      engine->stop();
-    }
-  }
-
-  void write(int i) { writeShop(*engine, i); }
-  void settle() { testing::settle(*engine); }
-
-  core::SystemClock clock;
-  std::unique_ptr<NatsCluster> cluster;
-  reactions::NatsClientPtr client;
-  std::string config_text;
-  std::unique_ptr<app::Application> engine;
-  std::unique_ptr<app::Application> edges[2];
-};
 
 TEST_F(EdgeNodeNats, EveryEdgeAnswersWithTheEnginesSequenceAndRows) {
   for (int i = 0; i < 40; ++i) {
