@@ -43,7 +43,7 @@ Application::Application(config::ServerConfig config, ApplicationOptions options
   http.io_threads = options_.io_threads;
   main_server_ = std::make_unique<server::HttpServer>(http);
   // The WebSocket endpoint is always there: it costs nothing until someone subscribes. An edge
-  // has no engine to feed it (yet: docs/scale-out.md).
+  // feeds its own from JetStream (startEdge).
   ws_feed_ = std::make_unique<WsFeed>(engine_);
   if (options_.role != ClusterRole::Edge) {
     ws_endpoint_ = main_server_->addWebSocket(server::WsOptions{}, *ws_feed_);
@@ -103,6 +103,8 @@ void Application::startEdge() {
     clusterError("--role edge needs a `cluster:` section", "see docs/scale-out.md");
   edge_node_ = std::make_unique<EdgeNode>(config_, clock_);
   registerEdgeRoutes(*main_server_, *edge_node_, clock_);
+  ws_endpoint_ = main_server_->addWebSocket(server::WsOptions{}, edge_node_->wsBackend());
+  edge_node_->wsBackend().setEndpoint(ws_endpoint_);
   // SSE streams on the main port, each fed lazily while it has clients.
   for (const config::ReactionConfig& r : config_.reactions) {
     const config::SseReactionConfig* sse = r.sse();

@@ -35,6 +35,8 @@ EdgeNode::EdgeNode(const config::ServerConfig& config, const core::Clock& clock)
     client_ = std::make_unique<reactions::NatsClient>(
         reactions::NatsClientOptions{cluster_.servers, "livedash edge"});
   });
+  ws_ = std::make_unique<EdgeWsFeed>(*client_, cluster_.stream, queries_, cluster_.edge_idle_ms,
+                                     [this](const std::string& q) { return results(q); });
   spdlog::info("edge node: {} queries from JetStream stream `{}` on {}", queries_.size(),
                cluster_.stream, fmt::join(cluster_.servers, ", "));
 }
@@ -99,7 +101,7 @@ size_t EdgeNode::consumersOf(const std::string& query) const {
   for (const std::shared_ptr<EdgeFeed>& feed : feeds_) {
     n += feed->consuming(query) ? 1 : 0;
   }
-  return n;
+  return n + (ws_->consuming(query) ? 1 : 0);
 }
 
 std::optional<int64_t> EdgeNode::silentMs() {

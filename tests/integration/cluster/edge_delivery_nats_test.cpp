@@ -6,37 +6,18 @@
 // edges with `Last-Event-ID` (every query's sequence) with no gap and no duplicate. Each ends on
 // the store's own answer.
 #include <chrono>
-#include <functional>
 #include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "app/edge_node.hpp"
 #include "edge_fixture.hpp"
 #include "sse_client.hpp"
 
 namespace livedash::testing {
 namespace {
 
-class EdgeDeliveryNats : public EdgeNodeNats {
- protected:
-  size_t consumersOf(int edge, const std::string& query) {
-    return edges[edge]->edgeNode()->consumersOf(query);
-  }
-};
-
-//! Whether `done` holds within 10 s.
-bool eventually(const std::function<bool()>& done) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
+class EdgeDeliveryNats : public EdgeNodeNats {};
 
 TEST_F(EdgeDeliveryNats, AnEdgeConsumesAQueryOnlyWhileItHasClients) {
   for (int i = 0; i < 10; ++i) {

@@ -6,12 +6,16 @@
 // query 300 ms after its last client left. Header-only, like jetstream_harness.hpp.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "app/edge_node.hpp"
 #include "jetstream_harness.hpp"
 #include "unit/app/shop_writes.hpp"
 #include "unit/server/test_client.hpp"
@@ -26,6 +30,18 @@ inline constexpr const char* kSmallQuery =
     "      MATCH (o:orders) WHERE o.total < 5\n"
     "      RETURN o.status AS status, count(o) AS orders, sum(o.total) AS revenue\n"
     "    sources: [{source_id: shop, nodes: [orders]}]\n";
+
+//! Whether `done` holds within 10 s.
+inline bool eventually(const std::function<bool()>& done) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
 
 //! What GET /api/v1/queries/{id}/results of one node says: the query's sequence and its rows as a
 //! client holds them.
@@ -79,6 +95,10 @@ class EdgeNodeNats : public ::testing::Test {
   }
 
   void write(int i) { writeShop(*engine, i); }
+  //! JetStream consumers of `query` that edge `edge` holds open now.
+  size_t consumersOf(int edge, const std::string& query) {
+    return edges[edge]->edgeNode()->consumersOf(query);
+  }
   void settle() { testing::settle(*engine); }
 
   core::SystemClock clock;
