@@ -55,15 +55,7 @@ TEST_F(EdgeDeliveryNats, AnEdgeConsumesAQueryOnlyWhileItHasClients) {
   EXPECT_EQ(consumersOf(0, "stats"), 0u);
 
   // It comes back with its last id: the edge starts again far enough back to resume it.
-  stream = client.open(edges[0]->port(), "/events",
-                       fmt::format("Last-Event-ID: {}\r\n", client.last_id));
-  EXPECT_EQ(consumersOf(0, "stats"), 1u);
-  const uint64_t end = resultsOf(*engine).sequence;
-  client.readUntil(*stream, end);
-  EXPECT_EQ(client.must_refetch, 0);
-  EXPECT_EQ(client.bad_ids, 0) << "no gap and no duplicate across the consumer's absence";
-  EXPECT_FALSE(client.view.gap);
-  EXPECT_EQ(client.view.sequence, end);
+  client.expectResumeTo(edges[0]->port(), resultsOf(*engine).sequence);
   expectSameStats(statsOfRows(client.view.rows), statsOfStore(*engine));
 }
 

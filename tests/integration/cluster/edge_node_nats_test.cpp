@@ -117,14 +117,7 @@ TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
   }
   settle();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  stream = client.open(edges[1]->port(), "/events",
-                       fmt::format("Last-Event-ID: {}\r\n", client.last_id));
-  const uint64_t end = resultsOf(*engine).sequence;
-  client.readUntil(*stream, end);
-  EXPECT_EQ(client.must_refetch, 0);
-  EXPECT_EQ(client.bad_ids, 0) << "no gap and no duplicate across the move";
-  EXPECT_FALSE(client.view.gap);
-  EXPECT_EQ(client.view.sequence, end);
+  client.expectResumeTo(edges[1]->port(), resultsOf(*engine).sequence);
   expectSameStats(statsOfRows(client.view.rows), statsOfStore(*engine));
 }
 

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -30,8 +31,19 @@ inline std::unique_ptr<server::test::TestClient> openSse(uint16_t port, const st
   return c;
 }
 
-inline bool isMustRefetch(const server::test::SseEvent& e) {
-  return e.data.rfind(R"({"type":"must-refetch")", 0) == 0;
+//! The next event that carries a diff; nullopt after counting a `must-refetch` in `must_refetch`.
+inline std::optional<server::test::SseEvent> nextDiffEvent(server::test::TestClient& c,
+                                                           int& must_refetch) {
+  for (;;) {
+    server::test::SseEvent e = c.nextEvent();
+    if (e.data.rfind(R"({"type":"must-refetch")", 0) == 0) {
+      ++must_refetch;
+      return std::nullopt;
+    }
+    if (!e.data.empty()) {
+      return e;
+    }
+  }
 }
 
 //! An SSE client of one query: its view, and the event ids it has seen.
@@ -49,19 +61,26 @@ struct SseClient {
   //! Reads events until the view reaches `sequence`.
   void readUntil(server::test::TestClient& c, uint64_t sequence) {
     while (view.sequence < sequence && must_refetch == 0) {
-      server::test::SseEvent e = c.nextEvent();
-      if (e.data.empty()) {
+      std::optional<server::test::SseEvent> e = nextDiffEvent(c, must_refetch);
+      if (!e) {
         continue;
       }
-      if (isMustRefetch(e)) {
-        ++must_refetch;
-        continue;
-      }
-      const uint64_t id = std::stoull(e.id);
+      const uint64_t id = std::stoull(e->id);
       bad_ids += last_id != 0 && id != last_id + 1 ? 1 : 0;
       last_id = id;
-      view.applyDiff(core::parseJson(e.data));
+      view.applyDiff(core::parseJson(e->data));
     }
+  }
+
+  //! Comes back to `port`'s `/events` with the last id seen and reads to `end`: no
+  //! `must-refetch`, no gap, no duplicate.
+  void expectResumeTo(uint16_t port, uint64_t end) {
+    auto stream = open(port, "/events", "Last-Event-ID: " + std::to_string(last_id) + "\r\n");
+    readUntil(*stream, end);
+    EXPECT_EQ(must_refetch, 0);
+    EXPECT_EQ(bad_ids, 0) << "a gap or a duplicate across the resume";
+    EXPECT_FALSE(view.gap);
+    EXPECT_EQ(view.sequence, end);
   }
 };
 
@@ -85,24 +104,20 @@ struct MultiSseClient {
   //! Reads events until every query's view reaches its target.
   void readUntil(server::test::TestClient& c, const std::map<std::string, uint64_t>& targets) {
     while (!reached(targets) && must_refetch == 0) {
-      server::test::SseEvent e = c.nextEvent();
-      if (e.data.empty()) {
+      std::optional<server::test::SseEvent> e = nextDiffEvent(c, must_refetch);
+      if (!e) {
         continue;
       }
-      if (isMustRefetch(e)) {
-        ++must_refetch;
-        continue;
-      }
-      const core::Value diff = core::parseJson(e.data);
+      const core::Value diff = core::parseJson(e->data);
       app::test::ClientView& view = views.at(diff.asMap().at("queryId").asString());
       if (static_cast<uint64_t>(diff.asMap().at("sequence").asInteger()) <= view.sequence) {
         ++duplicates;
       } else {
         view.applyDiff(diff);
       }
-      last_id = e.id;
+      last_id = e->id;
       for (const server::QueryPosition& p :
-           server::parseSinceList(e.id).value_or(std::vector<server::QueryPosition>{})) {
+           server::parseSinceList(e->id).value_or(std::vector<server::QueryPosition>{})) {
         overstated_ids += p.sequence > views.at(p.query).sequence ? 1 : 0;
       }
     }
