@@ -161,6 +161,7 @@ void EdgeFeed::catchUp(const server::SseResumePoint& resume) {
   uint64_t from = 0;
   for (Cursor& c : cursors_) {
     c.last_sequence = 0;
+    c.next = 0;  // if the catch-up fails before it is set, the thread starts at the snapshot
     close(c);
     const uint64_t start =
         edgeStartPoint(client_, options_.stream, c.query, resumeAfter(resume, c.query, one_query),
@@ -214,6 +215,10 @@ void EdgeFeed::run(Cursor& cursor) {
   while (!stopping_) {
     try {
       if (!cursor.sub) {
+        if (cursor.next == 0) {
+          cursor.next = std::max<uint64_t>(
+              1, edgeStartPoint(client_, options_.stream, cursor.query, std::nullopt, 0));
+        }
         open(cursor);
       }
       std::optional<reactions::StoredMessage> msg = cursor.sub->next(kPollMs);

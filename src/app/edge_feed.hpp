@@ -57,7 +57,7 @@ class EdgeFeed : public std::enable_shared_from_this<EdgeFeed> {
   struct Cursor {
     std::string query;
     std::string subject;
-    uint64_t next = 0;           //!< stream sequence to read next
+    uint64_t next = 0;           //!< stream sequence to read next; 0: the snapshot's
     uint64_t last_sequence = 0;  //!< the query sequence last published
     reactions::NatsSubscriptionPtr sub;
     std::thread thread;
