@@ -20,10 +20,7 @@ namespace {
 class EdgeDeliveryNats : public EdgeNodeNats {};
 
 TEST_F(EdgeDeliveryNats, AnEdgeConsumesAQueryOnlyWhileItHasClients) {
-  for (int i = 0; i < 10; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(0, 10);
   // REST reads a query and lets go; no SSE client: nothing is consumed.
   SseClient client;
   Answer start = resultsOf(*edges[0]);
@@ -38,19 +35,13 @@ TEST_F(EdgeDeliveryNats, AnEdgeConsumesAQueryOnlyWhileItHasClients) {
   EXPECT_EQ(consumersOf(0, "stats"), 1u) << "the first client starts the consumer";
   EXPECT_EQ(consumersOf(0, "small"), 0u) << "no client of a stream with small";
   EXPECT_EQ(consumersOf(1, "stats"), 0u) << "the other edge has no client";
-  for (int i = 10; i < 30; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(10, 30);
   client.readUntil(*stream, resultsOf(*engine).sequence);
 
   // The client leaves; after the idle grace the consumer goes, while writes go on.
   stream.reset();
   EXPECT_TRUE(eventually([&] { return consumersOf(0, "stats") == 0; }));
-  for (int i = 30; i < 50; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(30, 50);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a snapshot past the client
   EXPECT_EQ(consumersOf(0, "stats"), 0u);
 
@@ -60,10 +51,7 @@ TEST_F(EdgeDeliveryNats, AnEdgeConsumesAQueryOnlyWhileItHasClients) {
 }
 
 TEST_F(EdgeDeliveryNats, AClientOfSeveralQueriesMovesBetweenEdgesWithNoGapOrDuplicate) {
-  for (int i = 0; i < 10; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(0, 10);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // The page's way in: each query's snapshot over REST, then the stream from their sequences.
   MultiSseClient client;
@@ -76,10 +64,7 @@ TEST_F(EdgeDeliveryNats, AClientOfSeveralQueriesMovesBetweenEdgesWithNoGapOrDupl
                         fmt::format("/both?since=stats:{},small:{}", client.views["stats"].sequence,
                                     client.views["small"].sequence));
   EXPECT_EQ(consumersOf(0, "small"), 1u);
-  for (int i = 10; i < 40; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(10, 40);
   auto engineSequences = [&] {
     return std::map<std::string, uint64_t>{{"stats", resultsOf(*engine, "stats").sequence},
                                            {"small", resultsOf(*engine, "small").sequence}};
@@ -95,10 +80,7 @@ TEST_F(EdgeDeliveryNats, AClientOfSeveralQueriesMovesBetweenEdgesWithNoGapOrDupl
   edges[0]->stop();
   edges[0].reset();
   stream.reset();
-  for (int i = 40; i < 70; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(40, 70);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   stream = openSse(edges[1]->port(), "/both", fmt::format("Last-Event-ID: {}\r\n", client.last_id));
   const std::map<std::string, uint64_t> end = engineSequences();

@@ -100,6 +100,13 @@ class EdgeNodeNats : public ::testing::Test {
     return edges[edge]->edgeNode()->consumersOf(query);
   }
   void settle() { testing::settle(*engine); }
+  //! Writes `from` to `to` (not included), then until the engine has published them.
+  void writeAndSettle(int from, int to) {
+    for (int i = from; i < to; ++i) {
+      write(i);
+    }
+    settle();
+  }
 
   core::SystemClock clock;
   std::unique_ptr<NatsCluster> cluster;

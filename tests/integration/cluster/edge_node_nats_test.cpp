@@ -16,10 +16,7 @@ namespace livedash::testing {
 namespace {
 
 TEST_F(EdgeNodeNats, EveryEdgeAnswersWithTheEnginesSequenceAndRows) {
-  for (int i = 0; i < 40; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(0, 40);
   Answer from_engine = resultsOf(*engine);
   for (auto& edge : edges) {
     Answer from_edge = resultsOf(*edge);
@@ -53,10 +50,7 @@ TEST_F(EdgeNodeNats, AnEdgeStoppedMidStreamCostsItsClientNothing) {
   Answer before = resultsOf(*edges[0]);
   edges[0]->stop();
   edges[0].reset();
-  for (int i = 30; i < 60; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(30, 60);
   Answer after = resultsOf(*edges[1]);
   EXPECT_GT(after.sequence, before.sequence);
   EXPECT_EQ(after.sequence, resultsOf(*engine).sequence);
@@ -64,10 +58,7 @@ TEST_F(EdgeNodeNats, AnEdgeStoppedMidStreamCostsItsClientNothing) {
 }
 
 TEST_F(EdgeNodeNats, EdgesReportStalenessWhileTheEngineIsDownAndKeepServing) {
-  for (int i = 0; i < 10; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(0, 10);
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   server::test::TestClient c(edges[0]->port());
   core::Value health = core::parseJson(c.request("GET", "/health").body);
@@ -89,10 +80,7 @@ TEST_F(EdgeNodeNats, EdgesReportStalenessWhileTheEngineIsDownAndKeepServing) {
 }
 
 TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
-  for (int i = 0; i < 10; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(0, 10);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // The page's way in: the snapshot over REST, then the stream from its sequence.
   SseClient client;
@@ -101,10 +89,7 @@ TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
   client.view.sequence = start.sequence;
   auto stream =
       client.open(edges[0]->port(), fmt::format("/events?since=stats:{}", start.sequence));
-  for (int i = 10; i < 40; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(10, 40);
   const uint64_t middle = resultsOf(*engine).sequence;
   client.readUntil(*stream, middle);
   // The edge dies with its client connected; the client comes back to the other edge with the
@@ -112,10 +97,7 @@ TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
   edges[0]->stop();
   edges[0].reset();
   stream.reset();
-  for (int i = 40; i < 70; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(40, 70);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   client.expectResumeTo(edges[1]->port(), resultsOf(*engine).sequence);
   expectSameStats(statsOfRows(client.view.rows), statsOfStore(*engine));

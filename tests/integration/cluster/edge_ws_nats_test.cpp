@@ -34,10 +34,7 @@ class EdgeWsNats : public EdgeNodeNats {
 };
 
 TEST_F(EdgeWsNats, AClientIsFedOnlyWhileSubscribedAndResumesOnAnotherEdge) {
-  for (int i = 0; i < 10; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(0, 10);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(consumersOf(0, "stats"), 0u);
 
@@ -49,10 +46,7 @@ TEST_F(EdgeWsNats, AClientIsFedOnlyWhileSubscribedAndResumesOnAnotherEdge) {
   EXPECT_EQ(ops.front(), "snapshot");
   EXPECT_EQ(consumersOf(0, "stats"), 1u);
   EXPECT_EQ(consumersOf(0, "small"), 0u) << "nobody watches small";
-  for (int i = 10; i < 40; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(10, 40);
   readUntil(*ws, view, resultsOf(*engine).sequence);
 
   // Its edge dies; the other one has consumed nothing so far. The client subscribes there with
@@ -61,10 +55,7 @@ TEST_F(EdgeWsNats, AClientIsFedOnlyWhileSubscribedAndResumesOnAnotherEdge) {
   edges[0]->stop();
   edges[0].reset();
   ws.reset();
-  for (int i = 40; i < 70; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(40, 70);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a snapshot past the client
   ws = std::make_unique<WsTestClient>(edges[1]->port());
   ws->sendText(subscribeMessage("stats", {}, view.sequence));
