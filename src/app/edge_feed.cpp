@@ -80,8 +80,7 @@ std::shared_ptr<void> EdgeFeed::subscribe(const server::SseResumePoint& resume) 
     start(resume);
     running_ = true;
   }
-  // The hold outlives neither the feed's owner nor the server: a session ending after the feed
-  // (at shutdown) finds nothing to release.
+  // A session that ends after the feed is gone (at shutdown) finds nothing to release.
   return std::shared_ptr<void>(nullptr, [weak = weak_from_this()](void*) {
     if (std::shared_ptr<EdgeFeed> feed = weak.lock()) {
       feed->release();
