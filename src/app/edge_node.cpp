@@ -62,22 +62,17 @@ EdgeQueryResults EdgeNode::results(const std::string& query) {
     std::optional<reactions::StoredMessage> last = client_->lastMessage(cluster_.stream, subject);
     bool fits = true;
     if (last && last->stream_sequence > after) {
-      reactions::NatsSubscriptionPtr sub = client_->subscribe(cluster_.stream, subject, after + 1);
-      for (;;) {
-        std::optional<reactions::StoredMessage> msg = sub->next(kReadTimeoutMs);
-        if (!msg) {
-          throw core::Error(core::ErrorCode::Internal,
-                            fmt::format("jetstream: timed out reading `{}`", subject));
-        }
-        core::Value diff = core::parseJson(msg->data);
-        // The snapshot's stream position is a lower bound: skip what it already holds.
-        if (static_cast<uint64_t>(diff.asMap().at("sequence").asInteger()) > results.sequence()) {
-          fits = results.apply(diff);
-        }
-        if (!fits || msg->stream_sequence >= last->stream_sequence) {
-          break;
-        }
-      }
+      client_->readRange(cluster_.stream, subject, after + 1, last->stream_sequence, kReadTimeoutMs,
+                         [&](const reactions::StoredMessage& msg) {
+                           core::Value diff = core::parseJson(msg.data);
+                           // The snapshot's stream position is a lower bound: skip what it
+                           // already holds.
+                           if (static_cast<uint64_t>(diff.asMap().at("sequence").asInteger()) >
+                               results.sequence()) {
+                             fits = results.apply(diff);
+                           }
+                           return fits;
+                         });
     }
     if (fits) {
       return EdgeQueryResults{results.sequence(), results.rowsJson()};

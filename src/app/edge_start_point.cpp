@@ -18,8 +18,8 @@ constexpr int kMaxProbes = 24;
 //! The query sequence of the subject's first message at or after stream sequence `from`.
 uint64_t firstSequenceFrom(reactions::NatsClient& client, const std::string& stream,
                            const std::string& subject, uint64_t from) {
-  reactions::NatsSubscriptionPtr sub = client.subscribe(stream, subject, from);
-  std::optional<reactions::StoredMessage> msg = sub->next(kProbeTimeoutMs);
+  std::optional<reactions::StoredMessage> msg =
+      client.firstMessageFrom(stream, subject, from, kProbeTimeoutMs);
   if (!msg) {
     throw core::Error(core::ErrorCode::Internal,
                       fmt::format("jetstream: timed out reading `{}`", subject));
