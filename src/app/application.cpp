@@ -43,7 +43,7 @@ Application::Application(config::ServerConfig config, ApplicationOptions options
   http.io_threads = options_.io_threads;
   main_server_ = std::make_unique<server::HttpServer>(http);
   // The WebSocket endpoint is always there: it costs nothing until someone subscribes. An edge
-  // has no engine to feed it (yet: docs/scale-out.md).
+  // feeds its own from JetStream (startEdge).
   ws_feed_ = std::make_unique<WsFeed>(engine_);
   if (options_.role != ClusterRole::Edge) {
     ws_endpoint_ = main_server_->addWebSocket(server::WsOptions{}, *ws_feed_);
@@ -103,27 +103,29 @@ void Application::startEdge() {
     clusterError("--role edge needs a `cluster:` section", "see docs/scale-out.md");
   edge_node_ = std::make_unique<EdgeNode>(config_, clock_);
   registerEdgeRoutes(*main_server_, *edge_node_, clock_);
-  // SSE streams of one query, on the main port, with the query's sequence as the event id.
+  ws_endpoint_ = main_server_->addWebSocket(server::WsOptions{}, edge_node_->wsBackend());
+  edge_node_->wsBackend().setEndpoint(ws_endpoint_);
+  // SSE streams on the main port, each fed lazily while it has clients.
   for (const config::ReactionConfig& r : config_.reactions) {
     const config::SseReactionConfig* sse = r.sse();
     if (!sse)
       continue;
-    if (sse->port || r.queries.size() != 1) {
-      spdlog::warn(
-          "edge: SSE reaction `{}` is not served on edges yet (only one query on the "
-          "main port is)",
-          r.id);
+    if (sse->port) {
+      spdlog::warn("edge: SSE reaction `{}` has its own port, which edges do not serve yet", r.id);
       continue;
     }
-    edge_streams_.push_back(main_server_->addSseStream(sseStreamOptions(r, *sse)));
+    server::SseStreamOptions options = sseStreamOptions(r, *sse);
+    std::shared_ptr<EdgeFeed> feed =
+        edge_node_->addSseFeed(r.queries, sse->sse_path, options.replay_frames);
+    options.on_subscribe = [weak = std::weak_ptr<EdgeFeed>(feed)](
+                               const server::SseResumePoint& resume) -> std::shared_ptr<void> {
+      std::shared_ptr<EdgeFeed> f = weak.lock();
+      return f ? f->subscribe(resume) : nullptr;
+    };
+    edge_streams_.push_back(main_server_->addSseStream(std::move(options)));
+    feed->setSink(*edge_streams_.back());
   }
   main_server_->start();
-  size_t fed = 0;
-  for (const config::ReactionConfig& r : config_.reactions) {
-    const config::SseReactionConfig* sse = r.sse();
-    if (sse && !sse->port && r.queries.size() == 1)
-      edge_node_->feedSse(r.queries.front(), sse->sse_path, *edge_streams_[fed++]);
-  }
   started_ = true;
 }
 

@@ -58,6 +58,7 @@ class Application {
   const config::ServerConfig& config() const { return config_; }
   //! Present with `--role engine`.
   EngineNode* engineNode() const { return engine_node_.get(); }
+  EdgeNode* edgeNode() const { return edge_node_.get(); }
 
  private:
   void startSources();

@@ -35,6 +35,8 @@ EdgeNode::EdgeNode(const config::ServerConfig& config, const core::Clock& clock)
     client_ = std::make_unique<reactions::NatsClient>(
         reactions::NatsClientOptions{cluster_.servers, "livedash edge"});
   });
+  ws_ = std::make_unique<EdgeWsFeed>(*client_, cluster_.stream, queries_, cluster_.edge_idle_ms,
+                                     [this](const std::string& q) { return results(q); });
   spdlog::info("edge node: {} queries from JetStream stream `{}` on {}", queries_.size(),
                cluster_.stream, fmt::join(cluster_.servers, ", "));
 }
@@ -60,22 +62,17 @@ EdgeQueryResults EdgeNode::results(const std::string& query) {
     std::optional<reactions::StoredMessage> last = client_->lastMessage(cluster_.stream, subject);
     bool fits = true;
     if (last && last->stream_sequence > after) {
-      reactions::NatsSubscriptionPtr sub = client_->subscribe(cluster_.stream, subject, after + 1);
-      for (;;) {
-        std::optional<reactions::StoredMessage> msg = sub->next(kReadTimeoutMs);
-        if (!msg) {
-          throw core::Error(core::ErrorCode::Internal,
-                            fmt::format("jetstream: timed out reading `{}`", subject));
-        }
-        core::Value diff = core::parseJson(msg->data);
-        // The snapshot's stream position is a lower bound: skip what it already holds.
-        if (static_cast<uint64_t>(diff.asMap().at("sequence").asInteger()) > results.sequence()) {
-          fits = results.apply(diff);
-        }
-        if (!fits || msg->stream_sequence >= last->stream_sequence) {
-          break;
-        }
-      }
+      client_->readRange(cluster_.stream, subject, after + 1, last->stream_sequence, kReadTimeoutMs,
+                         [&](const reactions::StoredMessage& msg) {
+                           core::Value diff = core::parseJson(msg.data);
+                           // The snapshot's stream position is a lower bound: skip what it
+                           // already holds.
+                           if (static_cast<uint64_t>(diff.asMap().at("sequence").asInteger()) >
+                               results.sequence()) {
+                             fits = results.apply(diff);
+                           }
+                           return fits;
+                         });
     }
     if (fits) {
       return EdgeQueryResults{results.sequence(), results.rowsJson()};
@@ -86,10 +83,20 @@ EdgeQueryResults EdgeNode::results(const std::string& query) {
                     fmt::format("query `{}`: the stream does not follow its snapshot", query));
 }
 
-void EdgeNode::feedSse(const std::string& query, const std::string& channel,
-                       core::FrameSink& sink) {
-  feeds_.push_back(std::make_unique<EdgeFeed>(*client_, cluster_.stream, query, channel, sink));
-  feeds_.back()->start();
+std::shared_ptr<EdgeFeed> EdgeNode::addSseFeed(std::vector<std::string> queries,
+                                               std::string channel, size_t replay_frames) {
+  feeds_.push_back(std::make_shared<EdgeFeed>(
+      *client_, EdgeFeedOptions{cluster_.stream, std::move(queries), std::move(channel),
+                                cluster_.edge_idle_ms, replay_frames}));
+  return feeds_.back();
+}
+
+size_t EdgeNode::consumersOf(const std::string& query) const {
+  size_t n = 0;
+  for (const std::shared_ptr<EdgeFeed>& feed : feeds_) {
+    n += feed->consuming(query) ? 1 : 0;
+  }
+  return n + (ws_->consuming(query) ? 1 : 0);
 }
 
 std::optional<int64_t> EdgeNode::silentMs() {

@@ -1,13 +1,15 @@
 // src/app/edge_node.hpp
 //
-// `--role edge`, first slice: answers a query's REST results and /health from JetStream alone,
-// with no sources or queries of its own (docs/scale-out.md). A request loads the query's snapshot
-// from the bucket and reads the query's subject on from the snapshot's stream position to its
-// end, so an edge consumes a query only while someone asks for it, and any edge gives the same
-// answer with the same sequence.
+// `--role edge`: answers a query's REST results and /health from JetStream alone, with no
+// sources or queries of its own (docs/scale-out.md), and owns the lazy feeds of its SSE streams
+// (edge_feed.hpp) and of its WebSocket endpoint (edge_ws_feed.hpp). A REST request loads the
+// query's snapshot from the bucket and reads the query's subject on from the snapshot's stream
+// position to its end, so an edge consumes a query only while someone asks for it, and any edge
+// gives the same answer with the same sequence.
 //
 // Threads: results() and silentMs() run on IO threads (they block for JetStream round trips,
-// bounded by the request timeout); the NATS client is thread-safe.
+// bounded by the request timeout), results() also on the WebSocket query threads; the NATS client
+// is thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -17,16 +19,13 @@
 #include <vector>
 
 #include "app/edge_feed.hpp"
+#include "app/edge_results.hpp"
+#include "app/edge_ws_feed.hpp"
 #include "config/server_config.hpp"
 #include "core/clock.hpp"
 #include "reactions/jetstream/nats_client.hpp"
 
 namespace livedash::app {
-
-struct EdgeQueryResults {
-  uint64_t sequence = 0;
-  std::string rows_json;  //!< `[row,…]`
-};
 
 class EdgeNode {
  public:
@@ -40,8 +39,14 @@ class EdgeNode {
   //! `snapshot_interval_ms`); nullopt when none ever did.
   std::optional<int64_t> silentMs();
   uint32_t staleAfterMs() const { return cluster_.stale_after_ms; }
-  //! Feeds `query`'s diffs into `sink` (an SSE stream at `channel`) until the node is destroyed.
-  void feedSse(const std::string& query, const std::string& channel, core::FrameSink& sink);
+  //! A lazy feed of an SSE stream at `channel` carrying `queries` (edge_feed.hpp), until the
+  //! node is destroyed; the caller gives it its stream.
+  std::shared_ptr<EdgeFeed> addSseFeed(std::vector<std::string> queries, std::string channel,
+                                       size_t replay_frames);
+  //! JetStream consumers of `query` that the node's feeds hold open now (tests).
+  size_t consumersOf(const std::string& query) const;
+  //! The backend of the edge's `/ws`.
+  EdgeWsFeed& wsBackend() { return *ws_; }
 
  private:
   const config::ClusterConfig& cluster_;
@@ -49,7 +54,8 @@ class EdgeNode {
   std::vector<std::string> queries_;
   reactions::NatsClientPtr client_;
   //! Declared after the client: they stop before it goes.
-  std::vector<std::unique_ptr<EdgeFeed>> feeds_;
+  std::vector<std::shared_ptr<EdgeFeed>> feeds_;
+  std::unique_ptr<EdgeWsFeed> ws_;
 };
 
 }  // namespace livedash::app

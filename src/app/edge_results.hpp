@@ -13,6 +13,12 @@
 
 namespace livedash::app {
 
+//! A query's result as an edge answers it: its sequence and its rows.
+struct EdgeQueryResults {
+  uint64_t sequence = 0;
+  std::string rows_json;  //!< `[row,…]`
+};
+
 class EdgeResults {
  public:
   //! `data`: the snapshot's rows (a JSON list, parsed).

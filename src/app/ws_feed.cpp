@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "app/ws_lease.hpp"
 #include "app/ws_messages.hpp"
 #include "core/calendar.hpp"
 #include "server/ws_protocol.hpp"
@@ -15,13 +16,6 @@ namespace {
 
 size_t index(WsPeriod period) {
   return static_cast<size_t>(period);
-}
-
-//! Counts one watcher for as long as the server holds the lease.
-server::WsLease lease(const std::shared_ptr<std::atomic<size_t>>& counter) {
-  counter->fetch_add(1, std::memory_order_relaxed);
-  return server::WsLease(counter.get(),
-                         [counter](void*) { counter->fetch_sub(1, std::memory_order_relaxed); });
 }
 
 bool watched(const std::shared_ptr<std::atomic<size_t>>& counter) {
@@ -71,7 +65,7 @@ void WsFeed::answer(engine::Engine& e, const server::WsSubscribeRequest& r) {
   if (!counter) {
     counter = std::make_shared<std::atomic<size_t>>(0);
   }
-  server::WsLease held = lease(counter);
+  server::WsLease held = wsLease(counter);
   if (r.period == WsPeriod::Live) {
     std::vector<core::FrameConstSharedPtr> preamble = livePreamble(feed, *query, r);
     endpoint_->accept(r.subscriber, std::move(channel), std::move(preamble), query->sequence(),

@@ -23,9 +23,14 @@ std::string head(std::string_view op, std::string_view query, server::WsPeriod p
 }  // namespace
 
 std::string wsSnapshotMessage(std::string_view query, const engine::QuerySnapshot& snapshot) {
+  return wsSnapshotMessage(query, snapshot.sequence, engine::rowsJson(snapshot));
+}
+
+std::string wsSnapshotMessage(std::string_view query, uint64_t sequence,
+                              std::string_view rows_json) {
   std::string out = head("snapshot", query, server::WsPeriod::Live);
-  fmt::format_to(std::back_inserter(out), R"(,"sequence":{},"data":)", snapshot.sequence);
-  out += engine::rowsJson(snapshot);
+  fmt::format_to(std::back_inserter(out), R"(,"sequence":{},"data":)", sequence);
+  out += rows_json;
   out += '}';
   return out;
 }

@@ -15,6 +15,9 @@ namespace livedash::app {
 
 //! `{"op":"snapshot","query","period":"live","sequence","data":[rows]}`
 std::string wsSnapshotMessage(std::string_view query, const engine::QuerySnapshot& snapshot);
+//! The same from rows already encoded (`[row,…]`), as an edge holds them.
+std::string wsSnapshotMessage(std::string_view query, uint64_t sequence,
+                              std::string_view rows_json);
 //! `{"op":"resumed","query","period":"live","since","sequence"}`: the diffs after `since` follow.
 std::string wsResumedMessage(std::string_view query, uint64_t since, uint64_t sequence);
 //! `{"op":"diff",…}` with the SSE `data` shape (queryId, sequence, timestamp, added, updated,

@@ -40,6 +40,9 @@ struct ClusterConfig {
   uint32_t max_queued_bytes = uint32_t{64} << 20;
   //! An edge reports itself stale in /health when no diff or heartbeat came for this long.
   uint32_t stale_after_ms = 15000;
+  //! An edge stops consuming a query this long after the last client of it left, so that a
+  //! client reloading the page or moving between edges finds the consumer still there.
+  uint32_t edge_idle_ms = 5000;
   //! Engine nodes in file order. Empty: one node called `engine` runs every query. Otherwise a
   //! query runs on the node that lists it, and unlisted queries run on the first node.
   std::vector<EngineNodeConfig> engines;

@@ -119,7 +119,8 @@ void readValue(Reader& r, const YAML::Node& node, const std::string& path, Clust
               field(r, "snapshot_interval_ms", out.snapshot_interval_ms),
               field(r, "stale_after_ms", out.stale_after_ms),
               field(r, "max_queued_diffs", out.max_queued_diffs),
-              field(r, "max_queued_bytes", out.max_queued_bytes), enginesField(r, out.engines)});
+              field(r, "max_queued_bytes", out.max_queued_bytes),
+              field(r, "edge_idle_ms", out.edge_idle_ms), enginesField(r, out.engines)});
   const YAML::Node servers = findField(node, "servers");
   if (servers.IsSequence() && out.servers.empty()) {
     r.error(servers, childPath(path, "servers"), "the list of servers is empty",
@@ -143,6 +144,7 @@ void readValue(Reader& r, const YAML::Node& node, const std::string& path, Clust
   checkRange(r, node, path, "stale_after_ms", out.stale_after_ms, 1000, 3'600'000);
   checkRange(r, node, path, "max_queued_diffs", out.max_queued_diffs, 1, 100'000'000);
   checkRange(r, node, path, "max_queued_bytes", out.max_queued_bytes, 1024, 4'000'000'000u);
+  checkRange(r, node, path, "edge_idle_ms", out.edge_idle_ms, 0, 3'600'000);
   checkPinnedOnce(r, node, path, out.engines);
 }
 

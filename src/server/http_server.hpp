@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include "server/auth.hpp"
 #include "server/http_types.hpp"
 #include "server/latency_histogram.hpp"
+#include "server/sse_resume_point.hpp"
 #include "server/ws_endpoint.hpp"
 
 namespace livedash::server {
@@ -53,6 +55,10 @@ struct SseStreamOptions {
   std::vector<std::string> queries;
   //! Tokens accepted on this stream only (an SSE reaction's own `token`), besides the server's.
   std::vector<AccessToken> tokens;
+  //! Called on the IO thread as a client connects, before its replay is taken, with where it
+  //! resumes; what it returns is held until the client leaves. An edge starts consuming
+  //! JetStream here and stops once nobody holds it (docs/scale-out.md). Empty: nothing to do.
+  std::function<std::shared_ptr<void>(const SseResumePoint&)> on_subscribe;
 };
 
 //! One SSE stream at one path. Frames published to it reach every connected client in order.
@@ -66,6 +72,9 @@ class SseStream : public core::FrameSink {
   virtual uint64_t droppedClients() const = 0;
   //! Commit time of each diff to the end of its first socket write, per IO thread.
   virtual LatencyHistogram::Snapshot writeLatency() const = 0;
+  //! Forgets the replay log, for a feed that starts again after a gap (an edge's feed that
+  //! stopped while the stream had no clients). Clients resuming from before get `must-refetch`.
+  virtual void resetReplay() = 0;
 };
 using SseStreamSharedPtr = std::shared_ptr<SseStream>;
 

@@ -36,6 +36,15 @@ void SseReplayRing::push(core::FrameConstSharedPtr frame) {
   }
 }
 
+void SseReplayRing::clear() {
+  while (size_ > 0) {
+    dropOldest();
+  }
+  head_ = 0;
+  last_sequence_ = 0;
+  last_query_sequence_.clear();
+}
+
 SseReplayRing::Resume SseReplayRing::collectAfter(
     uint64_t last_id, std::vector<core::FrameConstSharedPtr>& out) const {
   if (last_id > last_sequence_) {

@@ -31,6 +31,8 @@ class SseReplayRing {
   //! Appends a frame with a non-zero sequence, dropping the oldest while either bound is
   //! exceeded.
   void push(core::FrameConstSharedPtr frame);
+  //! Drops every frame and every query's latest sequence.
+  void clear();
   //! The sequence of the latest frame pushed, 0 before the first.
   uint64_t lastSequence() const { return last_sequence_; }
   size_t size() const { return size_; }

@@ -12,8 +12,12 @@
 namespace livedash::server {
 
 SseSession::SseSession(tcp::socket socket, SseHub& hub, QueryFilterConstSharedPtr queries,
-                       ConnectionSlot slot)
-    : socket_(std::move(socket)), hub_(hub), queries_(std::move(queries)), slot_(std::move(slot)) {}
+                       ConnectionSlot slot, std::shared_ptr<void> hold)
+    : socket_(std::move(socket)),
+      hub_(hub),
+      queries_(std::move(queries)),
+      slot_(std::move(slot)),
+      hold_(std::move(hold)) {}
 
 SseSession::~SseSession() {
   hub_.remove(this);

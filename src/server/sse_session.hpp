@@ -23,9 +23,10 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   static constexpr size_t kNoSlot = static_cast<size_t>(-1);
 
   //! `queries`: the stream's queries this subscriber receives (null: all). `slot` counts the
-  //! connection against its address's cap until the session ends.
+  //! connection against its address's cap until the session ends; so is `hold` kept (the
+  //! stream's on_subscribe answer).
   SseSession(tcp::socket socket, SseHub& hub, QueryFilterConstSharedPtr queries = nullptr,
-             ConnectionSlot slot = {});
+             ConnectionSlot slot = {}, std::shared_ptr<void> hold = {});
   ~SseSession();
   SseSession(const SseSession&) = delete;
   SseSession& operator=(const SseSession&) = delete;
@@ -55,6 +56,7 @@ class SseSession : public std::enable_shared_from_this<SseSession> {
   SseHub& hub_;
   QueryFilterConstSharedPtr queries_;
   ConnectionSlot slot_;
+  std::shared_ptr<void> hold_;
   std::vector<core::FrameConstSharedPtr> pending_;  //!< queued while a write is in flight
   std::vector<core::FrameConstSharedPtr> writing_;  //!< the write in flight
   std::vector<net::const_buffer> buffers_;

@@ -77,6 +77,11 @@ void SseStreamImpl::publish(core::FrameConstSharedPtr frame) {
   }
 }
 
+void SseStreamImpl::resetReplay() {
+  std::lock_guard lock(mutex_);
+  ring_.clear();
+}
+
 size_t SseStreamImpl::clientCount() const {
   return clients_.load(std::memory_order_relaxed);
 }
@@ -126,6 +131,9 @@ void SseStreamImpl::connect(size_t thread, tcp::socket socket, SseSubscribe subs
   if (thread >= hubs_.size()) {
     return;  // not attached: the server is stopping; dropping the socket closes it
   }
+  if (options_.on_subscribe) {
+    subscribe.hold = options_.on_subscribe(subscribe.resume);
+  }
   std::vector<core::FrameConstSharedPtr> preamble;
   preamble.push_back(responseHead(subscribe.headers));
   uint64_t last_sequence = 0;
@@ -136,8 +144,12 @@ void SseStreamImpl::connect(size_t thread, tcp::socket socket, SseSubscribe subs
     const std::optional<std::string>& last_event_id = subscribe.resume.last_event_id;
     std::optional<SseReplayRing::Resume> resume;
     if (last_event_id) {
+      std::optional<std::vector<QueryPosition>> positions;
       if (parseSequence(*last_event_id, client_id)) {
         resume = ring_.collectAfter(client_id, preamble);
+      } else if ((positions = parseSinceList(*last_event_id))) {
+        // A stream whose ids are its queries' positions (an edge's stream of several queries).
+        resume = ring_.collectSince(*positions, preamble);
       } else {
         preamble.push_back(bad_id_frame_);
       }
@@ -163,8 +175,9 @@ void SseStreamImpl::connect(size_t thread, tcp::socket socket, SseSubscribe subs
       return frame->sequence != 0 && !filterAllows(subscribe.queries, frame->query);
     });
   }
-  auto session = std::make_shared<SseSession>(
-      std::move(socket), *hubs_[thread], std::move(subscribe.queries), std::move(subscribe.slot));
+  auto session =
+      std::make_shared<SseSession>(std::move(socket), *hubs_[thread], std::move(subscribe.queries),
+                                   std::move(subscribe.slot), std::move(subscribe.hold));
   session->start(std::move(preamble), last_sequence);
 }
 

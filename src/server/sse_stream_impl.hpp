@@ -31,7 +31,8 @@ struct SseSubscribe {
   HeaderList headers;     //!< extra response headers (CORS)
   SseResumePoint resume;  //!< where the client picks up; nothing: live from now
   QueryFilterConstSharedPtr queries;
-  ConnectionSlot slot;  //!< held for as long as the connection is open
+  ConnectionSlot slot;         //!< held for as long as the connection is open
+  std::shared_ptr<void> hold;  //!< what the stream's on_subscribe returned, held as long too
 };
 
 class SseStreamImpl final : public SseStream {
@@ -44,6 +45,7 @@ class SseStreamImpl final : public SseStream {
   size_t clientCount() const override;
   uint64_t droppedClients() const override;
   LatencyHistogram::Snapshot writeLatency() const override { return write_latency_.snapshot(); }
+  void resetReplay() override;
   const SseStreamOptions& options() const { return options_; }
   //! The server's tokens plus the stream's own.
   const Authorizer& authorizer() const { return auth_; }

@@ -262,6 +262,84 @@ NatsSubscriptionPtr NatsClient::subscribe(const std::string& stream, const std::
   return NatsSubscriptionPtr(new NatsSubscription(std::move(state)));
 }
 
+namespace {
+
+//! An ephemeral pull consumer of one subject from a stream sequence, deleted with the object.
+//! Short reads use it instead of an ordered push consumer: destroying an ordered consumer while
+//! the server still pushed to it crashed libnats 3.4's reader thread (a message handed to the
+//! freed subscription). A pull consumer receives only what it fetched.
+class PullReader {
+ public:
+  PullReader(jsCtx* js, const std::string& stream, const std::string& subject, uint64_t start)
+      : subject_(subject) {
+    jsSubOptions so;
+    jsSubOptions_Init(&so);
+    so.Stream = stream.c_str();
+    so.Config.DeliverPolicy = js_DeliverByStartSequence;
+    so.Config.OptStartSeq = start < 1 ? 1 : start;
+    so.Config.AckPolicy = js_AckNone;
+    jsErrCode js_error = jsErrCode(0);
+    natsStatus s = js_PullSubscribe(&sub_, js, subject.c_str(), nullptr, nullptr, &so, &js_error);
+    if (s != NATS_OK) {
+      fail(fmt::format("open a pull consumer on `{}`", subject), s, js_error);
+    }
+  }
+  ~PullReader() { natsSubscription_Destroy(sub_); }
+  PullReader(const PullReader&) = delete;
+  PullReader& operator=(const PullReader&) = delete;
+
+  //! Up to `batch` messages; empty when none came within `timeout_ms`.
+  std::vector<StoredMessage> fetch(int batch, int64_t timeout_ms) {
+    natsMsgList list = {nullptr, 0};
+    jsErrCode js_error = jsErrCode(0);
+    natsStatus s = natsSubscription_Fetch(&list, sub_, batch, timeout_ms, &js_error);
+    std::vector<StoredMessage> out;
+    for (int i = 0; s == NATS_OK && i < list.Count; ++i) {
+      out.push_back(toStored(list.Msgs[i]));
+    }
+    natsMsgList_Destroy(&list);
+    if (s != NATS_OK && s != NATS_TIMEOUT) {
+      fail(fmt::format("fetch from `{}`", subject_), s, js_error);
+    }
+    return out;
+  }
+
+ private:
+  std::string subject_;
+  natsSubscription* sub_ = nullptr;
+};
+
+}  // namespace
+
+std::optional<StoredMessage> NatsClient::firstMessageFrom(const std::string& stream,
+                                                          const std::string& subject,
+                                                          uint64_t start, int64_t timeout_ms) {
+  std::vector<StoredMessage> messages =
+      PullReader(state_->js, stream, subject, start).fetch(1, timeout_ms);
+  if (messages.empty()) {
+    return std::nullopt;
+  }
+  return std::move(messages.front());
+}
+
+void NatsClient::readRange(const std::string& stream, const std::string& subject, uint64_t first,
+                           uint64_t last, int64_t timeout_ms,
+                           const std::function<bool(const StoredMessage&)>& each) {
+  PullReader reader(state_->js, stream, subject, first);
+  for (;;) {
+    std::vector<StoredMessage> messages = reader.fetch(256, timeout_ms);
+    if (messages.empty()) {
+      throw core::Error(core::ErrorCode::Internal,
+                        fmt::format("jetstream: timed out reading `{}`", subject));
+    }
+    for (const StoredMessage& msg : messages) {
+      if (!each(msg) || msg.stream_sequence >= last) {
+        return;
+      }
+    }
+  }
+}
+
 bool NatsClient::connected() const {
   return natsConnection_Status(state_->connection) == NATS_CONN_STATUS_CONNECTED;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -75,6 +76,18 @@ class NatsClient {
     return e ? std::optional<std::string>(std::move(e->value)) : std::nullopt;
   }
 
+  //! The first message stored on `subject` at or after stream sequence `start`, fetched once
+  //! through a pull consumer (nothing is pushed, so nothing is in flight when it goes); nullopt
+  //! when none arrives within `timeout_ms`. Throws core::Error.
+  std::optional<StoredMessage> firstMessageFrom(const std::string& stream,
+                                                const std::string& subject, uint64_t start,
+                                                int64_t timeout_ms);
+  //! Hands `each` the messages of `subject` from stream sequence `first` until the one at or
+  //! past `last` (which must exist), or until `each` returns false. Throws core::Error when
+  //! JetStream fails or a fetch brings nothing within `timeout_ms`.
+  void readRange(const std::string& stream, const std::string& subject, uint64_t first,
+                 uint64_t last, int64_t timeout_ms,
+                 const std::function<bool(const StoredMessage&)>& each);
   //! An ordered push consumer of `subject` from stream sequence `start` (1: the beginning).
   NatsSubscriptionPtr subscribe(const std::string& stream, const std::string& subject,
                                 uint64_t start);

@@ -9,77 +9,14 @@
 
 #include <gtest/gtest.h>
 
-#include "jetstream_harness.hpp"
+#include "edge_fixture.hpp"
 #include "sse_client.hpp"
-#include "unit/app/shop_writes.hpp"
-#include "unit/server/test_client.hpp"
 
 namespace livedash::testing {
 namespace {
 
-//! GET /api/v1/queries/stats/results of one node: its sequence and its rows as a client holds them.
-struct Answer {
-  uint64_t sequence = 0;
-  std::multiset<std::string> rows;
-};
-
-Answer resultsOf(const app::Application& node) {
-  server::test::TestClient c(node.port());
-  server::test::Reply reply = c.request("GET", "/api/v1/queries/stats/results");
-  EXPECT_EQ(reply.status, 200) << reply.body;
-  core::Value v = core::parseJson(reply.body);
-  Answer a;
-  a.sequence = v.asMap().at("sequence").asInteger();
-  for (const core::Value& row : v.asMap().at("data").asList()) {
-    a.rows.insert(core::toJson(row));
-  }
-  return a;
-}
-
-class EdgeNodeNats : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!NatsCluster::available()) {
-      GTEST_SKIP() << "nats-server is not installed (scripts/install-deps.sh --test)";
-    }
-    cluster = NatsCluster::start(3);
-    client = readyClient(*cluster);
-    config_text = engineConfig(*cluster, cluster->directory() + "/shop.db") +
-                  "  stale_after_ms: 1000\n"
-                  "reactions:\n"
-                  "  - {kind: sse, id: stream, queries: [stats], sse_path: /events,"
-                  " heartbeat_interval_ms: 60000}\n";
-    engine = startEngine(config_text, clock);
-    edges[0] = startEdge(config_text, clock);
-    edges[1] = startEdge(config_text, clock);
-  }
-  void TearDown() override {
-    for (auto& edge : edges) {
-      if (edge) {
-        edge->stop();
-      }
-    }
-    if (engine) {
-      engine->stop();
-    }
-  }
-
-  void write(int i) { writeShop(*engine, i); }
-  void settle() { testing::settle(*engine); }
-
-  core::SystemClock clock;
-  std::unique_ptr<NatsCluster> cluster;
-  reactions::NatsClientPtr client;
-  std::string config_text;
-  std::unique_ptr<app::Application> engine;
-  std::unique_ptr<app::Application> edges[2];
-};
-
 TEST_F(EdgeNodeNats, EveryEdgeAnswersWithTheEnginesSequenceAndRows) {
-  for (int i = 0; i < 40; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(0, 40);
   Answer from_engine = resultsOf(*engine);
   for (auto& edge : edges) {
     Answer from_edge = resultsOf(*edge);
@@ -113,10 +50,7 @@ TEST_F(EdgeNodeNats, AnEdgeStoppedMidStreamCostsItsClientNothing) {
   Answer before = resultsOf(*edges[0]);
   edges[0]->stop();
   edges[0].reset();
-  for (int i = 30; i < 60; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(30, 60);
   Answer after = resultsOf(*edges[1]);
   EXPECT_GT(after.sequence, before.sequence);
   EXPECT_EQ(after.sequence, resultsOf(*engine).sequence);
@@ -124,10 +58,7 @@ TEST_F(EdgeNodeNats, AnEdgeStoppedMidStreamCostsItsClientNothing) {
 }
 
 TEST_F(EdgeNodeNats, EdgesReportStalenessWhileTheEngineIsDownAndKeepServing) {
-  for (int i = 0; i < 10; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(0, 10);
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   server::test::TestClient c(edges[0]->port());
   core::Value health = core::parseJson(c.request("GET", "/health").body);
@@ -149,10 +80,7 @@ TEST_F(EdgeNodeNats, EdgesReportStalenessWhileTheEngineIsDownAndKeepServing) {
 }
 
 TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
-  for (int i = 0; i < 10; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(0, 10);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // The page's way in: the snapshot over REST, then the stream from its sequence.
   SseClient client;
@@ -161,10 +89,7 @@ TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
   client.view.sequence = start.sequence;
   auto stream =
       client.open(edges[0]->port(), fmt::format("/events?since=stats:{}", start.sequence));
-  for (int i = 10; i < 40; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(10, 40);
   const uint64_t middle = resultsOf(*engine).sequence;
   client.readUntil(*stream, middle);
   // The edge dies with its client connected; the client comes back to the other edge with the
@@ -172,19 +97,9 @@ TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
   edges[0]->stop();
   edges[0].reset();
   stream.reset();
-  for (int i = 40; i < 70; ++i) {
-    write(i);
-  }
-  settle();
+  writeAndSettle(40, 70);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  stream = client.open(edges[1]->port(), "/events",
-                       fmt::format("Last-Event-ID: {}\r\n", client.last_id));
-  const uint64_t end = resultsOf(*engine).sequence;
-  client.readUntil(*stream, end);
-  EXPECT_EQ(client.must_refetch, 0);
-  EXPECT_EQ(client.bad_ids, 0) << "no gap and no duplicate across the move";
-  EXPECT_FALSE(client.view.gap);
-  EXPECT_EQ(client.view.sequence, end);
+  client.expectResumeTo(edges[1]->port(), resultsOf(*engine).sequence);
   expectSameStats(statsOfRows(client.view.rows), statsOfStore(*engine));
 }
 

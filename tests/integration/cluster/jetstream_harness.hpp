@@ -62,7 +62,9 @@ inline reactions::NatsClientPtr readyClient(const NatsCluster& cluster) {
   return client;
 }
 
-inline std::string engineConfig(const NatsCluster& cluster, const std::string& db_path) {
+//! The shop with the `stats` query, and `more_queries` (YAML items of `queries:`) after it.
+inline std::string engineConfig(const NatsCluster& cluster, const std::string& db_path,
+                                const std::string& more_queries = {}) {
   std::string servers;
   for (const std::string& url : cluster.urls()) {
     servers += (servers.empty() ? "" : ", ") + url;
@@ -77,12 +79,13 @@ inline std::string engineConfig(const NatsCluster& cluster, const std::string& d
       "      MATCH (o:orders)\n"
       "      RETURN o.status AS status, count(o) AS orders, sum(o.total) AS revenue\n"
       "    sources: [{{source_id: shop, nodes: [orders]}}]\n"
+      "{}"
       "cluster:\n"
       "  servers: [{}]\n"
       "  stream: {}\n"
       "  replicas: 3\n"
       "  snapshot_interval_ms: 200\n",
-      db_path, LIVEDASH_SOURCE_DIR "/tests/data/app/shop.sql", servers, kStream);
+      db_path, LIVEDASH_SOURCE_DIR "/tests/data/app/shop.sql", more_queries, servers, kStream);
 }
 
 //! An Application in `role` on `config_text`, started, on a free port.
@@ -234,10 +237,11 @@ inline StatsByStatus statsOfRows(const std::multiset<std::string>& rows) {
   return out;
 }
 
-//! The store's own answer to the stats query, in SQL.
-inline StatsByStatus statsOfStore(app::Application& app) {
+//! The store's own answer to the stats query (or to one limited to the orders `where` holds), in
+//! SQL.
+inline StatsByStatus statsOfStore(app::Application& app, const std::string& where = "1 = 1") {
   sources::SqlResult r = app.embeddedSource("shop")->executeSql(
-      "SELECT status, count(*), sum(total) FROM orders GROUP BY status");
+      "SELECT status, count(*), sum(total) FROM orders WHERE " + where + " GROUP BY status");
   StatsByStatus out;
   for (const core::List& row : r.rows) {
     out[row[0].asString()] = {row[1].asInteger(), row[2].asNumber()};

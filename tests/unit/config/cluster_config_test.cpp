@@ -50,6 +50,7 @@ TEST(ClusterConfig, LoadsSnakeCaseWithDefaults) {
   EXPECT_EQ(c.cluster.stale_after_ms, 15000u);
   EXPECT_EQ(c.cluster.max_queued_diffs, 100'000u);
   EXPECT_EQ(c.cluster.max_queued_bytes, 64u << 20);
+  EXPECT_EQ(c.cluster.edge_idle_ms, 5000u);
   EXPECT_TRUE(c.cluster.engines.empty());
   EXPECT_EQ(engineNodeOf(c.cluster, "totals"), "engine");
 }
@@ -63,6 +64,7 @@ TEST(ClusterConfig, LoadsCamelCaseAndPinsQueriesToEngineNodes) {
                                                 "  staleAfterMs: 2000\n"
                                                 "  maxQueuedDiffs: 500\n"
                                                 "  maxQueuedBytes: 1048576\n"
+                                                "  edgeIdleMs: 0\n"
                                                 "  engines:\n"
                                                 "    engine-b: [totals]\n"
                                                 "    engine-a: []\n"),
@@ -73,6 +75,7 @@ TEST(ClusterConfig, LoadsCamelCaseAndPinsQueriesToEngineNodes) {
   EXPECT_EQ(c.cluster.stale_after_ms, 2000u);
   EXPECT_EQ(c.cluster.max_queued_diffs, 500u);
   EXPECT_EQ(c.cluster.max_queued_bytes, 1048576u);
+  EXPECT_EQ(c.cluster.edge_idle_ms, 0u);
   ASSERT_EQ(c.cluster.engines.size(), 2u);
   EXPECT_EQ(c.cluster.engines[0].name, "engine-b") << "file order is kept";
   EXPECT_EQ(engineNodeOf(c.cluster, "totals"), "engine-b");

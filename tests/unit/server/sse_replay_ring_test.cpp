@@ -139,5 +139,26 @@ TEST(SseReplayRingTest, SinceTooOldOrAheadReplaysNothing) {
   EXPECT_TRUE(out.empty());
 }
 
+TEST(SseReplayRingTest, ClearForgetsEveryFrameAndEveryQuery) {
+  SseReplayRing ring(8);
+  for (uint64_t i = 1; i <= 4; ++i) {
+    ring.push(diff(i, "a", i));
+  }
+  ring.clear();
+  EXPECT_EQ(ring.size(), 0u);
+  EXPECT_EQ(ring.bytes(), 0u);
+  EXPECT_EQ(ring.lastSequence(), 0u);
+  std::vector<core::FrameConstSharedPtr> out;
+  EXPECT_EQ(ring.collectSince({{"a", 2}}, out), Resume::Ahead) << "nothing is known of `a`";
+  // Refilled from a later point (an edge's feed starting again), it replays from there on.
+  for (uint64_t i = 5; i <= 7; ++i) {
+    ring.push(diff(i, "a", i + 10));
+  }
+  EXPECT_EQ(ring.collectSince({{"a", 15}}, out), Resume::Replay);
+  EXPECT_EQ(sequences(out), (std::vector<uint64_t>{6, 7}));
+  out.clear();
+  EXPECT_EQ(ring.collectSince({{"a", 3}}, out), Resume::TooOld);
+}
+
 }  // namespace
 }  // namespace livedash::server

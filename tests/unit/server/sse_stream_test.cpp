@@ -1,7 +1,8 @@
 // tests/unit/server/sse_stream_test.cpp
 //
-// SSE streams over real sockets: fan-out, heartbeats, Last-Event-ID resume, must-refetch, slow
-// subscribers, client counts and shutdown.
+// SSE streams over real sockets: fan-out, heartbeats, Last-Event-ID resume (a sequence or a list
+// of query positions), must-refetch, slow subscribers, client counts, the on_subscribe hook and
+// shutdown.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -27,6 +28,18 @@ core::FrameConstSharedPtr frame(uint64_t sequence, size_t padding = 0) {
   f->bytes = "id: " + std::to_string(sequence) +
              "\ndata: {\"sequence\":" + std::to_string(sequence) + ",\"pad\":\"" +
              std::string(padding, 'x') + "\"}\n\n";
+  return f;
+}
+
+//! A diff of `query` at `query_sequence` whose id lists each query's position, as on an edge.
+core::FrameConstSharedPtr queryFrame(uint64_t sequence, const std::string& query,
+                                     uint64_t query_sequence, const std::string& id) {
+  auto f = std::make_shared<core::Frame>();
+  f->channel = "/events";
+  f->sequence = sequence;
+  f->query = query;
+  f->query_sequence = query_sequence;
+  f->bytes = "id: " + id + "\ndata: {}\n\n";
   return f;
 }
 
@@ -263,6 +276,44 @@ TEST_F(SseStreamTest, StopWithConnectedClientsIsClean) {
   server_->stop();
   server_.reset();
   stream_->publish(frame(1'000'000));  // the stream outlives the server harmlessly
+}
+
+TEST_F(SseStreamTest, ALastEventIdListingQueriesResumesEachQueryAfterItsSequence) {
+  startServer();
+  stream_->publish(queryFrame(1, "a", 1, "a:1"));
+  stream_->publish(queryFrame(2, "b", 1, "a:1,b:1"));
+  stream_->publish(queryFrame(3, "a", 2, "a:2,b:1"));
+  stream_->publish(queryFrame(4, "b", 2, "a:2,b:2"));
+  auto client = subscribe("Last-Event-ID: a:2,b:1\r\n");
+  EXPECT_EQ(client->nextEvent().id, "a:2,b:2");
+  auto ahead = subscribe("Last-Event-ID: a:9,b:1\r\n");
+  EXPECT_EQ(ahead->nextEvent().data.rfind(R"({"type":"must-refetch")", 0), 0u);
+}
+
+TEST_F(SseStreamTest, OnSubscribeSeesTheResumePointAndIsHeldWhileTheClientStays) {
+  std::atomic<int> held{0};
+  std::string last_event_id;  // written on the IO thread before the client reads anything
+  SseStreamOptions options;
+  options.on_subscribe = [&](const SseResumePoint& resume) {
+    last_event_id = resume.last_event_id.value_or("");
+    ++held;
+    return std::shared_ptr<void>(nullptr, [&](void*) { --held; });
+  };
+  startServer(options, 1);
+  for (uint64_t i = 1; i <= 5; ++i) {
+    stream_->publish(frame(i));
+  }
+  auto client = subscribe("Last-Event-ID: 3\r\n");
+  expectIds(*client, 4, 5);
+  EXPECT_EQ(last_event_id, "3");
+  EXPECT_EQ(held.load(), 1);
+  client.reset();
+  EXPECT_TRUE(waitFor([&] { return held.load() == 0; }));
+
+  // A feed that starts again after a gap empties the log: an old id gets must-refetch.
+  stream_->resetReplay();
+  auto after_reset = subscribe("Last-Event-ID: 3\r\n");
+  EXPECT_EQ(after_reset->nextEvent().data.rfind(R"({"type":"must-refetch")", 0), 0u);
 }
 
 }  // namespace

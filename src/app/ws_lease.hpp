@@ -1,0 +1,20 @@
+// src/app/ws_lease.hpp
+//
+// A WebSocket lease that counts its subscription as one watcher for as long as the server holds
+// it, whatever thread drops it. Shared by the engine's feed and an edge's.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "server/ws_endpoint.hpp"
+
+namespace livedash::app {
+
+inline server::WsLease wsLease(const std::shared_ptr<std::atomic<size_t>>& counter) {
+  counter->fetch_add(1, std::memory_order_relaxed);
+  return server::WsLease(counter.get(),
+                         [counter](void*) { counter->fetch_sub(1, std::memory_order_relaxed); });
+}
+
+}  // namespace livedash::app
