@@ -241,14 +241,15 @@ void EdgeFeed::run(Cursor& cursor) {
 
 // The query's numbering jumped: an engine restarted (and rebuilt its result from a fresh
 // bootstrap), or its publisher dropped diffs while JetStream was away and republished the
-// snapshot. Either way the diffs after the jump do not apply to what clients hold. Sequence 0 keeps the message out
-// of the replay log and sends it to every connected client; the log itself is dropped, so that
-// a client resuming from before the jump is told too.
+// snapshot. Either way the diffs after the jump do not apply to what clients hold. Sequence 0 keeps
+// the message out of the replay log and sends it to every connected client; the log itself is
+// dropped, so that a client resuming from before the jump is told too.
 void EdgeFeed::publishRestart() {
   auto frame = std::make_shared<core::Frame>();
   frame->channel = options_.channel;
-  frame->bytes = R"(data: {"type":"must-refetch","reason":"the query's sequence jumped (an engine restart, or diffs dropped while JetStream was away)"})"
-                 "\n\n";
+  frame->bytes =
+      R"json(data: {"type":"must-refetch","reason":"the query's sequence jumped (an engine restart, or diffs dropped while JetStream was away)"})json"
+      "\n\n";
   sink_->publish(std::move(frame));
   sink_->resetReplay();
 }

@@ -23,7 +23,7 @@ TEST_F(EdgeDeliveryNats, AnEdgeConsumesAQueryOnlyWhileItHasClients) {
   writeAndSettle(0, 10);
   // REST reads a query and lets go; no SSE client: nothing is consumed.
   SseClient client;
-  Answer start = resultsOf(*edges[0]);
+  RestAnswer start = resultsOf(*edges[0]);
   client.view.rows = start.rows;
   client.view.sequence = start.sequence;
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -56,7 +56,7 @@ TEST_F(EdgeDeliveryNats, AClientOfSeveralQueriesMovesBetweenEdgesWithNoGapOrDupl
   // The page's way in: each query's snapshot over REST, then the stream from their sequences.
   MultiSseClient client;
   for (const char* query : {"stats", "small"}) {
-    Answer a = resultsOf(*edges[0], query);
+    RestAnswer a = resultsOf(*edges[0], query);
     client.views[query].rows = a.rows;
     client.views[query].sequence = a.sequence;
   }

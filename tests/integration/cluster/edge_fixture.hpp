@@ -9,7 +9,6 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <set>
 #include <string>
 #include <thread>
 
@@ -43,34 +42,20 @@ inline bool eventually(const std::function<bool()>& done) {
   return true;
 }
 
-//! What GET /api/v1/queries/{id}/results of one node says: the query's sequence and its rows as a
-//! client holds them.
-struct Answer {
-  uint64_t sequence = 0;
-  std::multiset<std::string> rows;
-};
-
-inline Answer resultsOf(const app::Application& node, const std::string& query = "stats") {
-  server::test::TestClient c(node.port());
-  server::test::Reply reply = c.request("GET", "/api/v1/queries/" + query + "/results");
-  EXPECT_EQ(reply.status, 200) << reply.body;
-  core::Value v = core::parseJson(reply.body);
-  Answer a;
-  a.sequence = v.asMap().at("sequence").asInteger();
-  for (const core::Value& row : v.asMap().at("data").asList()) {
-    a.rows.insert(core::toJson(row));
-  }
+//! A node's REST answer for `query`, which must be a success.
+inline RestAnswer resultsOf(const app::Application& node, const std::string& query = "stats") {
+  RestAnswer a = restResults(node, query);
+  EXPECT_EQ(a.status, 200) << "GET /api/v1/queries/" << query << "/results";
   return a;
 }
 
-class EdgeNodeNats : public ::testing::Test {
+class EdgeNodeNats : public JetStreamTest {
  protected:
   void SetUp() override {
-    if (!NatsCluster::available()) {
-      GTEST_SKIP() << "nats-server is not installed (scripts/install-deps.sh --test)";
+    JetStreamTest::SetUp();
+    if (IsSkipped()) {
+      return;
     }
-    cluster = NatsCluster::start(3);
-    client = readyClient(*cluster);
     config_text = engineConfig(*cluster, cluster->directory() + "/shop.db", kSmallQuery) +
                   "  stale_after_ms: 1000\n"
                   "  edge_idle_ms: 300\n"
@@ -109,8 +94,6 @@ class EdgeNodeNats : public ::testing::Test {
   }
 
   core::SystemClock clock;
-  std::unique_ptr<NatsCluster> cluster;
-  reactions::NatsClientPtr client;
   std::string config_text;
   std::unique_ptr<app::Application> engine;
   std::unique_ptr<app::Application> edges[2];

@@ -17,9 +17,9 @@ namespace {
 
 TEST_F(EdgeNodeNats, EveryEdgeAnswersWithTheEnginesSequenceAndRows) {
   writeAndSettle(0, 40);
-  Answer from_engine = resultsOf(*engine);
+  RestAnswer from_engine = resultsOf(*engine);
   for (auto& edge : edges) {
-    Answer from_edge = resultsOf(*edge);
+    RestAnswer from_edge = resultsOf(*edge);
     EXPECT_EQ(from_edge.sequence, from_engine.sequence);
     EXPECT_EQ(from_edge.rows, from_engine.rows);
     expectSameStats(statsOfRows(from_edge.rows), statsOfStore(*engine));
@@ -30,13 +30,13 @@ TEST_F(EdgeNodeNats, AClientMovingBetweenEdgesMidStreamNeverGoesBack) {
   uint64_t last = 0;
   for (int i = 0; i < 60; ++i) {
     write(i);
-    Answer a = resultsOf(*edges[i % 2]);
+    RestAnswer a = resultsOf(*edges[i % 2]);
     ASSERT_GE(a.sequence, last) << "edge " << i % 2 << " answered from behind the other";
     last = a.sequence;
   }
   settle();
-  Answer a = resultsOf(*edges[0]);
-  Answer b = resultsOf(*edges[1]);
+  RestAnswer a = resultsOf(*edges[0]);
+  RestAnswer b = resultsOf(*edges[1]);
   EXPECT_EQ(a.sequence, b.sequence);
   EXPECT_EQ(a.rows, b.rows);
   EXPECT_EQ(a.sequence, resultsOf(*engine).sequence);
@@ -47,11 +47,11 @@ TEST_F(EdgeNodeNats, AnEdgeStoppedMidStreamCostsItsClientNothing) {
   for (int i = 0; i < 30; ++i) {
     write(i);
   }
-  Answer before = resultsOf(*edges[0]);
+  RestAnswer before = resultsOf(*edges[0]);
   edges[0]->stop();
   edges[0].reset();
   writeAndSettle(30, 60);
-  Answer after = resultsOf(*edges[1]);
+  RestAnswer after = resultsOf(*edges[1]);
   EXPECT_GT(after.sequence, before.sequence);
   EXPECT_EQ(after.sequence, resultsOf(*engine).sequence);
   expectSameStats(statsOfRows(after.rows), statsOfStore(*engine));
@@ -74,7 +74,7 @@ TEST_F(EdgeNodeNats, EdgesReportStalenessWhileTheEngineIsDownAndKeepServing) {
   health = core::parseJson(reply.body);
   EXPECT_EQ(health.asMap().at("status").asString(), "stale");
   EXPECT_GE(health.asMap().at("engine_silent_ms").asInteger(), 1000);
-  Answer last = resultsOf(*edges[1]);
+  RestAnswer last = resultsOf(*edges[1]);
   EXPECT_EQ(last.sequence, sequence);
   expectSameStats(statsOfRows(last.rows), store);
 }
@@ -84,7 +84,7 @@ TEST_F(EdgeNodeNats, AnSseClientResumesOnAnotherEdgeWithNoGapOrDuplicate) {
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // The page's way in: the snapshot over REST, then the stream from its sequence.
   SseClient client;
-  Answer start = resultsOf(*edges[0]);
+  RestAnswer start = resultsOf(*edges[0]);
   client.view.rows = start.rows;
   client.view.sequence = start.sequence;
   auto stream =
@@ -108,7 +108,7 @@ TEST_F(EdgeNodeNats, AnEngineRestartTellsConnectedSseClientsToRefetch) {
   settle();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   SseClient client;
-  Answer start = resultsOf(*edges[0]);
+  RestAnswer start = resultsOf(*edges[0]);
   client.view.rows = start.rows;
   client.view.sequence = start.sequence;
   auto stream =
@@ -121,7 +121,7 @@ TEST_F(EdgeNodeNats, AnEngineRestartTellsConnectedSseClientsToRefetch) {
   EXPECT_EQ(client.must_refetch, 1);
   EXPECT_FALSE(client.view.gap) << "nothing from after the restart was applied to the old rows";
   // Reloading gives the restarted engine's result, past every number from before.
-  Answer reloaded = resultsOf(*edges[1]);
+  RestAnswer reloaded = resultsOf(*edges[1]);
   EXPECT_GT(reloaded.sequence, start.sequence + 1);
   expectSameStats(statsOfRows(reloaded.rows), statsOfStore(*engine));
 }
