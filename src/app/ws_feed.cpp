@@ -5,7 +5,6 @@
 
 #include "app/ws_lease.hpp"
 #include "app/ws_messages.hpp"
-#include "core/calendar.hpp"
 #include "server/ws_protocol.hpp"
 
 namespace livedash::app {
@@ -20,11 +19,6 @@ size_t index(WsPeriod period) {
 
 bool watched(const std::shared_ptr<std::atomic<size_t>>& counter) {
   return counter && counter->load(std::memory_order_relaxed) > 0;
-}
-
-int64_t periodStart(WsPeriod period, int64_t now_ms) {
-  const int64_t length = server::wsPeriodMs(period);
-  return core::floorDiv(now_ms, length) * length;
 }
 
 }  // namespace
@@ -74,7 +68,7 @@ void WsFeed::answer(engine::Engine& e, const server::WsSubscribeRequest& r) {
   }
   // A period subscription starts with the value of the period it lands in, then one at each
   // boundary; value frames stand outside the sequence (the same sequence may repeat).
-  const int64_t start = periodStart(r.period, e.clock().nowMs());
+  const int64_t start = server::wsPeriodStart(r.period, e.clock().nowMs());
   std::optional<int64_t>& next = next_boundary_[index(r.period)];
   if (!next) {
     next = start + server::wsPeriodMs(r.period);
@@ -188,7 +182,7 @@ void WsFeed::onWake(engine::Engine& e, int64_t now_ms) {
     }
     // One value per boundary we wake at: a clock that jumps several boundaries gets the latest.
     const auto period = static_cast<WsPeriod>(p);
-    const int64_t boundary = periodStart(period, now_ms);
+    const int64_t boundary = server::wsPeriodStart(period, now_ms);
     bool anyone = false;
     for (auto it = queries_.begin(); it != queries_.end();) {
       auto current = it++;

@@ -52,10 +52,15 @@ std::string wsDiffMessage(std::string_view diff_json) {
 
 std::string wsValueMessage(std::string_view query, server::WsPeriod period, int64_t boundary_ms,
                            const engine::QuerySnapshot& snapshot) {
+  return wsValueMessage(query, period, boundary_ms, snapshot.sequence, engine::rowsJson(snapshot));
+}
+
+std::string wsValueMessage(std::string_view query, server::WsPeriod period, int64_t boundary_ms,
+                           uint64_t sequence, std::string_view rows_json) {
   std::string out = head("value", query, period);
   fmt::format_to(std::back_inserter(out), R"(,"boundary":{},"sequence":{},"data":)", boundary_ms,
-                 snapshot.sequence);
-  out += engine::rowsJson(snapshot);
+                 sequence);
+  out += rows_json;
   out += '}';
   return out;
 }

@@ -26,5 +26,8 @@ std::string wsDiffMessage(std::string_view diff_json);
 //! `{"op":"value","query","period","boundary","sequence","data":[rows]}`
 std::string wsValueMessage(std::string_view query, server::WsPeriod period, int64_t boundary_ms,
                            const engine::QuerySnapshot& snapshot);
+//! The same from rows already encoded (`[row,…]`), as an edge holds them.
+std::string wsValueMessage(std::string_view query, server::WsPeriod period, int64_t boundary_ms,
+                           uint64_t sequence, std::string_view rows_json);
 
 }  // namespace livedash::app

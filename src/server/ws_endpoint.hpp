@@ -28,6 +28,8 @@ std::string_view wsPeriodName(WsPeriod period);
 std::optional<WsPeriod> parseWsPeriod(std::string_view name);
 //! Length of a period in ms (0 for Live).
 int64_t wsPeriodMs(WsPeriod period);
+//! The start of the UTC-aligned `period` that `now_ms` falls in (a period's `value` stamp).
+int64_t wsPeriodStart(WsPeriod period, int64_t now_ms);
 //! The channel a (query, period) subscription receives frames on, such as `live:orders`.
 //! Frames published to it carry this name in Frame::channel.
 std::string wsChannel(std::string_view query, WsPeriod period);

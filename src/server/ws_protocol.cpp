@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 
+#include "core/calendar.hpp"
 #include "core/json.hpp"
 
 namespace livedash::server {
@@ -113,6 +114,11 @@ std::optional<WsPeriod> parseWsPeriod(std::string_view name) {
 
 int64_t wsPeriodMs(WsPeriod period) {
   return kPeriods[static_cast<size_t>(period)].ms;
+}
+
+int64_t wsPeriodStart(WsPeriod period, int64_t now_ms) {
+  const int64_t length = wsPeriodMs(period);
+  return core::floorDiv(now_ms, length) * length;
 }
 
 std::string wsChannel(std::string_view query, WsPeriod period) {

@@ -48,14 +48,7 @@ class WsFeedTest : public ::testing::Test {
   }
 
   //! A ping round trip: the messages that arrive before the pong.
-  std::vector<core::Value> drain(WsTestClient& client) {
-    client.sendText(R"({"op":"ping"})");
-    std::vector<core::Value> out;
-    for (core::Value m = client.nextJson(); op(m) != "pong"; m = client.nextJson()) {
-      out.push_back(m);
-    }
-    return out;
-  }
+  std::vector<core::Value> drain(WsTestClient& client) { return drainUntilPong(client); }
 
   //! The one value a period boundary sends. It is awaited rather than drained: a value the
   //! engine published before a ping may still reach the client after that ping's pong, because

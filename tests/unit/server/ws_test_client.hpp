@@ -170,4 +170,15 @@ inline std::string subscribeMessage(std::string_view query, std::string_view per
   return out + "}";
 }
 
+//! A ping round trip: the messages that arrive before the pong.
+inline std::vector<core::Value> drainUntilPong(WsTestClient& client) {
+  client.sendText(R"({"op":"ping"})");
+  std::vector<core::Value> out;
+  for (core::Value m = client.nextJson(); m.asMap().at("op").asString() != "pong";
+       m = client.nextJson()) {
+    out.push_back(m);
+  }
+  return out;
+}
+
 }  // namespace livedash::server::test
