@@ -35,7 +35,8 @@ EdgeNode::EdgeNode(const config::ServerConfig& config, const core::Clock& clock)
     client_ = std::make_unique<reactions::NatsClient>(
         reactions::NatsClientOptions{cluster_.servers, "livedash edge"});
   });
-  ws_ = std::make_unique<EdgeWsFeed>(*client_, cluster_.stream, queries_, cluster_.edge_idle_ms,
+  ws_ = std::make_unique<EdgeWsFeed>(*client_, clock_, cluster_.stream, queries_,
+                                     cluster_.edge_idle_ms,
                                      [this](const std::string& q) { return results(q); });
   spdlog::info("edge node: {} queries from JetStream stream `{}` on {}", queries_.size(),
                cluster_.stream, fmt::join(cluster_.servers, ", "));

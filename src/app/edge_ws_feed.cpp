@@ -8,17 +8,19 @@
 
 namespace livedash::app {
 
-EdgeWsFeed::EdgeWsFeed(reactions::NatsClient& client, std::string stream,
+EdgeWsFeed::EdgeWsFeed(reactions::NatsClient& client, const core::Clock& clock, std::string stream,
                        std::vector<std::string> queries, int64_t idle_ms,
                        EdgeSnapshotReader snapshots)
     : client_(client),
+      clock_(clock),
       stream_(std::move(stream)),
       query_ids_(std::move(queries)),
       idle_ms_(idle_ms),
       snapshots_(std::move(snapshots)) {}
 
-// The query threads go before the endpoint they publish to.
+// The threads go before the endpoint they publish to.
 EdgeWsFeed::~EdgeWsFeed() {
+  periods_.reset();
   queries_.clear();
 }
 
@@ -28,9 +30,14 @@ void EdgeWsFeed::setEndpoint(server::WsEndpointSharedPtr endpoint) {
     queries_[q] = std::make_unique<EdgeWsQuery>(client_, EdgeWsQueryOptions{stream_, q, idle_ms_},
                                                 *endpoint_, snapshots_);
   }
+  periods_ = std::make_unique<EdgeWsPeriods>(clock_, *endpoint_, snapshots_);
 }
 
 void EdgeWsFeed::subscribe(server::WsSubscribeRequest request) {
+  if (request.period != server::WsPeriod::Live) {
+    periods_->subscribe(std::move(request));  // it answers query_not_found itself
+    return;
+  }
   auto it = queries_.find(request.query);
   if (it == queries_.end()) {
     auto error = std::make_shared<core::Frame>();

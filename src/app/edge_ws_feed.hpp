@@ -1,8 +1,9 @@
 // src/app/edge_ws_feed.hpp
 //
-// An edge's WebSocket backend: the same protocol as a single process (docs/websocket.md) for live
-// subscriptions, each query fed from JetStream while someone watches it (edge_ws_query.hpp).
-// Period subscriptions need the engine's clock and are refused on edges.
+// An edge's WebSocket backend: the same protocol as a single process (docs/websocket.md). Live
+// subscriptions of each query are fed from JetStream while someone watches it (edge_ws_query.hpp);
+// period subscriptions get values read as REST reads them, at the boundaries of the edge's clock
+// (edge_ws_periods.hpp).
 #pragma once
 
 #include <map>
@@ -10,33 +11,39 @@
 #include <string>
 #include <vector>
 
+#include "app/edge_ws_periods.hpp"
 #include "app/edge_ws_query.hpp"
+#include "core/clock.hpp"
 #include "server/ws_endpoint.hpp"
 
 namespace livedash::app {
 
 class EdgeWsFeed final : public server::WsBackend {
  public:
-  //! `client` must outlive the feed.
-  EdgeWsFeed(reactions::NatsClient& client, std::string stream, std::vector<std::string> queries,
-             int64_t idle_ms, EdgeSnapshotReader snapshots);
+  //! `client` and `clock` must outlive the feed.
+  EdgeWsFeed(reactions::NatsClient& client, const core::Clock& clock, std::string stream,
+             std::vector<std::string> queries, int64_t idle_ms, EdgeSnapshotReader snapshots);
   ~EdgeWsFeed() override;
 
-  //! Where frames go; starts each query's thread. Before the server starts.
+  //! Where frames go; starts each query's thread and the periods'. Before the server starts.
   void setEndpoint(server::WsEndpointSharedPtr endpoint);
   //! On an IO thread: the query's thread answers.
   void subscribe(server::WsSubscribeRequest request) override;
   //! Whether a JetStream consumer of `query` is open now (tests).
   bool consuming(const std::string& query) const;
+  //! The period subscriptions (tests).
+  const EdgeWsPeriods& periods() const { return *periods_; }
 
  private:
   reactions::NatsClient& client_;
+  const core::Clock& clock_;
   const std::string stream_;
   const std::vector<std::string> query_ids_;
   const int64_t idle_ms_;
   EdgeSnapshotReader snapshots_;
   server::WsEndpointSharedPtr endpoint_;
   std::map<std::string, std::unique_ptr<EdgeWsQuery>> queries_;
+  std::unique_ptr<EdgeWsPeriods> periods_;
 };
 
 }  // namespace livedash::app

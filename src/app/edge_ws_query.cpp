@@ -165,13 +165,6 @@ void EdgeWsQuery::follow(const reactions::StoredMessage& msg) {
 }
 
 void EdgeWsQuery::answer(const server::WsSubscribeRequest& r) {
-  if (r.period != server::WsPeriod::Live) {
-    endpoint_.reject(r.subscriber, server::wsChannel(r.query, r.period),
-                     frameOf(channel_, 0,
-                             server::wsErrorMessage(r.query, r.period, core::ErrorCode::BadRequest,
-                                                    "edges serve live subscriptions only")));
-    return;
-  }
   server::WsLease held = wsLease(watchers_);
   idle_ = false;
   std::vector<core::FrameConstSharedPtr> preamble;

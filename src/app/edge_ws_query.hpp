@@ -50,7 +50,7 @@ class EdgeWsQuery {
   EdgeWsQuery(const EdgeWsQuery&) = delete;
   EdgeWsQuery& operator=(const EdgeWsQuery&) = delete;
 
-  //! Any thread, never blocks: the query's thread answers.
+  //! Any thread, never blocks: the query's thread answers. `request.period` is Live.
   void subscribe(server::WsSubscribeRequest request);
   //! Whether a JetStream consumer of the query is open now (tests).
   bool consuming() const { return open_.load(); }
