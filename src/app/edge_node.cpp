@@ -43,14 +43,16 @@ EdgeNode::EdgeNode(const config::ServerConfig& config, const core::Clock& clock)
 }
 
 EdgeQueryResults EdgeNode::results(const std::string& query) {
-  if (std::find(queries_.begin(), queries_.end(), query) == queries_.end()) {
-    throw core::Error(core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", query));
-  }
   const std::string subject = reactions::diffSubject(cluster_.stream, query);
   for (int attempt = 0; attempt < kReloads; ++attempt) {
     std::optional<std::string> text =
         client_->get(reactions::snapshotBucket(cluster_.stream), query);
     if (!text) {
+      // A query of the config is one an engine will publish; any other is served only once one
+      // has (created at run time through an engine's operations API).
+      if (std::find(queries_.begin(), queries_.end(), query) == queries_.end()) {
+        throw core::Error(core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", query));
+      }
       throw core::Error(core::ErrorCode::QueryStopped,
                         fmt::format("no engine has published query `{}` yet", query));
     }

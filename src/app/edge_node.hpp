@@ -32,8 +32,9 @@ class EdgeNode {
   //! Throws core::Error when JetStream cannot be reached within 30 s.
   EdgeNode(const config::ServerConfig& config, const core::Clock& clock);
 
-  //! Throws core::Error: QueryNotFound for a query the config does not have, QueryStopped when
-  //! no engine has published it yet, Internal when JetStream fails.
+  //! Any query an engine has published a snapshot of, in the config or not (created at run time).
+  //! Throws core::Error: QueryStopped when no engine has published a query of the config yet,
+  //! QueryNotFound for any other query with no snapshot, Internal when JetStream fails.
   EdgeQueryResults results(const std::string& query);
   //! How long ago an engine last wrote any snapshot (they rewrite each one every
   //! `snapshot_interval_ms`); nullopt when none ever did.

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "reactions/jetstream/cluster_names.hpp"
 #include "server/ws_protocol.hpp"
 
 namespace livedash::app {
@@ -21,11 +22,13 @@ EdgeWsFeed::EdgeWsFeed(reactions::NatsClient& client, const core::Clock& clock, 
 // The threads go before the endpoint they publish to.
 EdgeWsFeed::~EdgeWsFeed() {
   periods_.reset();
+  std::lock_guard lock(mutex_);
   queries_.clear();
 }
 
 void EdgeWsFeed::setEndpoint(server::WsEndpointSharedPtr endpoint) {
   endpoint_ = std::move(endpoint);
+  std::lock_guard lock(mutex_);
   for (const std::string& q : query_ids_) {
     queries_[q] = std::make_unique<EdgeWsQuery>(client_, EdgeWsQueryOptions{stream_, q, idle_ms_},
                                                 *endpoint_, snapshots_);
@@ -38,22 +41,54 @@ void EdgeWsFeed::subscribe(server::WsSubscribeRequest request) {
     periods_->subscribe(std::move(request));  // it answers query_not_found itself
     return;
   }
-  auto it = queries_.find(request.query);
-  if (it == queries_.end()) {
-    auto error = std::make_shared<core::Frame>();
-    error->bytes =
-        server::wsErrorMessage(request.query, request.period, core::ErrorCode::QueryNotFound,
-                               fmt::format("no query `{}`", request.query));
-    endpoint_->reject(request.subscriber, server::wsChannel(request.query, request.period),
-                      std::move(error));
-    return;
+  EdgeWsQuery* query = find(request.query);
+  if (!query) {
+    query = addPublished(request);
   }
-  it->second->subscribe(std::move(request));
+  if (query) {
+    query->subscribe(std::move(request));
+  }
+}
+
+EdgeWsQuery* EdgeWsFeed::find(const std::string& query) const {
+  std::lock_guard lock(mutex_);
+  auto it = queries_.find(query);
+  return it == queries_.end() ? nullptr : it->second.get();
+}
+
+// A feed is a thread, so one is started only for a query an engine has published: a client
+// naming queries at random costs a bucket lookup each, not a thread.
+EdgeWsQuery* EdgeWsFeed::addPublished(const server::WsSubscribeRequest& r) {
+  bool published = false;
+  try {
+    published = client_.entry(reactions::snapshotBucket(stream_), r.query).has_value();
+  } catch (const core::Error&) {
+    reject(r, core::ErrorCode::SourceUnavailable, "JetStream did not answer; retry");
+    return nullptr;
+  }
+  if (!published) {
+    reject(r, core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", r.query));
+    return nullptr;
+  }
+  std::lock_guard lock(mutex_);
+  std::unique_ptr<EdgeWsQuery>& feed = queries_[r.query];
+  if (!feed) {  // unless a racing subscribe started it
+    feed = std::make_unique<EdgeWsQuery>(client_, EdgeWsQueryOptions{stream_, r.query, idle_ms_},
+                                         *endpoint_, snapshots_);
+  }
+  return feed.get();
+}
+
+void EdgeWsFeed::reject(const server::WsSubscribeRequest& r, core::ErrorCode code,
+                        const std::string& message) {
+  auto error = std::make_shared<core::Frame>();
+  error->bytes = server::wsErrorMessage(r.query, r.period, code, message);
+  endpoint_->reject(r.subscriber, server::wsChannel(r.query, r.period), std::move(error));
 }
 
 bool EdgeWsFeed::consuming(const std::string& query) const {
-  auto it = queries_.find(query);
-  return it != queries_.end() && it->second->consuming();
+  const EdgeWsQuery* feed = find(query);
+  return feed && feed->consuming();
 }
 
 }  // namespace livedash::app

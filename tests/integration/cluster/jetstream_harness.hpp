@@ -88,6 +88,13 @@ inline std::string engineConfig(const NatsCluster& cluster, const std::string& d
       db_path, LIVEDASH_SOURCE_DIR "/tests/data/app/shop.sql", more_queries, servers, kStream);
 }
 
+//! `live`, a query to create at run time (POST /api/v1/queries): the same result shape as the
+//! config's `stats`, so the harness's comparison applies.
+inline const std::string kLiveQuery =
+    R"({"id":"live","query":"MATCH (o:orders) RETURN o.status AS status, )"
+    R"(count(o) AS orders, sum(o.total) AS revenue","sources":[{"source_id":"shop",)"
+    R"("nodes":["orders"]}]})";
+
 //! An Application in `role` on `config_text`, started, on a free port.
 inline std::unique_ptr<app::Application> startNode(app::ClusterRole role,
                                                    const std::string& config_text,

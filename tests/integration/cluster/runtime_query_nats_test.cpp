@@ -12,12 +12,6 @@
 namespace livedash::testing {
 namespace {
 
-// The same result shape as the config's `stats`, so the harness's comparison applies.
-const std::string kLiveQuery =
-    R"({"id":"live","query":"MATCH (o:orders) RETURN o.status AS status, )"
-    R"(count(o) AS orders, sum(o.total) AS revenue","sources":[{"source_id":"shop",)"
-    R"("nodes":["orders"]}]})";
-
 class RuntimeQueryNats : public JetStreamTest {
  protected:
   void SetUp() override {
