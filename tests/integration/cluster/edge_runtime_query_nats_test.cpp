@@ -3,7 +3,7 @@
 // An edge serves a query its config does not list once an engine has published it (created at
 // run time through the engine's operations API), on a real 3-node JetStream cluster
 // (edge_fixture.hpp): REST results and a WebSocket live subscription end on the store's own
-// answer. A query nobody published stays query_not_found.
+// answer, and a period subscription gets its value. A query nobody published stays query_not_found.
 #include <gtest/gtest.h>
 
 #include "edge_fixture.hpp"
@@ -52,6 +52,12 @@ TEST_F(EdgeRuntimeQueryNats, AQueryCreatedAtRunTimeIsServedByEdges) {
   EXPECT_FALSE(view.gap);
   EXPECT_EQ(view.sequence, end);
   expectSameStats(statsOfRows(view.rows), statsOfStore(*engine));
+
+  // A period subscription of it: its value at once.
+  ws.sendText(subscribeMessage("live", "hour"));
+  core::Value value = ws.nextJson();
+  ASSERT_EQ(op(value), "value") << core::toJson(value);
+  EXPECT_EQ(static_cast<uint64_t>(app::test::integer(value, "sequence")), end);
 }
 
 TEST_F(EdgeRuntimeQueryNats, AQueryWithNoSnapshotIsNotFound) {
