@@ -8,8 +8,8 @@
 // gives the same answer with the same sequence.
 //
 // Threads: results() and silentMs() run on IO threads (they block for JetStream round trips,
-// bounded by the request timeout), results() also on the WebSocket query threads; the NATS client
-// is thread-safe.
+// bounded by the request timeout), results() also on the WebSocket query and period threads; the
+// NATS client is thread-safe.
 #pragma once
 
 #include <cstdint>
