@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "app/ws_messages.hpp"
 #include "core/error.hpp"
 #include "reactions/jetstream/cluster_names.hpp"
 #include "server/ws_protocol.hpp"
@@ -63,11 +64,11 @@ EdgeWsQuery* EdgeWsFeed::addPublished(const server::WsSubscribeRequest& r) {
   try {
     published = client_.entry(reactions::snapshotBucket(stream_), r.query).has_value();
   } catch (const core::Error&) {
-    reject(r, core::ErrorCode::SourceUnavailable, "JetStream did not answer; retry");
+    wsReject(*endpoint_, r, core::ErrorCode::SourceUnavailable, "JetStream did not answer; retry");
     return nullptr;
   }
   if (!published) {
-    reject(r, core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", r.query));
+    wsReject(*endpoint_, r, core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", r.query));
     return nullptr;
   }
   std::lock_guard lock(mutex_);
@@ -77,13 +78,6 @@ EdgeWsQuery* EdgeWsFeed::addPublished(const server::WsSubscribeRequest& r) {
                                          *endpoint_, snapshots_);
   }
   return feed.get();
-}
-
-void EdgeWsFeed::reject(const server::WsSubscribeRequest& r, core::ErrorCode code,
-                        const std::string& message) {
-  auto error = std::make_shared<core::Frame>();
-  error->bytes = server::wsErrorMessage(r.query, r.period, code, message);
-  endpoint_->reject(r.subscriber, server::wsChannel(r.query, r.period), std::move(error));
 }
 
 bool EdgeWsFeed::consuming(const std::string& query) const {

@@ -45,8 +45,6 @@ class EdgeWsFeed final : public server::WsBackend {
   //! The live feed of a query the config does not list, started if an engine published it; else
   //! rejects the subscribe and gives nullptr.
   EdgeWsQuery* addPublished(const server::WsSubscribeRequest& request);
-  void reject(const server::WsSubscribeRequest& request, core::ErrorCode code,
-              const std::string& message);
 
   reactions::NatsClient& client_;
   const core::Clock& clock_;

@@ -22,17 +22,6 @@ namespace {
 //! is at most this late.
 constexpr int64_t kPollMs = 50;
 
-bool watched(const std::shared_ptr<std::atomic<size_t>>& counter) {
-  return counter && counter->load(std::memory_order_relaxed) > 0;
-}
-
-core::FrameConstSharedPtr frameOf(std::string channel, std::string bytes) {
-  auto frame = std::make_shared<core::Frame>();
-  frame->channel = std::move(channel);
-  frame->bytes = std::move(bytes);  // sequence 0: values stand outside the sequence
-  return frame;
-}
-
 }  // namespace
 
 EdgeWsPeriods::EdgeWsPeriods(const core::Clock& clock, server::WsEndpoint& endpoint,
@@ -107,9 +96,7 @@ void EdgeWsPeriods::answer(const server::WsSubscribeRequest& r, int64_t now_ms) 
   try {
     value = snapshots_(r.query);
   } catch (const core::Error& e) {
-    endpoint_.reject(
-        r.subscriber, channel,
-        frameOf(channel, server::wsErrorMessage(r.query, r.period, e.code(), e.what())));
+    wsReject(endpoint_, r, e.code(), e.what());
     return;
   }
   const auto p = static_cast<size_t>(r.period);
@@ -121,8 +108,8 @@ void EdgeWsPeriods::answer(const server::WsSubscribeRequest& r, int64_t now_ms) 
   if (next_boundary_[p].load() == 0) {
     next_boundary_[p] = start + server::wsPeriodMs(r.period);
   }
-  auto frame =
-      frameOf(channel, wsValueMessage(r.query, r.period, start, value.sequence, value.rows_json));
+  auto frame = wsFrame(channel, 0,
+                       wsValueMessage(r.query, r.period, start, value.sequence, value.rows_json));
   endpoint_.accept(r.subscriber, std::move(channel), {std::move(frame)}, 0, wsLease(counter));
 }
 
@@ -137,14 +124,14 @@ void EdgeWsPeriods::onWake(int64_t now_ms) {
     const int64_t boundary = server::wsPeriodStart(period, now_ms);
     bool anyone = false;
     for (const auto& [query, counters] : watchers_) {
-      if (!watched(counters[p])) {
+      if (!wsWatched(counters[p])) {
         continue;
       }
       anyone = true;
       try {
         EdgeQueryResults value = snapshots_(query);
         endpoint_.publish(
-            frameOf(server::wsChannel(query, period),
+            wsFrame(server::wsChannel(query, period), 0,
                     wsValueMessage(query, period, boundary, value.sequence, value.rows_json)));
       } catch (const core::Error& e) {
         // JetStream out of reach or the query gone: this boundary has no value; the next may.
@@ -158,7 +145,7 @@ void EdgeWsPeriods::onWake(int64_t now_ms) {
   // Queries nobody watches in any period are forgotten.
   std::erase_if(watchers_, [](const auto& entry) {
     return std::none_of(entry.second.begin(), entry.second.end(),
-                        [](const Counter& c) { return watched(c); });
+                        [](const Counter& c) { return wsWatched(c); });
   });
 }
 

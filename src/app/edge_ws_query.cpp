@@ -19,15 +19,6 @@ constexpr int64_t kPollMs = 50;
 //! How long the catch-up waits for a message it knows is there.
 constexpr int64_t kReadTimeoutMs = 5'000;
 
-core::FrameConstSharedPtr frameOf(const std::string& channel, uint64_t sequence,
-                                  std::string bytes) {
-  auto frame = std::make_shared<core::Frame>();
-  frame->channel = channel;
-  frame->sequence = sequence;
-  frame->bytes = std::move(bytes);
-  return frame;
-}
-
 }  // namespace
 
 EdgeWsQuery::EdgeWsQuery(reactions::NatsClient& client, EdgeWsQueryOptions options,
@@ -93,11 +84,8 @@ void EdgeWsQuery::run() {
       spdlog::warn("edge WebSocket feed of `{}`: {}", options_.query, e.what());
       sub_.reset();
       if (request) {
-        endpoint_.reject(request->subscriber, channel_,
-                         frameOf(channel_, 0,
-                                 server::wsErrorMessage(options_.query, request->period,
-                                                        core::ErrorCode::SourceUnavailable,
-                                                        "JetStream did not answer; retry")));
+        wsReject(endpoint_, *request, core::ErrorCode::SourceUnavailable,
+                 "JetStream did not answer; retry");
       } else {
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
@@ -159,7 +147,7 @@ void EdgeWsQuery::follow(const reactions::StoredMessage& msg) {
     return;
   }
   last_sequence_ = sequence;
-  core::FrameConstSharedPtr frame = frameOf(channel_, sequence, wsDiffMessage(msg.data));
+  core::FrameConstSharedPtr frame = wsFrame(channel_, sequence, wsDiffMessage(msg.data));
   log_.push(frame);
   endpoint_.publish(std::move(frame));
 }
@@ -172,7 +160,7 @@ void EdgeWsQuery::answer(const server::WsSubscribeRequest& r) {
     preamble.push_back(nullptr);
     if (*r.since == last_sequence_ ||
         log_.collectAfter(*r.since, preamble) == server::SseReplayRing::Resume::Replay) {
-      preamble.front() = frameOf(channel_, 0, wsResumedMessage(r.query, *r.since, last_sequence_));
+      preamble.front() = wsFrame(channel_, 0, wsResumedMessage(r.query, *r.since, last_sequence_));
       endpoint_.accept(r.subscriber, channel_, std::move(preamble), last_sequence_,
                        std::move(held));
       return;
@@ -182,7 +170,7 @@ void EdgeWsQuery::answer(const server::WsSubscribeRequest& r) {
   // A snapshot as REST reads it: at or past what this thread published, or else the log
   // bridges it to there.
   EdgeQueryResults snapshot = snapshots_(options_.query);
-  preamble.push_back(frameOf(channel_, snapshot.sequence,
+  preamble.push_back(wsFrame(channel_, snapshot.sequence,
                              wsSnapshotMessage(r.query, snapshot.sequence, snapshot.rows_json)));
   if (snapshot.sequence < last_sequence_) {
     log_.collectAfter(snapshot.sequence, preamble);

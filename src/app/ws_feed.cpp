@@ -17,10 +17,6 @@ size_t index(WsPeriod period) {
   return static_cast<size_t>(period);
 }
 
-bool watched(const std::shared_ptr<std::atomic<size_t>>& counter) {
-  return counter && counter->load(std::memory_order_relaxed) > 0;
-}
-
 }  // namespace
 
 WsFeed::WsFeed(EngineThread& engine, WsFeedOptions options) : engine_(engine), options_(options) {}
@@ -34,26 +30,21 @@ void WsFeed::subscribe(server::WsSubscribeRequest request) {
 core::FrameConstSharedPtr WsFeed::encode(std::string channel, uint64_t sequence,
                                          std::string bytes) {
   frames_encoded_.fetch_add(1, std::memory_order_relaxed);
-  auto frame = std::make_shared<core::Frame>();
-  frame->channel = std::move(channel);
-  frame->sequence = sequence;
-  frame->bytes = std::move(bytes);
-  return frame;
+  return wsFrame(std::move(channel), sequence, std::move(bytes));
 }
 
 void WsFeed::answer(engine::Engine& e, const server::WsSubscribeRequest& r) {
-  std::string channel = server::wsChannel(r.query, r.period);
   const engine::ContinuousQuery* query = e.findQuery(r.query);
-  if (!query || query->error()) {
-    auto error = std::make_shared<core::Frame>();
-    error->bytes = query ? server::wsErrorMessage(
-                               r.query, r.period, core::ErrorCode::QueryFailed,
-                               fmt::format("query `{}` failed: {}", r.query, *query->error()))
-                         : server::wsErrorMessage(r.query, r.period, core::ErrorCode::QueryNotFound,
-                                                  fmt::format("no query `{}`", r.query));
-    endpoint_->reject(r.subscriber, std::move(channel), std::move(error));
+  if (!query) {
+    wsReject(*endpoint_, r, core::ErrorCode::QueryNotFound, fmt::format("no query `{}`", r.query));
     return;
   }
+  if (query->error()) {
+    wsReject(*endpoint_, r, core::ErrorCode::QueryFailed,
+             fmt::format("query `{}` failed: {}", r.query, *query->error()));
+    return;
+  }
+  std::string channel = server::wsChannel(r.query, r.period);
   QueryFeed& feed = queries_[r.query];
   Counter& counter = feed.watchers[index(r.period)];
   if (!counter) {
@@ -118,7 +109,7 @@ void WsFeed::onDiff(const engine::QueryDiff& diff, std::string& diff_json) {
   }
   QueryFeed& feed = it->second;
   feed.snapshot.reset();
-  const bool live = watched(feed.watchers[index(WsPeriod::Live)]);
+  const bool live = wsWatched(feed.watchers[index(WsPeriod::Live)]);
   if (live) {
     feed.unwatched_diffs = 0;
   } else if (feed.log && feed.unwatched_diffs < options_.replay_frames) {
@@ -155,7 +146,7 @@ void WsFeed::forgetQuery(const std::string& query_id) {
 
 void WsFeed::forgetIfIdle(std::unordered_map<std::string, QueryFeed>::iterator it) {
   for (const Counter& counter : it->second.watchers) {
-    if (watched(counter)) {
+    if (wsWatched(counter)) {
       return;
     }
   }
@@ -186,7 +177,7 @@ void WsFeed::onWake(engine::Engine& e, int64_t now_ms) {
     bool anyone = false;
     for (auto it = queries_.begin(); it != queries_.end();) {
       auto current = it++;
-      if (!watched(current->second.watchers[p])) {
+      if (!wsWatched(current->second.watchers[p])) {
         continue;
       }
       anyone = true;

@@ -17,4 +17,9 @@ inline server::WsLease wsLease(const std::shared_ptr<std::atomic<size_t>>& count
                          [counter](void*) { counter->fetch_sub(1, std::memory_order_relaxed); });
 }
 
+//! Whether a counter handed to wsLease() has a watcher now (a null one never had).
+inline bool wsWatched(const std::shared_ptr<std::atomic<size_t>>& counter) {
+  return counter && counter->load(std::memory_order_relaxed) > 0;
+}
+
 }  // namespace livedash::app

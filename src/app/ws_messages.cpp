@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/json.hpp"
+#include "server/ws_protocol.hpp"
 
 namespace livedash::app {
 
@@ -63,6 +64,22 @@ std::string wsValueMessage(std::string_view query, server::WsPeriod period, int6
   out += rows_json;
   out += '}';
   return out;
+}
+
+core::FrameConstSharedPtr wsFrame(std::string channel, uint64_t sequence, std::string bytes) {
+  auto frame = std::make_shared<core::Frame>();
+  frame->channel = std::move(channel);
+  frame->sequence = sequence;
+  frame->bytes = std::move(bytes);
+  return frame;
+}
+
+void wsReject(server::WsEndpoint& endpoint, const server::WsSubscribeRequest& request,
+              core::ErrorCode code, const std::string& message) {
+  std::string channel = server::wsChannel(request.query, request.period);
+  core::FrameConstSharedPtr error =
+      wsFrame(channel, 0, server::wsErrorMessage(request.query, request.period, code, message));
+  endpoint.reject(request.subscriber, std::move(channel), std::move(error));
 }
 
 }  // namespace livedash::app

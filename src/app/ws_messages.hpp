@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
+#include "core/frame.hpp"
 #include "engine/query_diff.hpp"
 #include "server/ws_endpoint.hpp"
 
@@ -29,5 +31,12 @@ std::string wsValueMessage(std::string_view query, server::WsPeriod period, int6
 //! The same from rows already encoded (`[row,…]`), as an edge holds them.
 std::string wsValueMessage(std::string_view query, server::WsPeriod period, int64_t boundary_ms,
                            uint64_t sequence, std::string_view rows_json);
+
+//! A frame of `bytes` on `channel`; sequence 0 keeps it outside the channel's order (values,
+//! errors and other control messages).
+core::FrameConstSharedPtr wsFrame(std::string channel, uint64_t sequence, std::string bytes);
+//! Refuses `request` with an `error` message; the connection stays usable.
+void wsReject(server::WsEndpoint& endpoint, const server::WsSubscribeRequest& request,
+              core::ErrorCode code, const std::string& message);
 
 }  // namespace livedash::app
