@@ -64,18 +64,17 @@ void EngineThread::setSequenceSlot(const std::string& query_id, uint64_t* slot) 
 }
 
 void EngineThread::post(std::function<void(engine::Engine&)> task) {
-  {
-    std::lock_guard lock(mutex_);
-    work_.push_back(Work{std::move(task), {}});
-    queued_.fetch_add(1, std::memory_order_relaxed);
-  }
-  wake_.notify_one();
+  enqueue(Work{std::move(task), {}});
 }
 
 void EngineThread::onBatch(core::ChangeBatch&& batch) {
+  enqueue(Work{{}, std::move(batch)});
+}
+
+void EngineThread::enqueue(Work work) {
   {
     std::lock_guard lock(mutex_);
-    work_.push_back(Work{{}, std::move(batch)});
+    work_.push_back(std::move(work));
     queued_.fetch_add(1, std::memory_order_relaxed);
   }
   wake_.notify_one();

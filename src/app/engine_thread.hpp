@@ -89,6 +89,7 @@ class EngineThread final : public core::ChangeSink, private engine::DiffSink {
     core::ChangeBatch batch;
   };
   std::deque<Work> work_;
+  void enqueue(Work work);
   //! Consecutive batches taken off the queue together (kept to reuse its buffer).
   std::vector<core::ChangeBatch> backlog_;
   bool stopping_ = false;

@@ -39,11 +39,15 @@ void IdIndex::insert(uint32_t tag, ElementHandle handle) {
   // At most half full, so probes stay short and a miss soon meets an empty slot.
   if ((size_ + 1) * 2 > slots_.size())
     grow();
+  slots_[emptySlotFor(tag)] = Slot{tag, handle};
+  ++size_;
+}
+
+size_t IdIndex::emptySlotFor(uint32_t tag) const {
   size_t pos = tag & mask_;
   while (slots_[pos].handle != kNoHandle)
     pos = (pos + 1) & mask_;
-  slots_[pos] = Slot{tag, handle};
-  ++size_;
+  return pos;
 }
 
 void IdIndex::eraseAt(size_t position) {
@@ -70,12 +74,8 @@ void IdIndex::grow() {
   old.swap(slots_);
   mask_ = slots_.size() - 1;
   for (const Slot& s : old) {
-    if (s.handle == kNoHandle)
-      continue;
-    size_t pos = s.tag & mask_;
-    while (slots_[pos].handle != kNoHandle)
-      pos = (pos + 1) & mask_;
-    slots_[pos] = s;
+    if (s.handle != kNoHandle)
+      slots_[emptySlotFor(s.tag)] = s;
   }
 }
 

@@ -47,6 +47,8 @@ class IdIndex {
     ElementHandle handle = kNoHandle;
   };
   void grow();
+  //! The first empty slot of `tag`'s probe run, where it is inserted.
+  size_t emptySlotFor(uint32_t tag) const;
 
   const SlotArray<ElementVersion>& versions_;
   HugePageArray<Slot> slots_;
