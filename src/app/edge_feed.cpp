@@ -21,11 +21,6 @@ constexpr int64_t kPollMs = 200;
 //! How long the catch-up waits for a message it knows is there.
 constexpr int64_t kReadTimeoutMs = 5'000;
 
-uint64_t sequenceOf(const reactions::StoredMessage& msg) {
-  auto header = msg.headers.find(reactions::kSequenceHeader);
-  return header == msg.headers.end() ? 0 : std::strtoull(header->second.c_str(), nullptr, 10);
-}
-
 //! Where the client holds `query` up to, from its `Last-Event-ID` (a number on a one-query
 //! stream, a `since` list on others) or its `?since=`; nullopt: it joins live.
 std::optional<uint64_t> resumeAfter(const server::SseResumePoint& resume, const std::string& query,
@@ -200,7 +195,7 @@ void EdgeFeed::catchUp(const server::SseResumePoint& resume) {
     std::lock_guard lock(publish_mutex_);
     for (const auto& [index, msg] : messages) {
       if (positions_[index] == 0) {
-        positions_[index] = sequenceOf(msg) - 1;
+        positions_[index] = reactions::querySequenceOf(msg) - 1;
       }
     }
   }
@@ -256,7 +251,7 @@ void EdgeFeed::publishRestart() {
 
 void EdgeFeed::publish(size_t index, const reactions::StoredMessage& msg) {
   Cursor& cursor = cursors_[index];
-  const uint64_t sequence = sequenceOf(msg);
+  const uint64_t sequence = reactions::querySequenceOf(msg);
   std::lock_guard lock(publish_mutex_);
   // The stream holds each sequence once and in order; this guards the replay log's order.
   if (sequence <= cursor.last_sequence) {

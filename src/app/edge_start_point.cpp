@@ -24,8 +24,7 @@ uint64_t firstSequenceFrom(reactions::NatsClient& client, const std::string& str
     throw core::Error(core::ErrorCode::Internal,
                       fmt::format("jetstream: timed out reading `{}`", subject));
   }
-  auto header = msg->headers.find(reactions::kSequenceHeader);
-  return header == msg->headers.end() ? 0 : std::strtoull(header->second.c_str(), nullptr, 10);
+  return reactions::querySequenceOf(*msg);
 }
 
 }  // namespace

@@ -138,9 +138,7 @@ void EdgeWsQuery::stopWhenIdle() {
 
 void EdgeWsQuery::follow(const reactions::StoredMessage& msg) {
   next_ = msg.stream_sequence + 1;
-  auto header = msg.headers.find(reactions::kSequenceHeader);
-  const uint64_t sequence =
-      header == msg.headers.end() ? 0 : std::strtoull(header->second.c_str(), nullptr, 10);
+  const uint64_t sequence = reactions::querySequenceOf(msg);
   // The stream holds each sequence once and in order; this guards the log's order. A restarted
   // engine's jump goes out as it is: watchers see the skipped sequence and reload.
   if (sequence <= last_sequence_) {

@@ -76,10 +76,7 @@ uint64_t EngineNode::readLastSequence(const std::string& query) {
   uint64_t last = 0;
   if (auto msg =
           client_->lastMessage(cluster_.stream, reactions::diffSubject(cluster_.stream, query))) {
-    auto it = msg->headers.find(reactions::kSequenceHeader);
-    if (it != msg->headers.end()) {
-      last = std::strtoull(it->second.c_str(), nullptr, 10);
-    }
+    last = reactions::querySequenceOf(*msg);
   }
   if (auto snapshot = client_->get(reactions::snapshotBucket(cluster_.stream), query)) {
     last = std::max(last, sequenceOfSnapshot(*snapshot));

@@ -10,13 +10,23 @@
 //   query's last diff published before it (0: none), so a reader consumes from S + 1.
 #pragma once
 
+#include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "reactions/jetstream/nats_client.hpp"
+
 namespace livedash::reactions {
 
 inline constexpr const char* kSequenceHeader = "Livedash-Sequence";
+
+//! The query sequence a diff message carries in its header; 0 when it has none.
+inline uint64_t querySequenceOf(const StoredMessage& msg) {
+  auto header = msg.headers.find(kSequenceHeader);
+  return header == msg.headers.end() ? 0 : std::strtoull(header->second.c_str(), nullptr, 10);
+}
 
 inline std::string diffSubject(const std::string& stream, const std::string& query) {
   return fmt::format("{}.diff.{}", stream, query);
